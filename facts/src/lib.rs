@@ -1,0 +1,70 @@
+//! The facts schema: the vocabulary sparkcheck's policies reason about.
+//!
+//! Importers fill a [`Facts`] value and nothing else; policies read it and nothing else.
+//! Every string the rules compare (ad account ids, post ids, handles) is interned to a
+//! [`Sym`], so the Datalog tuples stay small `Copy` values and comparisons are integer
+//! compares. Text that only reports print (ad names, BC names, masked codes) lives in a
+//! [`TextArena`] and is never hashed.
+//!
+//! Each row keeps the [`RowRef`] (file and line) it came from: policies carry row indexes
+//! through their derived tuples so every finding can cite its evidence.
+
+mod rows;
+mod source;
+mod sym;
+mod text;
+pub mod time;
+
+pub use rows::{
+    AdAccountRole, AdRow, CodeRow, CodeStatus, IdentityKind, ItemType, LinkRow, LinkStatus,
+    ShareRow, ShareStatus,
+};
+pub use source::{InputKind, Rejection, RowRef, SourceFile};
+pub use sym::{Interner, Sym};
+pub use text::{Span, TextArena};
+
+/// Everything the importers read, ready for a policy.
+#[derive(Debug, Default)]
+pub struct Facts {
+    /// Interned ad account ids, post ids and handles.
+    pub syms: Interner,
+    /// Display-only text referenced by [`Span`]s in the rows.
+    pub text: TextArena,
+    /// One entry per input file, indexed by [`RowRef::file`].
+    pub files: Vec<SourceFile>,
+    /// `ad(advertiser, post, identity_kind, handle)`: one per ad row.
+    pub ads: Vec<AdRow>,
+    /// `share(handle, advertiser, delivery, status, valid_until, role)`: one per BC row.
+    pub shares: Vec<ShareRow>,
+    /// `code(post, creator, advertiser, status, end)`: one per authorization-code row.
+    pub codes: Vec<CodeRow>,
+    /// `link(handle, status)`: one per preview-tool link row.
+    pub links: Vec<LinkRow>,
+    /// `account_name(advertiser, name)`: the first non-empty account name seen per ad account.
+    pub account_names: rustc_hash::FxHashMap<Sym, Span>,
+    /// Rows that could not become facts, with the reason.
+    pub rejections: Vec<Rejection>,
+}
+
+impl Facts {
+    /// Whether at least one file of `kind` was imported (its checks can run).
+    pub fn has_input(&self, kind: InputKind) -> bool {
+        self.files.iter().any(|file| file.kind == kind)
+    }
+
+    /// Registers a source file and returns its index for [`RowRef::file`].
+    pub fn add_file(&mut self, file: SourceFile) -> u32 {
+        self.files.push(file);
+        u32::try_from(self.files.len() - 1).expect("fewer than 4 billion input files")
+    }
+
+    /// The text of an interned symbol.
+    pub fn sym(&self, sym: Sym) -> &str {
+        self.syms.resolve(sym)
+    }
+
+    /// The path of the file a row came from.
+    pub fn path(&self, at: RowRef) -> &str {
+        &self.files[at.file as usize].path
+    }
+}

@@ -1,0 +1,63 @@
+/// A slice of a [`TextArena`]: display text that is printed but never compared.
+#[derive(Copy, Clone, PartialEq, Eq, Hash, Debug, Default)]
+pub struct Span {
+    start: u32,
+    len: u32,
+}
+
+impl Span {
+    /// The empty text.
+    pub const EMPTY: Span = Span { start: 0, len: 0 };
+
+    /// Whether the text is empty.
+    pub fn is_empty(self) -> bool {
+        self.len == 0
+    }
+}
+
+/// One growing buffer for display-only text (ad ids and names, BC names, masked codes).
+///
+/// Appending is a copy, with no hashing and no allocation per string, which keeps the
+/// importers' row loop cheap for the million-row ad exports.
+#[derive(Debug, Default)]
+pub struct TextArena {
+    buffer: String,
+}
+
+impl TextArena {
+    /// Stores `text` and returns where it is.
+    pub fn push(&mut self, text: &str) -> Span {
+        if text.is_empty() {
+            return Span::EMPTY;
+        }
+        let start = u32::try_from(self.buffer.len()).expect("display text under 4 GiB");
+        self.buffer.push_str(text);
+        Span {
+            start,
+            len: u32::try_from(text.len()).expect("display text under 4 GiB"),
+        }
+    }
+
+    /// The text of `span`.
+    pub fn get(&self, span: Span) -> &str {
+        let start = span.start as usize;
+        &self.buffer[start..start + span.len as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_return_what_was_pushed() {
+        let mut arena = TextArena::default();
+        let a = arena.push("Summer sale");
+        let empty = arena.push("");
+        let b = arena.push("Ad ✓");
+        assert_eq!(arena.get(a), "Summer sale");
+        assert_eq!(arena.get(b), "Ad ✓");
+        assert!(empty.is_empty());
+        assert_eq!(arena.get(empty), "");
+    }
+}

@@ -1,0 +1,126 @@
+//! `ads`: the Ads Manager ad-level export, one row per ad.
+
+use sparkcheck_facts::{AdRow, IdentityKind, InputKind, Sym};
+
+use crate::table::{Column, Row};
+use crate::values::{enum_value, optional_id, required_handle, required_id};
+use crate::{Importer, RowError, RowSink};
+
+const ACCOUNT_ID: usize = 0;
+const ACCOUNT_NAME: usize = 1;
+const CAMPAIGN: usize = 2;
+const AD_NAME: usize = 3;
+const AD_ID: usize = 4;
+const IDENTITY_TYPE: usize = 5;
+const IDENTITY: usize = 6;
+const POST_ID: usize = 7;
+
+static COLUMNS: [Column; 11] = [
+    Column::required("Account ID", &["Advertiser ID", "advertiser_id"]),
+    Column::optional("Account Name", &[]),
+    Column::optional("Campaign Name", &[]),
+    Column::optional("Ad Name", &[]),
+    Column::required("Ad ID", &["ad_id"]),
+    Column::required("Identity Type", &["identity_type"]),
+    Column::required(
+        "Identity",
+        &["Identity Name", "TikTok Account", "display_name"],
+    ),
+    Column::required("Post ID", &["TikTok Post ID", "tiktok_item_id"]),
+    Column::optional("Ad Group Name", &[]),
+    Column::optional("Ad Status", &[]),
+    Column::optional("Identity ID", &["identity_id"]),
+];
+
+/// API enum names and Ads Manager UI labels of the identity types.
+const IDENTITY_TYPES: [(&str, IdentityKind); 9] = [
+    ("CUSTOMIZED_USER", IdentityKind::Custom),
+    ("Custom Identity", IdentityKind::Custom),
+    ("AUTH_CODE", IdentityKind::AuthCode),
+    ("Authorized post", IdentityKind::AuthCode),
+    ("Spark Ads code", IdentityKind::AuthCode),
+    ("TT_USER", IdentityKind::TtUser),
+    ("TikTok account", IdentityKind::TtUser),
+    ("BC_AUTH_TT", IdentityKind::BcAuthTt),
+    (
+        "Business Center authorized TikTok account",
+        IdentityKind::BcAuthTt,
+    ),
+];
+
+/// Reads Ads Manager ad exports.
+pub struct Ads;
+
+impl Importer for Ads {
+    fn kind(&self) -> InputKind {
+        InputKind::Ads
+    }
+
+    fn columns(&self) -> &'static [Column] {
+        &COLUMNS
+    }
+
+    fn import_row(&self, row: &Row<'_>, sink: &mut RowSink<'_>) -> Result<(), RowError> {
+        let advertiser = required_id(row, ACCOUNT_ID)?;
+        let ad_id = required_id(row, AD_ID)?;
+        let post = optional_id(row, POST_ID)?;
+        let label = row.text(IDENTITY);
+        // An ordinary ad (no post) is counted, not audited: its identity does not matter.
+        let (identity, handle) = if post.is_empty() {
+            let kind = crate::values::lookup(row.text(IDENTITY_TYPE), &IDENTITY_TYPES);
+            (kind.unwrap_or(IdentityKind::Custom), None)
+        } else {
+            let kind = identity_kind(row)?;
+            let handle = if kind.is_tiktok_account() {
+                Some(required_handle(row, IDENTITY)?)
+            } else {
+                None
+            };
+            (kind, handle)
+        };
+
+        let facts = &mut *sink.facts;
+        let advertiser = facts.syms.intern(advertiser);
+        let account_name = row.text(ACCOUNT_NAME);
+        if !account_name.is_empty() {
+            remember_account_name(facts, advertiser, account_name);
+        }
+        let ad = AdRow {
+            at: sink.at,
+            advertiser,
+            post: facts.syms.intern(post),
+            identity,
+            handle: handle.map_or(Sym::NONE, |h| facts.syms.intern(&h)),
+            identity_label: facts.text.push(label),
+            ad_id: facts.text.push(ad_id),
+            ad_name: facts.text.push(row.text(AD_NAME)),
+            campaign: facts.text.push(row.text(CAMPAIGN)),
+        };
+        facts.ads.push(ad);
+        Ok(())
+    }
+}
+
+fn identity_kind(row: &Row<'_>) -> Result<IdentityKind, RowError> {
+    let text = row.text(IDENTITY_TYPE);
+    if crate::values::lookup(text, &[("TTS_TT", ()), ("TikTok Shop", ())]).is_some() {
+        return Err(RowError::at(
+            IDENTITY_TYPE,
+            format!("`{text}` is a TikTok Shop identity, which sparkcheck does not audit"),
+        ));
+    }
+    enum_value(row, IDENTITY_TYPE, &IDENTITY_TYPES)
+}
+
+/// Keeps the smallest non-empty name per ad account, so the choice does not depend on
+/// file or row order.
+fn remember_account_name(facts: &mut sparkcheck_facts::Facts, advertiser: Sym, name: &str) {
+    let keep = match facts.account_names.get(&advertiser) {
+        Some(&current) => name < facts.text.get(current),
+        None => true,
+    };
+    if keep {
+        let span = facts.text.push(name);
+        facts.account_names.insert(advertiser, span);
+    }
+}

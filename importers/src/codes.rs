@@ -1,0 +1,102 @@
+//! `codes`: Spark Ads authorization codes, one row per (code, ad account where applied).
+
+use sparkcheck_facts::{CodeRow, CodeStatus, InputKind, ItemType};
+
+use crate::table::{Column, Row};
+use crate::values::{
+    enum_value, lookup, mask_code, optional_id, optional_time, required_handle, required_id,
+};
+use crate::{Importer, RowError, RowSink};
+
+const AUTH_CODE: usize = 0;
+const POST_ID: usize = 1;
+const TIKTOK_ACCOUNT: usize = 2;
+const AD_ACCOUNT_ID: usize = 3;
+const STATUS: usize = 4;
+const START: usize = 5;
+const END: usize = 6;
+const POST_STATUS: usize = 7;
+const ITEM_TYPE: usize = 8;
+
+static COLUMNS: [Column; 9] = [
+    Column::required("Auth Code", &["auth_code"]),
+    Column::required("Post ID", &["item_id"]),
+    Column::required("TikTok Account", &["tiktok_name", "Creator"]),
+    Column::required("Ad Account ID", &["advertiser_id"]),
+    Column::required("Status", &["auth_code_status", "ad_auth_status"]),
+    Column::optional("Start Time", &["auth_start_time", "auth_code_start_time"]),
+    Column::optional("End Time", &["auth_end_time", "auth_code_end_time"]),
+    Column::optional("Post Status", &[]),
+    Column::optional("Item Type", &["item_type"]),
+];
+
+const STATUSES: [(&str, CodeStatus); 6] = [
+    ("NOT_USED", CodeStatus::NotUsed),
+    ("IN_USE", CodeStatus::InUse),
+    ("AUTHORIZED", CodeStatus::Authorized),
+    ("EXPIRED", CodeStatus::Expired),
+    ("DELETED", CodeStatus::Deleted),
+    ("REVOKED", CodeStatus::Revoked),
+];
+
+/// Post statuses under which the post cannot be shown: deleted, private, under review.
+const UNAVAILABLE_POST_STATUSES: [(&str, ()); 5] = [
+    ("USER_DELETE", ()),
+    ("AUDIT_DELETE", ()),
+    ("ONLY_AUTHOR_SEE", ()),
+    ("ONLY_FRIEND_SEE", ()),
+    ("REVIEW_PENDING", ()),
+];
+
+/// Reads Spark Ads authorization-code exports.
+pub struct Codes;
+
+impl Importer for Codes {
+    fn kind(&self) -> InputKind {
+        InputKind::Codes
+    }
+
+    fn columns(&self) -> &'static [Column] {
+        &COLUMNS
+    }
+
+    fn import_row(&self, row: &Row<'_>, sink: &mut RowSink<'_>) -> Result<(), RowError> {
+        let code = row.text(AUTH_CODE);
+        if code.is_empty() {
+            return Err(RowError::at(
+                AUTH_CODE,
+                "expected the Spark Ads authorization code, found an empty value",
+            ));
+        }
+        let post = required_id(row, POST_ID)?;
+        let creator = required_handle(row, TIKTOK_ACCOUNT)?;
+        let advertiser = optional_id(row, AD_ACCOUNT_ID)?;
+        let status = enum_value(row, STATUS, &STATUSES)?;
+        let start = optional_time(row, START)?;
+        let end = optional_time(row, END)?;
+        let post_status = row.text(POST_STATUS).to_ascii_uppercase();
+        let item_type = match row.text(ITEM_TYPE) {
+            "" => ItemType::Unknown,
+            text if text.eq_ignore_ascii_case("CAROUSEL") => ItemType::Carousel,
+            // Anything else is a single post the preview tool can show.
+            _ => ItemType::Video,
+        };
+
+        let facts = &mut *sink.facts;
+        let row = CodeRow {
+            at: sink.at,
+            post: facts.syms.intern(post),
+            creator: facts.syms.intern(&creator),
+            advertiser: facts.syms.intern(advertiser),
+            status,
+            start,
+            end,
+            masked_code: facts.text.push(&mask_code(code)),
+            post_unavailable: lookup(&post_status, &UNAVAILABLE_POST_STATUSES).is_some(),
+            post_status: facts.text.push(&post_status),
+            item_type,
+        };
+        facts.codes.push(row);
+        Ok(())
+    }
+}

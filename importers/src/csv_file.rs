@@ -1,0 +1,250 @@
+//! The delimited-text driver: sniff, detect, then one fact or one rejection per row.
+
+use sparkcheck_facts::{Facts, Rejection, RowRef, SourceFile};
+
+use crate::decode::Decoded;
+use crate::registry::{detect, Detection};
+use crate::table::{normalize_header, Row};
+use crate::RowSink;
+
+/// Imports one decoded delimited file; `Err` is the one-line reason it cannot be used.
+pub fn import(display: &str, decoded: Decoded, facts: &mut Facts) -> Result<(), String> {
+    let text = decoded.text;
+    let first = text.iter().position(|b| !b.is_ascii_whitespace());
+    let Some(first) = first else {
+        return Err("the file is empty; expected a header row naming the columns".to_string());
+    };
+    if matches!(text[first], b'{' | b'[') {
+        return Err("this looks like JSON, which sparkcheck does not read yet; \
+                    hint: export the data as CSV"
+            .to_string());
+    }
+    let delimiter = sniff_delimiter(&text, display);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(&text[..]);
+    let raw_headers = reader
+        .byte_headers()
+        .map_err(|e| format!("cannot read the header row: {e}"))?
+        .clone();
+    let shown: Vec<String> = raw_headers
+        .iter()
+        .map(|h| {
+            String::from_utf8_lossy(h)
+                .trim()
+                .trim_start_matches('\u{feff}')
+                .to_string()
+        })
+        .collect();
+    let headers: Vec<String> = shown.iter().map(|h| normalize_header(h)).collect();
+
+    let (importer, map) = match detect(&headers) {
+        Detection::Matched(importer, map) => (importer, map),
+        Detection::Unrecognised { nearest, missing } => {
+            return Err(unrecognised(
+                &shown,
+                nearest.kind().name(),
+                &missing,
+                delimiter,
+            ))
+        }
+    };
+    let mut notes: Vec<String> = decoded.note.into_iter().collect();
+    if delimiter != b',' {
+        notes.push(format!("delimiter `{}`", describe_delimiter(delimiter)));
+    }
+    let file = facts.add_file(SourceFile {
+        path: display.to_string(),
+        kind: importer.kind(),
+        rows: 0,
+        imported: 0,
+        rejected: 0,
+        notes,
+        columns: map.optional_present(importer.columns()),
+    });
+
+    let (mut rows, mut imported) = (0u64, 0u64);
+    let mut rejections = Vec::new();
+    let mut record = csv::ByteRecord::new();
+    let mut lines = LineCounter::default();
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(format!("cannot read row {}: {e}", rows + 1)),
+        }
+        rows += 1;
+        let line = lines.line_at(&text, record.position().map_or(0, |p| p.byte()));
+        if record.len() != headers.len() {
+            rejections.push(Rejection {
+                file,
+                line,
+                column: None,
+                reason: field_count_reason(record.len(), headers.len(), delimiter),
+            });
+            continue;
+        }
+        let row = Row::new(&record, &map);
+        let at = RowRef {
+            file,
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+        };
+        match importer.import_row(&row, &mut RowSink { facts, at }) {
+            Ok(()) => imported += 1,
+            Err(error) => {
+                let column = error.column.and_then(|c| map.position(c));
+                let column_header = column.map(|position| &shown[position]);
+                rejections.push(Rejection {
+                    file,
+                    line,
+                    reason: match (column, column_header) {
+                        (Some(position), Some(header)) => {
+                            format!("column {} (`{header}`): {}", position + 1, error.message)
+                        }
+                        _ => error.message,
+                    },
+                    column: column_header.cloned(),
+                })
+            }
+        }
+    }
+    let source = &mut facts.files[file as usize];
+    source.rows = rows;
+    source.imported = imported;
+    source.rejected = rejections.len() as u64;
+    facts.rejections.extend(rejections);
+    Ok(())
+}
+
+/// Line numbers from byte offsets, counted incrementally.
+///
+/// The csv crate's own line count is one short after CRLF line ends (it ends a record at
+/// `\r` and starts the next at `\n`), so lines are counted here: `\r\n`, `\n` and a lone
+/// `\r` each end a line, and a record starts after any line ends at its offset.
+#[derive(Default)]
+struct LineCounter {
+    offset: usize,
+    line: u64,
+}
+
+impl LineCounter {
+    /// The 1-based line of the record whose reported start is `byte`.
+    fn line_at(&mut self, text: &[u8], byte: u64) -> u64 {
+        let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(text.len());
+        while start < text.len() && matches!(text[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start < self.offset {
+            (self.offset, self.line) = (0, 0);
+        }
+        let chunk = &text[self.offset..start];
+        let breaks = memchr::memchr2_iter(b'\n', b'\r', chunk)
+            .filter(|&i| chunk[i] == b'\n' || chunk.get(i + 1) != Some(&b'\n'))
+            .count();
+        self.offset = start;
+        self.line += breaks as u64;
+        self.line + 1
+    }
+}
+
+/// Picks `,`, `;` or tab: whichever occurs most often, outside quotes, in the header line.
+/// `.tsv` files default to tab on a tie.
+fn sniff_delimiter(text: &[u8], display: &str) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for &byte in text {
+        match byte {
+            b'"' => quoted = !quoted,
+            b'\n' | b'\r' if !quoted => break,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let tsv = display.to_ascii_lowercase().ends_with(".tsv");
+    let candidates = if tsv {
+        [(counts[2], b'\t'), (counts[0], b','), (counts[1], b';')]
+    } else {
+        [(counts[0], b','), (counts[1], b';'), (counts[2], b'\t')]
+    };
+    // max_by_key keeps the last maximum: iterate in reverse so the first preference wins ties.
+    candidates
+        .iter()
+        .rev()
+        .max_by_key(|(count, _)| *count)
+        .map_or(b',', |&(_, delimiter)| delimiter)
+}
+
+fn describe_delimiter(delimiter: u8) -> &'static str {
+    match delimiter {
+        b'\t' => "tab",
+        b';' => ";",
+        _ => ",",
+    }
+}
+
+fn field_count_reason(found: usize, expected: usize, delimiter: u8) -> String {
+    let plural = if found == 1 { "field" } else { "fields" };
+    format!(
+        "expected {expected} fields as in the header, found {found} {plural}; hint: a value \
+         containing `{}` or a line break must be quoted",
+        describe_delimiter(delimiter)
+    )
+}
+
+fn unrecognised(
+    shown: &[String],
+    nearest: &str,
+    missing: &[&crate::table::Column],
+    delimiter: u8,
+) -> String {
+    let found: Vec<String> = shown.iter().take(20).map(|h| format!("`{h}`")).collect();
+    let missing: Vec<String> = missing.iter().map(|c| c.describe()).collect();
+    format!(
+        "the header matches no input kind (read with delimiter `{}`); found {}; \
+         the nearest kind is `{nearest}`, which also needs {}; \
+         hint: `sparkcheck audit --help` lists every kind's columns",
+        describe_delimiter(delimiter),
+        found.join(", "),
+        missing.join(", "),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record_lines(text: &str) -> Vec<u64> {
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let mut record = csv::ByteRecord::new();
+        let mut counter = LineCounter::default();
+        let mut lines = Vec::new();
+        while reader.read_byte_record(&mut record).unwrap() {
+            lines.push(counter.line_at(text.as_bytes(), record.position().unwrap().byte()));
+        }
+        lines
+    }
+
+    #[test]
+    fn lines_are_right_for_every_line_end() {
+        assert_eq!(record_lines("h,i\na,b\nc,d\n"), [2, 3]);
+        assert_eq!(record_lines("h,i\r\na,b\r\nc,d\r\n"), [2, 3]);
+        assert_eq!(record_lines("h,i\ra,b\rc,d"), [2, 3]);
+        assert_eq!(record_lines("h,i\r\na,\"x\r\ny\"\r\nc,d\n\ne,f"), [2, 4, 6]);
+    }
+
+    #[test]
+    fn delimiter_is_sniffed_from_the_header_line() {
+        assert_eq!(sniff_delimiter(b"a,b,c\n1;2;3;4;5", "x.csv"), b',');
+        assert_eq!(sniff_delimiter(b"a;b;c\n", "x.csv"), b';');
+        assert_eq!(sniff_delimiter(b"a\tb\tc\r\n", "x.txt"), b'\t');
+        assert_eq!(sniff_delimiter(b"\"a,b\";c\n", "x.csv"), b';');
+        assert_eq!(sniff_delimiter(b"single\n", "x.tsv"), b'\t');
+        assert_eq!(sniff_delimiter(b"single\n", "x.csv"), b',');
+    }
+}

@@ -1,0 +1,210 @@
+//! Field parsers shared by the importers: IDs, handles, times and enum values.
+
+use std::borrow::Cow;
+
+use crate::table::Row;
+use crate::RowError;
+
+/// A required ID (kept as text): non-empty and not mangled by a spreadsheet.
+pub fn required_id<'r>(row: &Row<'r>, column: usize) -> Result<&'r str, RowError> {
+    let text = row.text(column);
+    if text.is_empty() {
+        return Err(RowError::at(column, "expected an ID, found an empty value"));
+    }
+    check_id(text).map_err(|message| RowError::at(column, message))?;
+    Ok(text)
+}
+
+/// An optional ID: `""` when empty, otherwise checked like [`required_id`].
+pub fn optional_id<'r>(row: &Row<'r>, column: usize) -> Result<&'r str, RowError> {
+    let text = row.text(column);
+    if !text.is_empty() {
+        check_id(text).map_err(|message| RowError::at(column, message))?;
+    }
+    Ok(text)
+}
+
+/// Rejects IDs that a spreadsheet turned into numbers: `7.30123E+18` (digits lost) and
+/// `7301234567890123456.0`. IDs are otherwise any text: nothing is guessed back.
+pub fn check_id(text: &str) -> Result<(), String> {
+    const HINT: &str = "hint: re-export from TikTok, or format the ID columns as text \
+                        before saving the sheet";
+    if is_scientific(text) {
+        return Err(format!(
+            "expected an ID, found `{text}`: a spreadsheet turned it into a number in \
+             scientific notation and its last digits are lost; {HINT}"
+        ));
+    }
+    if is_decimal_zero(text) {
+        return Err(format!(
+            "expected an ID, found `{text}`: a spreadsheet turned it into a decimal number \
+             (and long IDs lose digits that way); {HINT}"
+        ));
+    }
+    Ok(())
+}
+
+/// `7.30123E+18`, `7,30123e18`, `7E+18`.
+fn is_scientific(text: &str) -> bool {
+    let Some((mantissa, exponent)) = text.split_once(['e', 'E']) else {
+        return false;
+    };
+    let exponent = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
+    let (whole, fraction) = mantissa.split_once(['.', ',']).unwrap_or((mantissa, "0"));
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    all_digits(whole) && all_digits(fraction) && all_digits(exponent)
+}
+
+/// `123.0`, `123,00`.
+fn is_decimal_zero(text: &str) -> bool {
+    text.split_once(['.', ',']).is_some_and(|(whole, zeros)| {
+        !whole.is_empty()
+            && whole.bytes().all(|b| b.is_ascii_digit())
+            && !zeros.is_empty()
+            && zeros.bytes().all(|b| b == b'0')
+    })
+}
+
+/// A handle as the rules compare it: without `@`, lower case.
+pub fn normalize_handle(text: &str) -> Cow<'_, str> {
+    let bare = text.trim().trim_start_matches('@').trim();
+    if bare.chars().any(char::is_uppercase) {
+        Cow::Owned(bare.to_lowercase())
+    } else {
+        Cow::Borrowed(bare)
+    }
+}
+
+/// A required handle.
+pub fn required_handle<'r>(row: &Row<'r>, column: usize) -> Result<Cow<'r, str>, RowError> {
+    let handle = normalize_handle(row.text(column));
+    if handle.is_empty() {
+        return Err(RowError::at(
+            column,
+            "expected a TikTok handle such as `@creator`, found an empty value",
+        ));
+    }
+    Ok(handle)
+}
+
+/// An optional time, as unix seconds.
+pub fn optional_time(row: &Row<'_>, column: usize) -> Result<Option<i64>, RowError> {
+    let text = row.text(column);
+    if text.is_empty() {
+        return Ok(None);
+    }
+    sparkcheck_facts::time::parse_instant(text)
+        .map(Some)
+        .map_err(|e| RowError::at(column, e.to_string()))
+}
+
+/// Matches `text` against `(name, value)` pairs case-insensitively, with `_`, `-` and
+/// spaces alike; the error lists the accepted names.
+pub fn enum_value<T: Copy>(
+    row: &Row<'_>,
+    column: usize,
+    choices: &[(&str, T)],
+) -> Result<T, RowError> {
+    let text = row.text(column);
+    lookup(text, choices).ok_or_else(|| {
+        let names: Vec<String> = choices
+            .iter()
+            .map(|(name, _)| format!("`{name}`"))
+            .collect();
+        let found = if text.is_empty() {
+            "nothing".to_string()
+        } else {
+            format!("`{text}`")
+        };
+        RowError::at(
+            column,
+            format!("expected one of {}, found {found}", names.join(", ")),
+        )
+    })
+}
+
+/// The value whose name matches `text`, if any.
+pub fn lookup<T: Copy>(text: &str, choices: &[(&str, T)]) -> Option<T> {
+    let same = |a: &str, b: &str| {
+        let fold = |s: &str| {
+            s.chars()
+                .filter(|c| !matches!(c, '_' | '-' | ' '))
+                .flat_map(char::to_lowercase)
+                .collect::<String>()
+        };
+        a.eq_ignore_ascii_case(b) || fold(a) == fold(b)
+    };
+    choices
+        .iter()
+        .find(|(name, _)| same(name, text))
+        .map(|&(_, value)| value)
+}
+
+/// An auth code masked to its last four characters (`****ab12`); codes of eight
+/// characters or fewer show none, so no report ever holds a code whole.
+pub fn mask_code(code: &str) -> String {
+    let chars: Vec<char> = code.chars().collect();
+    if chars.len() <= 8 {
+        return "****".to_string();
+    }
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("****{tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spreadsheet_mangled_ids_are_recognised() {
+        for mangled in [
+            "7.30123E+18",
+            "7,30123E+18",
+            "7E18",
+            "7.3e-5",
+            "123.0",
+            "7301234567890123456.0",
+            "5,00",
+        ] {
+            assert!(check_id(mangled).is_err(), "{mangled}");
+        }
+        for fine in [
+            "7301234567890123456",
+            "0123",
+            "acct-1",
+            "E18",
+            "1.5",
+            "v2.0a",
+            "12e",
+        ] {
+            assert!(check_id(fine).is_ok(), "{fine}");
+        }
+        let message = check_id("7.30123E+18").unwrap_err();
+        assert!(message.contains("scientific notation"), "{message}");
+        assert!(message.contains("hint:"), "{message}");
+    }
+
+    #[test]
+    fn handles_compare_without_at_and_case() {
+        assert_eq!(normalize_handle(" @Acme.Shoes "), "acme.shoes");
+        assert_eq!(normalize_handle("creator_1"), "creator_1");
+        assert!(matches!(normalize_handle("creator_1"), Cow::Borrowed(_)));
+        assert_eq!(normalize_handle("@"), "");
+    }
+
+    #[test]
+    fn enum_names_ignore_case_and_separators() {
+        let choices = [("AD_DELIVERY", 1), ("Custom Identity", 2)];
+        assert_eq!(lookup("ad delivery", &choices), Some(1));
+        assert_eq!(lookup("customidentity", &choices), Some(2));
+        assert_eq!(lookup("CUSTOM_IDENTITY", &choices), Some(2));
+        assert_eq!(lookup("other", &choices), None);
+    }
+
+    #[test]
+    fn codes_are_never_shown_whole() {
+        assert_eq!(mask_code("#ABCDEFGHIJKLmnop1234"), "****1234");
+        assert_eq!(mask_code("SHORT123"), "****");
+        assert_eq!(mask_code(""), "****");
+    }
+}

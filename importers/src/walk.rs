@@ -1,0 +1,160 @@
+//! Expands the command line's paths into the list of files to read.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::InputError;
+
+/// Extensions of files read from inside a folder. A file named on the command line is
+/// read whatever its name.
+pub const INPUT_EXTENSIONS: [&str; 6] = ["csv", "tsv", "txt", "json", "jsonl", "xlsx"];
+
+/// A file to import.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct InputFile {
+    /// Where to read it.
+    pub path: PathBuf,
+    /// How reports name it: the path as typed, or the folder as typed joined with the rest.
+    pub display: String,
+}
+
+/// The files to read, the ones passed over, and the paths that do not exist.
+#[derive(Debug, Default)]
+pub struct Walk {
+    /// Files to import, sorted by display path, each once.
+    pub files: Vec<InputFile>,
+    /// (display path, reason) of files under a folder that are plainly not inputs.
+    pub skipped: Vec<(String, String)>,
+    /// Paths that cannot be read.
+    pub errors: Vec<InputError>,
+}
+
+/// Walks `paths`: files as given, folders recursively in byte order of their names.
+/// The result does not depend on the order of `paths`: files are sorted and deduplicated.
+pub fn walk<P: AsRef<Path>>(paths: &[P]) -> Walk {
+    let mut walk = Walk::default();
+    for path in paths {
+        let path = path.as_ref();
+        let display = path.to_string_lossy().into_owned();
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => walk_dir(path, &display, &mut walk),
+            Ok(_) => walk.files.push(InputFile {
+                path: path.to_path_buf(),
+                display,
+            }),
+            Err(e) => walk.errors.push(InputError {
+                path: display,
+                message: format!("cannot read this path: {e}"),
+            }),
+        }
+    }
+    dedup_files(&mut walk.files);
+    walk.skipped.sort();
+    walk.skipped.dedup();
+    walk.errors.sort_by(|a, b| a.path.cmp(&b.path));
+    walk
+}
+
+fn walk_dir(dir: &Path, display: &str, walk: &mut Walk) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            walk.errors.push(InputError {
+                path: display.to_string(),
+                message: format!("cannot list this folder: {e}"),
+            });
+            return;
+        }
+    };
+    let mut names: Vec<_> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .collect();
+    names.sort();
+    for name in names {
+        let path = dir.join(&name);
+        let name = name.to_string_lossy();
+        let child = join_display(display, &name);
+        if name.starts_with('.') {
+            walk.skipped.push((child, "hidden".to_string()));
+            continue;
+        }
+        let Ok(link_meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        let meta = if link_meta.file_type().is_symlink() {
+            match std::fs::metadata(&path) {
+                Ok(meta) if meta.is_dir() => {
+                    walk.skipped
+                        .push((child, "symbolic link to a folder".to_string()));
+                    continue;
+                }
+                Ok(meta) => meta,
+                Err(_) => {
+                    walk.skipped
+                        .push((child, "broken symbolic link".to_string()));
+                    continue;
+                }
+            }
+        } else {
+            link_meta
+        };
+        if meta.is_dir() {
+            walk_dir(&path, &child, walk);
+        } else if has_input_extension(&name) {
+            walk.files.push(InputFile {
+                path,
+                display: child,
+            });
+        } else {
+            walk.skipped
+                .push((child, "not an input file extension".to_string()));
+        }
+    }
+}
+
+fn join_display(dir: &str, name: &str) -> String {
+    if dir.ends_with('/') || dir.ends_with(std::path::MAIN_SEPARATOR) {
+        format!("{dir}{name}")
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+fn has_input_extension(name: &str) -> bool {
+    name.rsplit_once('.').is_some_and(|(_, ext)| {
+        INPUT_EXTENSIONS
+            .iter()
+            .any(|known| ext.eq_ignore_ascii_case(known))
+    })
+}
+
+/// Sorts by display path and keeps each real file once, even when named twice
+/// (`samples/` and `samples/ads.csv`).
+fn dedup_files(files: &mut Vec<InputFile>) {
+    files.sort_by(|a, b| a.display.cmp(&b.display));
+    let mut seen = BTreeSet::new();
+    files.retain(|file| {
+        let key = std::fs::canonicalize(&file.path).unwrap_or_else(|_| file.path.clone());
+        seen.insert(key)
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn input_extensions_are_case_insensitive() {
+        assert!(has_input_extension("ads.CSV"));
+        assert!(has_input_extension("codes.tsv"));
+        assert!(!has_input_extension("README.md"));
+        assert!(!has_input_extension("csv"));
+    }
+
+    #[test]
+    fn display_paths_join_cleanly() {
+        assert_eq!(join_display("samples", "a.csv"), "samples/a.csv");
+        assert_eq!(join_display("samples/", "a.csv"), "samples/a.csv");
+    }
+}

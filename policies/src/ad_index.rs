@@ -1,0 +1,84 @@
+//! Ads grouped for the rules: a million ad rows collapse to one fact per
+//! (ad account, post, identity class, handle), and each group keeps its rows as evidence.
+
+use sparkcheck_facts::{Facts, Sym};
+
+/// Spark ads sorted by (ad account, post, custom?, handle), with the group boundaries.
+#[derive(Debug, Default)]
+pub struct AdIndex {
+    /// Indexes into `facts.ads`, sorted by group key; ads without a post are left out.
+    order: Vec<u32>,
+    /// `order[start..end]` of each group.
+    groups: Vec<(u32, u32)>,
+}
+
+/// The sort key of an ad: what the rules see of it.
+type GroupKey = (Sym, Sym, bool, Sym);
+
+fn key(facts: &Facts, index: u32) -> GroupKey {
+    let ad = &facts.ads[index as usize];
+    (
+        ad.advertiser,
+        ad.post,
+        ad.identity.is_tiktok_account(),
+        ad.handle,
+    )
+}
+
+impl AdIndex {
+    /// Groups the Spark ads of `facts`.
+    pub fn build(facts: &Facts) -> AdIndex {
+        let mut order: Vec<u32> = (0..facts.ads.len() as u32)
+            .filter(|&i| !facts.ads[i as usize].post.is_none())
+            .collect();
+        order.sort_unstable_by_key(|&i| (key(facts, i), i));
+        let mut groups = Vec::new();
+        let mut start = 0;
+        for end in 1..=order.len() {
+            if end == order.len() || key(facts, order[end]) != key(facts, order[start]) {
+                groups.push((start as u32, end as u32));
+                start = end;
+            }
+        }
+        AdIndex { order, groups }
+    }
+
+    /// Each group's id, first ad and size.
+    pub fn groups(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        self.groups
+            .iter()
+            .enumerate()
+            .map(|(id, &(start, _))| (id as u32, self.order[start as usize]))
+    }
+
+    /// The ads of group `id`.
+    pub fn group(&self, id: u32) -> &[u32] {
+        let (start, end) = self.groups[id as usize];
+        &self.order[start as usize..end as usize]
+    }
+
+    /// The Spark ads of an (ad account, post) pair.
+    pub fn pair(&self, facts: &Facts, advertiser: Sym, post: Sym) -> &[u32] {
+        let pair_of = |i: &u32| {
+            let ad = &facts.ads[*i as usize];
+            (ad.advertiser, ad.post)
+        };
+        let start = self
+            .order
+            .partition_point(|i| pair_of(i) < (advertiser, post));
+        let end = self
+            .order
+            .partition_point(|i| pair_of(i) <= (advertiser, post));
+        &self.order[start..end]
+    }
+
+    /// How many Spark ads there are.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+}

@@ -1,0 +1,442 @@
+//! The cause catalogue: every reason a Spark post fails, with its severity, the role that
+//! owns the fix, the symptom people see, and the fix steps in the troubleshooting guide's
+//! order (Business Center, code, identity, then a hard refresh of the preview tool).
+//!
+//! Codes are part of the report's contract: never rename or reuse one.
+
+use std::fmt;
+
+/// How bad a finding is.
+#[derive(Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub enum Severity {
+    /// The post cannot be previewed or used now.
+    Error,
+    /// Works now, or works for delivery, but needs attention.
+    Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// Who must act, as in the guide's role checklist.
+#[derive(Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub enum OwnerRole {
+    /// Business Center administrator: adds and shares TikTok accounts.
+    OrgAdmin,
+    /// The TikTok creator: authorizes posts and generates codes.
+    Creator,
+    /// Ads Manager user: applies codes.
+    Advertiser,
+    /// Builds the ads: sets their identity.
+    MediaBuyer,
+}
+
+impl OwnerRole {
+    /// Every role, in the guide's order.
+    pub const ALL: [OwnerRole; 4] = [
+        OwnerRole::OrgAdmin,
+        OwnerRole::Creator,
+        OwnerRole::Advertiser,
+        OwnerRole::MediaBuyer,
+    ];
+
+    /// The role's name in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            OwnerRole::OrgAdmin => "Org Admin",
+            OwnerRole::Creator => "Creator",
+            OwnerRole::Advertiser => "Advertiser",
+            OwnerRole::MediaBuyer => "Media Buyer",
+        }
+    }
+}
+
+/// Every cause the `preview` policy can report.
+#[derive(Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub enum Cause {
+    /// The creator's handle is in no Business Center export given.
+    HandleNotInBc,
+    /// In a Business Center, but not shared to this ad account.
+    HandleNotShared,
+    /// Shared, but without the ad delivery permission.
+    NoAdDelivery,
+    /// The share is revoked, unbound, rejected, pending or past its end.
+    ShareInactive,
+    /// The Business Center's role on the ad account is Analyst.
+    AnalystOnly,
+    /// No code exists for the post.
+    CodeMissing,
+    /// A code exists but none is applied to this ad account.
+    CodeNotApplied,
+    /// The applied code expired.
+    CodeExpired,
+    /// The applied code was deleted or revoked by the creator.
+    CodeRevoked,
+    /// Every valid applied code ends within the expiry window.
+    CodeExpiringSoon,
+    /// An ad with this post uses a custom identity.
+    CustomIdentity,
+    /// An ad's identity is a TikTok account other than the post's creator.
+    WrongIdentity,
+    /// The preview tool has no connection to the creator's account.
+    NotLinked,
+    /// The post is deleted, private or under review.
+    PostUnavailable,
+    /// The post is a carousel, which the preview tool never shows.
+    NoPreviewFormat,
+}
+
+/// A cause's catalogue entry.
+#[derive(Debug)]
+pub struct CauseInfo {
+    /// The stable code, such as `CODE_EXPIRED`.
+    pub code: &'static str,
+    /// Error or warning.
+    pub severity: Severity,
+    /// The role that owns the fix.
+    pub owner: OwnerRole,
+    /// When the cause fires, in one sentence.
+    pub when: &'static str,
+    /// What a user sees.
+    pub symptom: &'static str,
+    /// Why it breaks the preview.
+    pub why: &'static str,
+    /// Fix steps, with `{handle}`, `{advertiser}` and `{post}` filled in per finding.
+    pub fix: &'static [&'static str],
+    /// Whether the guide's last step, the hard refresh of the preview tool, applies.
+    pub refresh: bool,
+}
+
+/// The guide's last step, after any fix.
+pub const HARD_REFRESH: &str = "Hard-refresh the preview tool so it reloads with the new \
+                                access: Cmd+Shift+R on Mac, Ctrl+Shift+R on PC.";
+
+const APPLY_CODE: &str = "In Ads Manager for ad account {advertiser}, open Creative Library → \
+                          Spark Ads Posts → Apply code and enter the new code.";
+
+impl Cause {
+    /// Every cause, in the guide's order.
+    pub const ALL: [Cause; 15] = [
+        Cause::HandleNotInBc,
+        Cause::HandleNotShared,
+        Cause::NoAdDelivery,
+        Cause::ShareInactive,
+        Cause::AnalystOnly,
+        Cause::CodeMissing,
+        Cause::CodeNotApplied,
+        Cause::CodeExpired,
+        Cause::CodeRevoked,
+        Cause::CodeExpiringSoon,
+        Cause::CustomIdentity,
+        Cause::WrongIdentity,
+        Cause::NotLinked,
+        Cause::PostUnavailable,
+        Cause::NoPreviewFormat,
+    ];
+
+    /// The cause whose code is `code` (case-insensitive).
+    pub fn from_code(code: &str) -> Option<Cause> {
+        Cause::ALL
+            .into_iter()
+            .find(|cause| cause.code().eq_ignore_ascii_case(code))
+    }
+
+    /// The stable code.
+    pub fn code(self) -> &'static str {
+        self.info().code
+    }
+
+    /// Severity.
+    pub fn severity(self) -> Severity {
+        self.info().severity
+    }
+
+    /// Owner role.
+    pub fn owner(self) -> OwnerRole {
+        self.info().owner
+    }
+
+    /// The catalogue entry.
+    pub fn info(self) -> &'static CauseInfo {
+        match self {
+            Cause::HandleNotInBc => &CauseInfo {
+                code: "HANDLE_NOT_IN_BC",
+                severity: Severity::Error,
+                owner: OwnerRole::OrgAdmin,
+                when: "The creator's TikTok account is in none of the Business Center exports given.",
+                symptom: "The post is visible on TikTok but not in Ads Manager, and its preview does not load.",
+                why: "Ads reach a creator's posts through a Business Center that holds the TikTok account; \
+                      an account outside every Business Center cannot be shared to an ad account.",
+                fix: &[
+                    "In TikTok Business Center, open Assets → TikTok Accounts and add {handle}.",
+                    "Then, under Assets → Ad Accounts, share {handle} to ad account {advertiser} with the Ad Delivery permission.",
+                ],
+                refresh: true,
+            },
+            Cause::HandleNotShared => &CauseInfo {
+                code: "HANDLE_NOT_SHARED",
+                severity: Severity::Error,
+                owner: OwnerRole::OrgAdmin,
+                when: "The creator's TikTok account is in a Business Center but not shared to this ad account.",
+                symptom: "The post is visible on TikTok but missing in this ad account's Ads Manager.",
+                why: "Being in the Business Center is not enough: each ad account that runs the post needs the \
+                      TikTok account shared to it.",
+                fix: &[
+                    "In TikTok Business Center, open Assets → Ad Accounts and share {handle} to ad account {advertiser} with the Ad Delivery permission.",
+                    "If sharing is not offered, remove {handle} under Assets → TikTok Accounts and add it again.",
+                ],
+                refresh: true,
+            },
+            Cause::NoAdDelivery => &CauseInfo {
+                code: "NO_AD_DELIVERY",
+                severity: Severity::Error,
+                owner: OwnerRole::OrgAdmin,
+                when: "The TikTok account is shared to the ad account without the ad delivery permission.",
+                symptom: "The post is visible on TikTok but cannot be picked for ads in this ad account.",
+                why: "Only a share with ad delivery (\"Deliver ads\") lets the ad account run the account's posts.",
+                fix: &[
+                    "In TikTok Business Center, open Assets → Ad Accounts, edit the share of {handle} to ad account {advertiser} and turn on Ad Delivery (\"Deliver ads\").",
+                ],
+                refresh: true,
+            },
+            Cause::ShareInactive => &CauseInfo {
+                code: "SHARE_INACTIVE",
+                severity: Severity::Error,
+                owner: OwnerRole::OrgAdmin,
+                when: "The share to the ad account is revoked, unbound, rejected, pending, or past its Valid Until time.",
+                symptom: "A preview that worked before is gone, although the post is still on TikTok.",
+                why: "A share stops working as soon as it is unlinked, revoked or expires, and a pending or \
+                      rejected request never started working.",
+                fix: &[
+                    "In TikTok Business Center, open Assets → Ad Accounts and share {handle} to ad account {advertiser} again with Ad Delivery; have a pending request accepted.",
+                    "If the share will not come back, remove {handle} under Assets → TikTok Accounts and add it again.",
+                ],
+                refresh: true,
+            },
+            Cause::AnalystOnly => &CauseInfo {
+                code: "ANALYST_ONLY",
+                severity: Severity::Error,
+                owner: OwnerRole::OrgAdmin,
+                when: "The Business Center's role on the ad account is Analyst.",
+                symptom: "The post cannot be pulled into an ad in this ad account.",
+                why: "Using existing posts in ads needs Admin or Operator access to the ad account; Analyst \
+                      can only read reports.",
+                fix: &[
+                    "In TikTok Business Center, open Assets → Ad Accounts and give the Business Center Admin or Operator access to ad account {advertiser}.",
+                ],
+                refresh: true,
+            },
+            Cause::CodeMissing => &CauseInfo {
+                code: "CODE_MISSING",
+                severity: Severity::Error,
+                owner: OwnerRole::Creator,
+                when: "No authorization code exists for the post.",
+                symptom: "The post cannot be found when setting up an ad.",
+                why: "A creator's post is available to Spark Ads only once the creator authorizes it with a code.",
+                fix: &[
+                    "Ask {handle} to open post {post} in the TikTok app, tap \"…\" → Ad settings, turn on \"Allow promotion\" and tap Generate code, choosing a long expiry.",
+                    APPLY_CODE,
+                ],
+                refresh: true,
+            },
+            Cause::CodeNotApplied => &CauseInfo {
+                code: "CODE_NOT_APPLIED",
+                severity: Severity::Error,
+                owner: OwnerRole::Advertiser,
+                when: "A code exists for the post but none is applied to this ad account.",
+                symptom: "The post is missing from this ad account's Spark Ads posts.",
+                why: "A code authorizes the post only for the ad accounts it is applied to.",
+                fix: &[
+                    "In Ads Manager for ad account {advertiser}, open Creative Library → Spark Ads Posts → Apply code and enter the code of post {post}.",
+                    "If nobody has the code any more, ask {handle} to generate a new one (TikTok app: \"…\" → Ad settings → Generate code).",
+                ],
+                refresh: true,
+            },
+            Cause::CodeExpired => &CauseInfo {
+                code: "CODE_EXPIRED",
+                severity: Severity::Error,
+                owner: OwnerRole::Creator,
+                when: "Every code applied to the ad account has expired (status EXPIRED or end time passed).",
+                symptom: "A preview that worked before is gone.",
+                why: "Authorization lasts only as long as the expiry the creator chose when generating the code.",
+                fix: &[
+                    "Ask {handle} to authorize post {post} again: TikTok app, \"…\" → Ad settings → Generate code, with a longer expiry this time.",
+                    APPLY_CODE,
+                ],
+                refresh: true,
+            },
+            Cause::CodeRevoked => &CauseInfo {
+                code: "CODE_REVOKED",
+                severity: Severity::Error,
+                owner: OwnerRole::Creator,
+                when: "Every code applied to the ad account was deleted or revoked by the creator.",
+                symptom: "A preview that worked before is gone.",
+                why: "The creator can withdraw authorization at any time, and the post leaves the ad account at once.",
+                fix: &[
+                    "Ask {handle} whether withdrawing the code of post {post} was intended; if not, have them turn \"Allow promotion\" back on and generate a new code.",
+                    APPLY_CODE,
+                ],
+                refresh: true,
+            },
+            Cause::CodeExpiringSoon => &CauseInfo {
+                code: "CODE_EXPIRING_SOON",
+                severity: Severity::Warning,
+                owner: OwnerRole::Creator,
+                when: "Every valid code applied to the ad account ends within the expiry window.",
+                symptom: "The preview works today but will disappear when the code ends.",
+                why: "When the last valid code ends, the post leaves the ad account and its preview goes with it.",
+                fix: &[
+                    "Ask {handle} for a new code for post {post} before the current one ends (TikTok app: \"…\" → Ad settings → Generate code, with a longer expiry).",
+                    APPLY_CODE,
+                ],
+                refresh: false,
+            },
+            Cause::CustomIdentity => &CauseInfo {
+                code: "CUSTOM_IDENTITY",
+                severity: Severity::Error,
+                owner: OwnerRole::MediaBuyer,
+                when: "An ad using the post has a custom identity.",
+                symptom: "The ad shows a custom name instead of the creator's TikTok handle, and the post does not preview.",
+                why: "A custom identity is a name and an avatar with no TikTok account behind it, so it cannot carry a creator's post.",
+                fix: &[
+                    "In Ads Manager, edit the ads listed and set Identity to the TikTok account {handle}, not a Custom Identity, even one that looks the same.",
+                ],
+                refresh: true,
+            },
+            Cause::WrongIdentity => &CauseInfo {
+                code: "WRONG_IDENTITY",
+                severity: Severity::Error,
+                owner: OwnerRole::MediaBuyer,
+                when: "An ad's TikTok-account identity is not the handle of the post's creator.",
+                symptom: "The TikTok handle on the ad is wrong, and the post does not preview.",
+                why: "A Spark Ad must run under the account that published the post.",
+                fix: &[
+                    "In Ads Manager, edit the ads listed and set Identity to {handle}, the account that published post {post}.",
+                    "Check the identity again after saving: a similar-looking handle is a different account.",
+                ],
+                refresh: true,
+            },
+            Cause::NotLinked => &CauseInfo {
+                code: "NOT_LINKED",
+                severity: Severity::Error,
+                owner: OwnerRole::OrgAdmin,
+                when: "Link data is given and the creator's TikTok account is not connected in the preview tool.",
+                symptom: "Spark ad previews do not load in the preview tool, although the ad account can use the post.",
+                why: "The preview tool shows a post only with access of its own to the TikTok account; ad account permissions are not enough.",
+                fix: &[
+                    "In the preview tool (Motion), connect the TikTok account {handle} again with a user who has access to it.",
+                ],
+                refresh: true,
+            },
+            Cause::PostUnavailable => &CauseInfo {
+                code: "POST_UNAVAILABLE",
+                severity: Severity::Error,
+                owner: OwnerRole::Creator,
+                when: "The post is deleted, private (only the author or friends can see it) or under review.",
+                symptom: "The post cannot be previewed or promoted, whatever the permissions.",
+                why: "Only a public post can run as a Spark Ad or be previewed.",
+                fix: &[
+                    "Ask {handle} to make post {post} public again, or wait until its review ends; a deleted post cannot come back, so pick another post for the ads.",
+                ],
+                refresh: true,
+            },
+            Cause::NoPreviewFormat => &CauseInfo {
+                code: "NO_PREVIEW_FORMAT",
+                severity: Severity::Warning,
+                owner: OwnerRole::MediaBuyer,
+                when: "The post is a carousel.",
+                symptom: "The preview tool shows no preview for this post, although the ad may run.",
+                why: "The preview tool previews single-video Spark Ads only, never carousels.",
+                fix: &[
+                    "Nothing blocks delivery: check the carousel in Ads Manager's own ad preview, or use a single-video post where a preview-tool preview is needed.",
+                ],
+                refresh: false,
+            },
+        }
+    }
+
+    /// The fix steps for one finding, placeholders filled and the refresh step last.
+    pub fn fix_steps(self, handle: Option<&str>, advertiser: &str, post: &str) -> Vec<String> {
+        let handle = handle.map_or_else(
+            || "the creator's TikTok account".to_string(),
+            |h| format!("@{h}"),
+        );
+        let info = self.info();
+        let mut steps: Vec<String> = info
+            .fix
+            .iter()
+            .map(|step| {
+                step.replace("{handle}", &handle)
+                    .replace("{advertiser}", advertiser)
+                    .replace("{post}", post)
+            })
+            .collect();
+        if info.refresh {
+            steps.push(HARD_REFRESH.to_string());
+        }
+        steps
+    }
+}
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn codes_are_unique_and_round_trip() {
+        let codes: BTreeSet<&str> = Cause::ALL.iter().map(|c| c.code()).collect();
+        assert_eq!(codes.len(), Cause::ALL.len());
+        for cause in Cause::ALL {
+            assert_eq!(Cause::from_code(cause.code()), Some(cause));
+            assert_eq!(Cause::from_code(&cause.code().to_lowercase()), Some(cause));
+        }
+    }
+
+    #[test]
+    fn every_entry_is_filled_in() {
+        for cause in Cause::ALL {
+            let info = cause.info();
+            for (section, text) in [
+                ("when", info.when),
+                ("symptom", info.symptom),
+                ("why", info.why),
+            ] {
+                assert!(text.len() > 20, "{cause}: {section} is too short");
+                assert!(text.ends_with('.'), "{cause}: {section} is not a sentence");
+            }
+            assert!(!info.fix.is_empty(), "{cause} has no fix step");
+        }
+    }
+
+    #[test]
+    fn fix_steps_fill_placeholders_and_end_with_the_refresh() {
+        let steps = Cause::HandleNotInBc.fix_steps(Some("acme"), "700", "730");
+        assert!(steps[0].contains("@acme"));
+        assert!(steps[1].contains("ad account 700"));
+        assert_eq!(steps.last().unwrap(), HARD_REFRESH);
+        for cause in Cause::ALL {
+            let joined = cause.fix_steps(None, "A", "P").join(" ");
+            assert!(
+                !joined.contains('{'),
+                "{cause} leaves a placeholder: {joined}"
+            );
+        }
+        assert!(!Cause::NoPreviewFormat
+            .fix_steps(None, "A", "P")
+            .contains(&HARD_REFRESH.to_string()));
+    }
+}

@@ -1,0 +1,72 @@
+//! Policies: facts → findings.
+//!
+//! A policy is a crepe Datalog program over the input relations of
+//! [`sparkcheck_facts::Facts`]. crepe keeps no provenance, so every derived finding tuple
+//! carries the id of an input row (or row group) that proves it; [`Evaluation`] turns
+//! those into per-finding evidence lists after the run. The [`catalogue`] holds what each
+//! cause means and how to fix it.
+
+mod ad_index;
+pub mod catalogue;
+mod coverage;
+pub mod preview;
+
+pub use ad_index::AdIndex;
+pub use catalogue::{Cause, CauseInfo, OwnerRole, Severity};
+pub use coverage::{coverage, Coverage};
+
+use sparkcheck_facts::Sym;
+
+/// What an evaluation is relative to.
+#[derive(Copy, Clone, Debug)]
+pub struct Settings {
+    /// The instant the policy is evaluated at, unix seconds.
+    pub as_of: i64,
+    /// How long before a code's end `CODE_EXPIRING_SOON` fires, in seconds.
+    pub expiry_window: i64,
+}
+
+/// An input row that proves (part of) a finding: an index into a [`sparkcheck_facts::Facts`] table.
+#[derive(Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub enum Evidence {
+    /// `facts.ads[i]`.
+    Ad(u32),
+    /// `facts.shares[i]`.
+    Share(u32),
+    /// `facts.codes[i]`.
+    Code(u32),
+    /// `facts.links[i]`.
+    Link(u32),
+}
+
+/// One (ad account, post, cause) that is wrong.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Finding {
+    /// The ad account.
+    pub advertiser: Sym,
+    /// The post.
+    pub post: Sym,
+    /// What is wrong.
+    pub cause: Cause,
+    /// The handles the finding concerns (the post's creator(s)), sorted, maybe none.
+    pub handles: Vec<Sym>,
+    /// The ads concerned (indexes into `facts.ads`), sorted by file and line.
+    pub ads: Vec<u32>,
+    /// The rows that prove it, sorted by file and line, each once.
+    pub evidence: Vec<Evidence>,
+}
+
+/// The outcome of a policy run.
+#[derive(Clone, Debug, Default)]
+pub struct Evaluation {
+    /// Findings sorted by (advertiser_id, post_id, cause code) as text.
+    pub findings: Vec<Finding>,
+    /// Every audited (ad account, post) pair, sorted as text.
+    pub pairs: Vec<(Sym, Sym)>,
+    /// Pairs whose post has no known creator: their BC and link checks could not run.
+    pub unchecked: Vec<(Sym, Sym)>,
+    /// Spark ads audited and ordinary (non-Spark) ads counted but not audited.
+    pub spark_ads: usize,
+    /// Ads without a post.
+    pub non_spark_ads: usize,
+}

@@ -1,0 +1,111 @@
+//! `sparkcheck audit`: import, evaluate, report, and choose the exit status.
+
+use std::io::{self, IsTerminal, Write};
+
+use sparkcheck_policies::{preview, Settings};
+
+use crate::cli::{AuditArgs, ColorChoice, FailOn, Format};
+use crate::report::{self, Report};
+use crate::ExitStatus;
+
+/// Runs an audit; errors go to stderr, the report to stdout or `--output`.
+pub fn run(args: &AuditArgs) -> ExitStatus {
+    let imported = sparkcheck_importers::import_paths(&args.paths);
+    if !imported.errors.is_empty() {
+        for error in &imported.errors {
+            eprintln!("error: {error}");
+        }
+        let n = imported.errors.len();
+        eprintln!(
+            "error: {n} input {} could not be used; no report was written",
+            if n == 1 { "file" } else { "files" }
+        );
+        return ExitStatus::Error;
+    }
+    if imported.facts.files.is_empty() {
+        eprintln!("error: no input files found under the paths given; hint: name the export files or their folder");
+        return ExitStatus::Error;
+    }
+    let settings = Settings {
+        as_of: args.as_of.unwrap_or_else(now),
+        expiry_window: args.expiry_window,
+    };
+    let evaluation = preview::evaluate(&imported.facts, &settings);
+    let report = report::build(&imported, &evaluation, &settings, args.policy.name());
+    if let Err(error) = emit(args, &report) {
+        if error.kind() == io::ErrorKind::BrokenPipe {
+            return exit_status(&report, args.fail_on);
+        }
+        let target = args
+            .output
+            .as_ref()
+            .map_or("standard output".to_string(), |p| {
+                format!("`{}`", p.display())
+            });
+        eprintln!("error: cannot write the report to {target}: {error}");
+        return ExitStatus::Error;
+    }
+    exit_status(&report, args.fail_on)
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+fn emit(args: &AuditArgs, report: &Report) -> io::Result<()> {
+    let to_terminal = args.output.is_none() && io::stdout().is_terminal();
+    let color = use_color(args.color, to_terminal, std::env::var_os("NO_COLOR"));
+    let mut buffer = Vec::with_capacity(64 * 1024);
+    match args.format {
+        Format::Json => report::json::write(report, &mut buffer)?,
+        Format::Text => report::text::write(report, &mut buffer, color)?,
+    }
+    match &args.output {
+        Some(path) => crate::output::write_atomically(path, &buffer),
+        None => {
+            let mut stdout = io::stdout().lock();
+            stdout.write_all(&buffer)?;
+            stdout.flush()
+        }
+    }
+}
+
+/// Colour only on a terminal (or when forced), and never when `NO_COLOR` is set non-empty.
+fn use_color(choice: ColorChoice, to_terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
+    if no_color.is_some_and(|v| !v.is_empty()) {
+        return false;
+    }
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => to_terminal,
+    }
+}
+
+fn exit_status(report: &Report, fail_on: FailOn) -> ExitStatus {
+    let failing = match fail_on {
+        FailOn::Error => report.summary.errors,
+        FailOn::Warning => report.summary.errors + report.summary.warnings,
+    };
+    if failing > 0 {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_color_wins_over_everything() {
+        assert!(!use_color(ColorChoice::Always, true, Some("1".into())));
+        assert!(use_color(ColorChoice::Always, false, None));
+        assert!(use_color(ColorChoice::Auto, true, Some("".into())));
+        assert!(!use_color(ColorChoice::Auto, false, None));
+        assert!(!use_color(ColorChoice::Never, true, None));
+    }
+}

@@ -1,0 +1,138 @@
+//! Command-line arguments (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const AFTER_HELP: &str = "\
+Examples:
+  sparkcheck audit samples/ --as-of 2026-11-20
+  sparkcheck audit ads.csv bc.csv codes.csv --format json --output report.json
+  sparkcheck audit exports/ --fail-on warning --expiry-window 14d
+
+Input kinds are recognised from their header row (any column order, any case, extra
+columns ignored; `,` `;` or tab; UTF-8 with or without BOM):
+  ads    Account ID, Ad ID, Identity Type, Identity, Post ID
+  bc     BC ID, TikTok Account, Ad Account ID, Permissions [Status, Valid Until, Ad Account Role]
+  codes  Auth Code, Post ID, TikTok Account, Ad Account ID, Status [End Time, Post Status, Item Type]
+  links  TikTok Account, Status [Connected At]
+
+Exit status: 0 no finding at or above --fail-on, 1 at least one, 2 the run could not complete.";
+
+/// Explains why TikTok Spark Ads posts cannot be previewed, who must fix each one, and how.
+#[derive(Debug, Parser)]
+#[command(name = "sparkcheck", version, about, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Audit Spark Ads exports and explain every post that cannot preview.
+    #[command(after_help = AFTER_HELP)]
+    Audit(AuditArgs),
+}
+
+/// `sparkcheck audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Input files and folders (folders are read recursively).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Evaluate as of this instant (UTC unless an offset is given) instead of now,
+    /// for example `2026-11-20`, `2026-11-20 09:30` or `2026-11-20T09:30:00+01:00`.
+    #[arg(long, value_name = "TIME", value_parser = parse_instant)]
+    pub as_of: Option<i64>,
+
+    /// Warn about codes that end within this window, for example `7d`, `36h` or `2w`.
+    #[arg(long, value_name = "DURATION", default_value = "7d", value_parser = parse_duration)]
+    pub expiry_window: i64,
+
+    /// Lowest severity that makes the exit status 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// The policy to evaluate.
+    #[arg(long, value_enum, default_value_t = Policy::Preview)]
+    pub policy: Policy,
+
+    /// When to colour the text report (never with NO_COLOR set, or off a terminal with auto).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// `--fail-on`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Error findings fail the run.
+    Error,
+    /// Warnings fail it too.
+    Warning,
+}
+
+/// `--format`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Grouped by ad account, then post, for a terminal.
+    Text,
+    /// The canonical, versioned report.
+    Json,
+}
+
+/// `--policy`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Policy {
+    /// Why posts do not preview (the troubleshooting guide's checklist).
+    Preview,
+}
+
+impl Policy {
+    /// The policy's name in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Policy::Preview => "preview",
+        }
+    }
+}
+
+/// `--color`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour on a terminal when NO_COLOR is not set.
+    Auto,
+    /// Always colour (NO_COLOR still wins).
+    Always,
+    /// Never colour.
+    Never,
+}
+
+fn parse_instant(text: &str) -> Result<i64, String> {
+    sparkcheck_facts::time::parse_instant(text).map_err(|e| e.to_string())
+}
+
+fn parse_duration(text: &str) -> Result<i64, String> {
+    sparkcheck_facts::time::parse_duration(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

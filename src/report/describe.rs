@@ -1,0 +1,121 @@
+//! "What this row says": one sentence per evidence row. Codes appear masked only.
+
+use sparkcheck_facts::{time, Facts, IdentityKind, ItemType};
+use sparkcheck_policies::Evidence;
+
+use super::EvidenceOut;
+
+/// The evidence row `evidence` as a report entry.
+pub fn evidence(facts: &Facts, evidence: Evidence) -> EvidenceOut {
+    let (at, says) = match evidence {
+        Evidence::Ad(i) => {
+            let ad = &facts.ads[i as usize];
+            (ad.at, ad_says(facts, i as usize))
+        }
+        Evidence::Share(i) => {
+            let share = &facts.shares[i as usize];
+            (share.at, share_says(facts, i as usize))
+        }
+        Evidence::Code(i) => {
+            let code = &facts.codes[i as usize];
+            (code.at, code_says(facts, i as usize))
+        }
+        Evidence::Link(i) => {
+            let link = &facts.links[i as usize];
+            let mut says = format!(
+                "@{} is {} in the preview tool",
+                facts.sym(link.handle),
+                link.status.name()
+            );
+            if let Some(at) = link.connected_at {
+                says.push_str(&format!(" (connected at {})", time::format_instant(at)));
+            }
+            (link.at, says)
+        }
+    };
+    EvidenceOut {
+        path: facts.path(at).to_string(),
+        line: u64::from(at.line),
+        says,
+    }
+}
+
+fn ad_says(facts: &Facts, index: usize) -> String {
+    let ad = &facts.ads[index];
+    let mut says = format!("ad {}", facts.text.get(ad.ad_id));
+    let name = facts.text.get(ad.ad_name);
+    if !name.is_empty() {
+        says.push_str(&format!(" \"{name}\""));
+    }
+    let label = facts.text.get(ad.identity_label);
+    match ad.identity {
+        IdentityKind::Custom if label.is_empty() => says.push_str(" uses a custom identity"),
+        IdentityKind::Custom => says.push_str(&format!(" uses the custom identity \"{label}\"")),
+        kind => says.push_str(&format!(
+            " uses @{} ({})",
+            facts.sym(ad.handle),
+            kind.api_name()
+        )),
+    }
+    says.push_str(&format!(" for post {}", facts.sym(ad.post)));
+    says
+}
+
+fn share_says(facts: &Facts, index: usize) -> String {
+    let share = &facts.shares[index];
+    let bc_name = facts.text.get(share.bc_name);
+    let bc = if bc_name.is_empty() {
+        format!("BC {}", facts.text.get(share.bc_id))
+    } else {
+        format!("BC \"{bc_name}\" ({})", facts.text.get(share.bc_id))
+    };
+    let mut says = format!("{bc} has @{}", facts.sym(share.handle));
+    if share.advertiser.is_none() {
+        says.push_str(", shared to no ad account");
+        return says;
+    }
+    let permissions = facts.text.get(share.permissions);
+    says.push_str(&format!(
+        ", shared to ad account {} with permissions \"{}\", status {}",
+        facts.sym(share.advertiser),
+        permissions,
+        share.status.name()
+    ));
+    if let Some(until) = share.valid_until {
+        says.push_str(&format!(", valid until {}", time::format_instant(until)));
+    }
+    if !share.role.name().is_empty() {
+        says.push_str(&format!(", role {}", share.role.name()));
+    }
+    says
+}
+
+fn code_says(facts: &Facts, index: usize) -> String {
+    let code = &facts.codes[index];
+    let mut says = format!(
+        "code {} for post {} by @{}",
+        facts.text.get(code.masked_code),
+        facts.sym(code.post),
+        facts.sym(code.creator)
+    );
+    if code.advertiser.is_none() {
+        says.push_str(", not applied to any ad account");
+    } else {
+        says.push_str(&format!(
+            ", applied to ad account {}",
+            facts.sym(code.advertiser)
+        ));
+    }
+    says.push_str(&format!(", status {}", code.status.name()));
+    if let Some(end) = code.end {
+        says.push_str(&format!(", ends {}", time::format_instant(end)));
+    }
+    let post_status = facts.text.get(code.post_status);
+    if !post_status.is_empty() {
+        says.push_str(&format!(", post status {post_status}"));
+    }
+    if code.item_type == ItemType::Carousel {
+        says.push_str(", item type CAROUSEL");
+    }
+    says
+}

@@ -1,0 +1,339 @@
+//! The report: the canonical, serialisable form of an audit, and its renderers.
+//!
+//! [`build`] resolves the policy's id-based findings into text once; every format renders
+//! the same [`Report`] and none recomputes anything. The wire types here are separate from
+//! the engine's so an engine refactor cannot change the JSON silently.
+
+mod describe;
+pub mod json;
+pub mod text;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use sparkcheck_facts::{time, Facts};
+use sparkcheck_importers::Imported;
+use sparkcheck_policies::{coverage, Coverage, Evaluation, Settings, Severity};
+
+/// The JSON schema version of [`Report`].
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A whole audit (spec section 4).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Bumped on any incompatible change.
+    pub schema_version: u32,
+    /// The evaluation instant, RFC 3339 UTC.
+    pub as_of: String,
+    /// The policy evaluated.
+    pub policy: String,
+    /// The `CODE_EXPIRING_SOON` window, as `7d`.
+    pub expiry_window: String,
+    /// Every file read, with its row accounting.
+    pub inputs: Vec<InputOut>,
+    /// Files under the named folders that were passed over.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<SkippedOut>,
+    /// Each cause code: `checked` or `not checked: <why>`.
+    pub coverage: BTreeMap<String, String>,
+    /// One per (ad account, post, cause), sorted by those three.
+    pub findings: Vec<FindingOut>,
+    /// Pairs whose post has no known creator, so some checks could not run for them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unchecked: Vec<UncheckedOut>,
+    /// Rows that could not be used.
+    pub rejected: Vec<RejectedOut>,
+    /// Counts.
+    pub summary: Summary,
+}
+
+/// One input file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InputOut {
+    /// As named on the command line or found under a named folder.
+    pub path: String,
+    /// `ads`, `bc`, `codes` or `links`.
+    pub kind: String,
+    /// Data rows read.
+    pub rows: u64,
+    /// Rows that became facts.
+    pub imported: u64,
+    /// Rows rejected: `rows == imported + rejected`.
+    pub rejected: u64,
+    /// How the file was read, when it was not plain comma-separated UTF-8.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// A file passed over.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SkippedOut {
+    /// Its path.
+    pub path: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FindingOut {
+    /// The ad account.
+    pub advertiser_id: String,
+    /// The ad account's name in the ads export, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_name: Option<String>,
+    /// The post.
+    pub post_id: String,
+    /// The post creator's handle (`@name`; several joined by `, `), or null when unknown.
+    pub handle: Option<String>,
+    /// The ads concerned.
+    pub ad_ids: Vec<String>,
+    /// The cause code.
+    pub cause: String,
+    /// `error` or `warning`.
+    pub severity: String,
+    /// What a user sees.
+    pub symptom: String,
+    /// Who must fix it.
+    pub owner_role: String,
+    /// The fix steps, in order.
+    pub fix: Vec<String>,
+    /// The rows that prove it.
+    pub evidence: Vec<EvidenceOut>,
+}
+
+/// One evidence row.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceOut {
+    /// The file.
+    pub path: String,
+    /// The line where the row starts.
+    pub line: u64,
+    /// What the row says, in words (codes masked).
+    pub says: String,
+}
+
+/// A pair some checks could not run for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UncheckedOut {
+    /// The ad account.
+    pub advertiser_id: String,
+    /// The post.
+    pub post_id: String,
+    /// The causes not checked for it.
+    pub checks: Vec<String>,
+    /// Why.
+    pub reason: String,
+}
+
+/// A rejected row.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RejectedOut {
+    /// The file.
+    pub path: String,
+    /// The line where the row starts.
+    pub line: u64,
+    /// The column at fault, when one is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    /// What was expected and what was found.
+    pub reason: String,
+}
+
+/// Counts for dashboards and CI.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// (ad account, post) pairs audited.
+    pub pairs_audited: usize,
+    /// Pairs with no error finding.
+    pub pairs_previewable: usize,
+    /// Pairs with at least one error finding.
+    pub pairs_broken: usize,
+    /// Pairs some checks could not run for.
+    pub pairs_unchecked: usize,
+    /// All findings.
+    pub findings: usize,
+    /// Error findings.
+    pub errors: usize,
+    /// Warning findings.
+    pub warnings: usize,
+    /// Findings per cause code (only causes that occur).
+    pub by_cause: BTreeMap<String, usize>,
+    /// Findings per owner role (only roles that occur).
+    pub by_owner: BTreeMap<String, usize>,
+    /// Spark ads (with a post) audited.
+    pub spark_ads: usize,
+    /// Ordinary ads (no post) counted, not audited.
+    pub non_spark_ads: usize,
+    /// Data rows read in all inputs.
+    pub rows: u64,
+    /// Rows rejected in all inputs.
+    pub rows_rejected: u64,
+}
+
+/// The checks a pair without a known creator misses.
+const CREATOR_CHECKS: [sparkcheck_policies::Cause; 6] = [
+    sparkcheck_policies::Cause::HandleNotInBc,
+    sparkcheck_policies::Cause::HandleNotShared,
+    sparkcheck_policies::Cause::NoAdDelivery,
+    sparkcheck_policies::Cause::ShareInactive,
+    sparkcheck_policies::Cause::AnalystOnly,
+    sparkcheck_policies::Cause::NotLinked,
+];
+
+/// Resolves an evaluation into the canonical report.
+pub fn build(
+    imported: &Imported,
+    evaluation: &Evaluation,
+    settings: &Settings,
+    policy: &str,
+) -> Report {
+    let facts = &imported.facts;
+    let mut inputs: Vec<InputOut> = facts
+        .files
+        .iter()
+        .map(|file| InputOut {
+            path: file.path.clone(),
+            kind: file.kind.name().to_string(),
+            rows: file.rows,
+            imported: file.imported,
+            rejected: file.rejected,
+            notes: file.notes.clone(),
+        })
+        .collect();
+    inputs.sort_by(|a, b| a.path.cmp(&b.path));
+    let coverage = coverage(facts)
+        .into_iter()
+        .map(|(cause, coverage)| {
+            let text = match coverage {
+                Coverage::Checked => "checked".to_string(),
+                Coverage::NotChecked(why) => format!("not checked: {why}"),
+            };
+            (cause.code().to_string(), text)
+        })
+        .collect();
+    let findings: Vec<FindingOut> = evaluation
+        .findings
+        .iter()
+        .map(|finding| finding_out(facts, finding))
+        .collect();
+    let unchecked = evaluation
+        .unchecked
+        .iter()
+        .map(|&(advertiser, post)| UncheckedOut {
+            advertiser_id: facts.sym(advertiser).to_string(),
+            post_id: facts.sym(post).to_string(),
+            checks: CREATOR_CHECKS
+                .iter()
+                .map(|c| c.code().to_string())
+                .collect(),
+            reason: "no code and no TikTok-account identity names the post's creator".to_string(),
+        })
+        .collect();
+    let mut rejected: Vec<RejectedOut> = facts
+        .rejections
+        .iter()
+        .map(|r| RejectedOut {
+            path: facts.files[r.file as usize].path.clone(),
+            line: r.line,
+            column: r.column.clone(),
+            reason: r.reason.clone(),
+        })
+        .collect();
+    rejected.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    let summary = summarise(facts, evaluation, &findings);
+    Report {
+        schema_version: SCHEMA_VERSION,
+        as_of: time::format_instant(settings.as_of),
+        policy: policy.to_string(),
+        expiry_window: time::format_duration(settings.expiry_window),
+        inputs,
+        skipped: imported
+            .skipped
+            .iter()
+            .map(|(path, reason)| SkippedOut {
+                path: path.clone(),
+                reason: reason.clone(),
+            })
+            .collect(),
+        coverage,
+        findings,
+        unchecked,
+        rejected,
+        summary,
+    }
+}
+
+fn finding_out(facts: &Facts, finding: &sparkcheck_policies::Finding) -> FindingOut {
+    let advertiser = facts.sym(finding.advertiser);
+    let post = facts.sym(finding.post);
+    let handles: Vec<&str> = finding.handles.iter().map(|&h| facts.sym(h)).collect();
+    let handle = (!handles.is_empty()).then(|| {
+        handles
+            .iter()
+            .map(|h| format!("@{h}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    let fix_handle = (!handles.is_empty()).then(|| handles.join(", @"));
+    let info = finding.cause.info();
+    FindingOut {
+        advertiser_id: advertiser.to_string(),
+        account_name: facts
+            .account_names
+            .get(&finding.advertiser)
+            .map(|&span| facts.text.get(span).to_string()),
+        post_id: post.to_string(),
+        handle,
+        ad_ids: finding
+            .ads
+            .iter()
+            .map(|&ad| facts.text.get(facts.ads[ad as usize].ad_id).to_string())
+            .collect(),
+        cause: info.code.to_string(),
+        severity: info.severity.name().to_string(),
+        symptom: info.symptom.to_string(),
+        owner_role: info.owner.name().to_string(),
+        fix: finding
+            .cause
+            .fix_steps(fix_handle.as_deref(), advertiser, post),
+        evidence: finding
+            .evidence
+            .iter()
+            .map(|&evidence| describe::evidence(facts, evidence))
+            .collect(),
+    }
+}
+
+fn summarise(facts: &Facts, evaluation: &Evaluation, findings: &[FindingOut]) -> Summary {
+    let mut by_cause = BTreeMap::new();
+    let mut by_owner = BTreeMap::new();
+    let mut broken = std::collections::BTreeSet::new();
+    let (mut errors, mut warnings) = (0, 0);
+    for (finding, out) in evaluation.findings.iter().zip(findings) {
+        *by_cause.entry(out.cause.clone()).or_insert(0) += 1;
+        *by_owner.entry(out.owner_role.clone()).or_insert(0) += 1;
+        match finding.cause.severity() {
+            Severity::Error => {
+                errors += 1;
+                broken.insert((finding.advertiser, finding.post));
+            }
+            Severity::Warning => warnings += 1,
+        }
+    }
+    Summary {
+        pairs_audited: evaluation.pairs.len(),
+        pairs_previewable: evaluation.pairs.len() - broken.len(),
+        pairs_broken: broken.len(),
+        pairs_unchecked: evaluation.unchecked.len(),
+        findings: findings.len(),
+        errors,
+        warnings,
+        by_cause,
+        by_owner,
+        spark_ads: evaluation.spark_ads,
+        non_spark_ads: evaluation.non_spark_ads,
+        rows: facts.files.iter().map(|f| f.rows).sum(),
+        rows_rejected: facts.files.iter().map(|f| f.rejected).sum(),
+    }
+}

@@ -1,0 +1,227 @@
+//! Importer behaviour seen from the facts: aliases, encodings, delimiters, times, IDs.
+
+use sparkcheck_facts::{time, CodeStatus, Facts, IdentityKind, InputKind};
+use sparkcheck_importers::{import_bytes, InputError};
+
+fn import(name: &str, content: &[u8]) -> Result<Facts, InputError> {
+    let mut facts = Facts::default();
+    import_bytes(name, content.to_vec(), &mut facts)?;
+    let file = &facts.files[0];
+    assert_eq!(file.rows, file.imported + file.rejected, "row accounting");
+    Ok(facts)
+}
+
+fn reasons(facts: &Facts) -> Vec<&str> {
+    facts.rejections.iter().map(|r| r.reason.as_str()).collect()
+}
+
+#[test]
+fn every_ads_alias_is_recognised() {
+    let headers = [
+        "Account ID,Ad ID,Identity Type,Identity,Post ID",
+        "Advertiser ID,ad_id,identity_type,Identity Name,TikTok Post ID",
+        "advertiser_id,AD ID,IDENTITY TYPE,TikTok Account,tiktok_item_id",
+        "ADVERTISER-ID,Ad_Id,Identity_Type,display_name,Post Id",
+    ];
+    for header in headers {
+        let content = format!("{header}\n7100,1800,Authorized post,@Maya,7301\n");
+        let facts = import("ads.csv", content.as_bytes()).unwrap();
+        assert_eq!(facts.files[0].kind, InputKind::Ads, "{header}");
+        let ad = &facts.ads[0];
+        assert_eq!(facts.sym(ad.advertiser), "7100", "{header}");
+        assert_eq!(facts.sym(ad.post), "7301", "{header}");
+        assert_eq!(facts.sym(ad.handle), "maya", "{header}");
+        assert_eq!(ad.identity, IdentityKind::AuthCode, "{header}");
+    }
+}
+
+#[test]
+fn identity_types_accept_api_enums_and_ui_labels() {
+    let cases = [
+        ("CUSTOMIZED_USER", IdentityKind::Custom),
+        ("Custom Identity", IdentityKind::Custom),
+        ("AUTH_CODE", IdentityKind::AuthCode),
+        ("Authorized post", IdentityKind::AuthCode),
+        ("spark ads code", IdentityKind::AuthCode),
+        ("TT_USER", IdentityKind::TtUser),
+        ("TikTok account", IdentityKind::TtUser),
+        ("BC_AUTH_TT", IdentityKind::BcAuthTt),
+        (
+            "Business Center authorized TikTok account",
+            IdentityKind::BcAuthTt,
+        ),
+    ];
+    for (label, kind) in cases {
+        let content = format!(
+            "Account ID,Ad ID,Identity Type,Identity,Post ID\n7100,1800,{label},@maya,7301\n"
+        );
+        let facts = import("ads.csv", content.as_bytes()).unwrap();
+        assert_eq!(facts.ads[0].identity, kind, "{label}");
+    }
+    let shop = import(
+        "ads.csv",
+        b"Account ID,Ad ID,Identity Type,Identity,Post ID\n7100,1800,TTS_TT,@shop,7301\n",
+    )
+    .unwrap();
+    assert!(
+        reasons(&shop)[0].contains("TikTok Shop"),
+        "{:?}",
+        reasons(&shop)
+    );
+}
+
+#[test]
+fn every_codes_alias_is_recognised() {
+    let headers = [
+        "Auth Code,Post ID,TikTok Account,Ad Account ID,Status,Start Time,End Time",
+        "auth_code,item_id,tiktok_name,advertiser_id,auth_code_status,auth_code_start_time,auth_code_end_time",
+        "auth_code,item_id,Creator,advertiser_id,ad_auth_status,auth_start_time,auth_end_time",
+    ];
+    for header in headers {
+        let content =
+            format!("{header}\n#Code0000000001,7301,@Maya,7100,EXPIRED,2026-01-01,2026-02-01\n");
+        let facts = import("codes.csv", content.as_bytes()).unwrap();
+        assert_eq!(facts.files[0].kind, InputKind::Codes, "{header}");
+        let code = &facts.codes[0];
+        assert_eq!(code.status, CodeStatus::Expired, "{header}");
+        assert_eq!(facts.sym(code.creator), "maya", "{header}");
+        assert_eq!(
+            code.end,
+            Some(time::parse_instant("2026-02-01").unwrap()),
+            "{header}"
+        );
+        assert_eq!(facts.text.get(code.masked_code), "****0001");
+    }
+}
+
+#[test]
+fn bc_and_links_are_told_apart_though_both_have_tiktok_account_and_status() {
+    let bc = import(
+        "bc.csv",
+        b"BC ID,TikTok Account,Ad Account ID,Permissions,Status\n70,@maya,7100,Deliver ads,REJECT\n",
+    )
+    .unwrap();
+    assert_eq!(bc.files[0].kind, InputKind::Bc);
+    assert!(bc.shares[0].ad_delivery);
+    let links = import("links.csv", b"TikTok Account,Status\n@maya,Connected\n").unwrap();
+    assert_eq!(links.files[0].kind, InputKind::Links);
+}
+
+#[test]
+fn bom_crlf_and_every_delimiter_read_the_same() {
+    let variants: [&[u8]; 5] = [
+        b"Account ID,Ad ID,Identity Type,Identity,Post ID\n7100,1800,TT_USER,@maya,7301\n",
+        b"\xEF\xBB\xBFAccount ID,Ad ID,Identity Type,Identity,Post ID\r\n7100,1800,TT_USER,@maya,7301\r\n",
+        b"Account ID;Ad ID;Identity Type;Identity;Post ID\r\n7100;1800;TT_USER;@maya;7301\r\n",
+        b"Account ID\tAd ID\tIdentity Type\tIdentity\tPost ID\n7100\t1800\tTT_USER\t@maya\t7301",
+        b"\xEF\xBB\xBFAccount ID;Ad ID;Identity Type;Identity;Post ID\r7100;1800;TT_USER;@maya;7301\r",
+    ];
+    for content in variants {
+        let facts = import("ads.csv", content).unwrap();
+        assert_eq!(
+            facts.files[0].imported,
+            1,
+            "{}",
+            String::from_utf8_lossy(content)
+        );
+        assert_eq!(facts.ads[0].at.line, 2);
+        assert_eq!(facts.sym(facts.ads[0].post), "7301");
+    }
+}
+
+#[test]
+fn every_time_format_is_read() {
+    let expected = time::parse_instant("2026-05-24T07:09:07Z").unwrap();
+    for end in [
+        "2026-05-24 07:09:07",
+        "2026-05-24T07:09:07Z",
+        "2026-05-24T09:09:07+02:00",
+        "1779606547",
+        "1779606547000",
+    ] {
+        let content = format!("Auth Code,Post ID,TikTok Account,Ad Account ID,Status,End Time\n#Code0000000001,7301,maya,7100,IN_USE,{end}\n");
+        let facts = import("codes.csv", content.as_bytes()).unwrap();
+        assert_eq!(facts.codes[0].end, Some(expected), "{end}");
+    }
+    let facts = import(
+        "codes.csv",
+        b"Auth Code,Post ID,TikTok Account,Ad Account ID,Status,End Time\n#Code0000000001,7301,maya,7100,IN_USE,31/12/2026\n",
+    )
+    .unwrap();
+    assert_eq!(facts.files[0].rejected, 1);
+    assert!(
+        reasons(&facts)[0].starts_with("column 6 (`End Time`): expected a time"),
+        "{:?}",
+        reasons(&facts)
+    );
+}
+
+#[test]
+fn spreadsheet_mangled_ids_are_rejected_with_the_reason() {
+    let content = b"Account ID,Ad ID,Identity Type,Identity,Post ID\n\
+        7100,1800,TT_USER,@maya,7.30123E+18\n\
+        7.1E+18,1801,TT_USER,@maya,7301\n\
+        7100,1802.0,TT_USER,@maya,7301\n\
+        7100,1803,TT_USER,@maya,7301\n";
+    let facts = import("ads.csv", content).unwrap();
+    assert_eq!(facts.files[0].imported, 1);
+    assert_eq!(facts.files[0].rejected, 3);
+    let reasons = reasons(&facts);
+    assert!(reasons[0].contains("`7.30123E+18`") && reasons[0].contains("scientific notation"));
+    assert!(
+        reasons[1].starts_with("column 1 (`Account ID`)"),
+        "{}",
+        reasons[1]
+    );
+    assert!(reasons[2].contains("decimal number"), "{}", reasons[2]);
+    let lines: Vec<u64> = facts.rejections.iter().map(|r| r.line).collect();
+    assert_eq!(lines, [2, 3, 4]);
+}
+
+#[test]
+fn short_rows_and_unknown_values_are_rejected_not_fatal() {
+    let content =
+        b"TikTok Account,Status\n@maya,connected\n@lee\n@kim,paused\n,connected\n@sam,expired\n";
+    let facts = import("links.csv", content).unwrap();
+    assert_eq!((facts.files[0].imported, facts.files[0].rejected), (2, 3));
+    let reasons = reasons(&facts);
+    assert!(
+        reasons[0].starts_with("expected 2 fields as in the header, found 1 field"),
+        "{}",
+        reasons[0]
+    );
+    assert!(reasons[1]
+        .contains("expected one of `connected`, `disconnected`, `expired`, found `paused`"));
+    assert!(reasons[2].contains("found an empty value"));
+}
+
+#[test]
+fn unusable_files_are_errors_naming_what_is_wrong() {
+    let empty = import("empty.csv", b"").unwrap_err();
+    assert!(empty.message.contains("empty"), "{empty}");
+    let binary = import("sheet.xlsx", b"PK\x03\x04\x00\x00binary").unwrap_err();
+    assert!(binary.message.contains("not a text file"), "{binary}");
+    let unknown = import("x.csv", b"Name;Budget\nA;1\n").unwrap_err();
+    assert!(
+        unknown
+            .to_string()
+            .starts_with("`x.csv`: the header matches no input kind"),
+        "{unknown}"
+    );
+}
+
+#[test]
+fn windows_1252_exports_are_read_with_a_note() {
+    let facts = import(
+        "ads.csv",
+        b"Account ID,Account Name,Ad ID,Identity Type,Identity,Post ID\n7100,Caf\xE9 Cr\xE8me,1800,TT_USER,@maya,7301\n",
+    )
+    .unwrap();
+    assert_eq!(
+        facts
+            .text
+            .get(facts.account_names[&facts.ads[0].advertiser]),
+        "Café Crème"
+    );
+    assert!(facts.files[0].notes[0].contains("Windows-1252"));
+}

@@ -1,0 +1,8 @@
+//! sparkcheck's integration tests: one binary, modules inside (one link step).
+
+mod causes;
+mod cli;
+mod importers;
+mod samples;
+mod unseen;
+mod util;
