@@ -10,7 +10,9 @@ use crate::ExitStatus;
 
 /// Runs an audit; errors go to stderr, the report to stdout or `--output`.
 pub fn run(args: &AuditArgs) -> ExitStatus {
+    let mut timings = Timings::start();
     let imported = sparkcheck_importers::import_paths(&args.paths);
+    timings.lap("read");
     if !imported.errors.is_empty() {
         for error in &imported.errors {
             eprintln!("error: {error}");
@@ -30,9 +32,15 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
         as_of: args.as_of.unwrap_or_else(now),
         expiry_window: args.expiry_window,
     };
-    let evaluation = preview::evaluate(&imported.facts, &settings);
+    let evaluation = preview::evaluate_timed(&imported.facts, &settings, &mut |phase| timings.lap(phase));
     let report = report::build(&imported, &evaluation, &settings, args.policy.name());
-    if let Err(error) = emit(args, &report) {
+    timings.lap("report");
+    let written = emit(args, &report);
+    timings.lap("write");
+    if args.timings {
+        eprintln!("{}", timings.to_json());
+    }
+    if let Err(error) = written {
         if error.kind() == io::ErrorKind::BrokenPipe {
             return exit_status(&report, args.fail_on);
         }
@@ -46,6 +54,52 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
         return ExitStatus::Error;
     }
     exit_status(&report, args.fail_on)
+}
+
+/// Wall time per phase, for `--timings` and the benchmark.
+struct Timings {
+    started: std::time::Instant,
+    last: std::time::Instant,
+    phases: Vec<(&'static str, f64)>,
+}
+
+impl Timings {
+    fn start() -> Self {
+        let now = std::time::Instant::now();
+        Timings {
+            started: now,
+            last: now,
+            phases: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, phase: &'static str) {
+        let now = std::time::Instant::now();
+        self.phases.push((phase, (now - self.last).as_secs_f64()));
+        self.last = now;
+    }
+
+    fn to_json(&self) -> String {
+        let mut fields = serde_json::Map::new();
+        for (phase, seconds) in &self.phases {
+            fields.insert(format!("{phase}_s"), serde_json::json!(seconds));
+        }
+        let total = self.started.elapsed().as_secs_f64();
+        fields.insert("total_s".into(), serde_json::json!(total));
+        fields.insert("peak_rss_kb".into(), serde_json::json!(peak_rss_kb()));
+        serde_json::json!({ "timings": fields }).to_string()
+    }
+}
+
+/// The process's peak resident memory (Linux `VmHWM`), 0 where unknown.
+fn peak_rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+            line.split_whitespace().nth(1)?.parse().ok()
+        })
+        .unwrap_or(0)
 }
 
 fn now() -> i64 {

@@ -71,6 +71,14 @@ pub struct AuditArgs {
     /// When to colour the text report (never with NO_COLOR set, or off a terminal with auto).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    /// Show no progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
+    /// Print each phase's time and the peak memory to stderr as one JSON line.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// `--fail-on`.

@@ -229,10 +229,17 @@ mod program {
 
 /// Runs the `preview` policy over `facts` as of `settings`.
 pub fn evaluate(facts: &Facts, settings: &Settings) -> Evaluation {
+    evaluate_timed(facts, settings, &mut |_| {})
+}
+
+/// [`evaluate`], calling `lap` after each phase (`group`, `evaluate`, `merge`).
+pub fn evaluate_timed(facts: &Facts, settings: &Settings, lap: &mut dyn FnMut(&'static str)) -> Evaluation {
     let ads = AdIndex::build(facts);
+    lap("group");
     let mut runtime = program::Crepe::new();
     load_inputs(&mut runtime, facts, &ads, settings);
     let (pairs, creators, no_creator, tuples) = runtime.run_with_hasher::<FxBuildHasher>();
+    lap("evaluate");
 
     let mut creators_of: FxHashMap<Sym, Vec<Sym>> = FxHashMap::default();
     for program::CreatorOf(post, handle) in creators {
@@ -250,6 +257,7 @@ pub fn evaluate(facts: &Facts, settings: &Settings) -> Evaluation {
         .map(|program::NoCreator(a, p)| (a, p))
         .collect();
     unchecked.sort_unstable_by(|x, y| text(x).cmp(&text(y)));
+    lap("merge");
     Evaluation {
         findings,
         pairs,
