@@ -31,8 +31,13 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
     let settings = Settings {
         as_of: args.as_of.unwrap_or_else(now),
         expiry_window: args.expiry_window,
+        threads: args.threads.map_or_else(
+            || std::thread::available_parallelism().map_or(1, |n| n.get()),
+            usize::from,
+        ),
     };
-    let evaluation = preview::evaluate_timed(&imported.facts, &settings, &mut |phase| timings.lap(phase));
+    let evaluation =
+        preview::evaluate_timed(&imported.facts, &settings, &mut |phase| timings.lap(phase));
     let report = report::build(&imported, &evaluation, &settings, args.policy.name());
     timings.lap("report");
     let written = emit(args, &report);
@@ -111,18 +116,13 @@ fn now() -> i64 {
 fn emit(args: &AuditArgs, report: &Report) -> io::Result<()> {
     let to_terminal = args.output.is_none() && io::stdout().is_terminal();
     let color = use_color(args.color, to_terminal, std::env::var_os("NO_COLOR"));
-    let mut buffer = Vec::with_capacity(64 * 1024);
-    match args.format {
-        Format::Json => report::json::write(report, &mut buffer)?,
-        Format::Text => report::text::write(report, &mut buffer, color)?,
-    }
+    let render = |out: &mut dyn Write| match args.format {
+        Format::Json => report::json::write(report, out),
+        Format::Text => report::text::write(report, out, color),
+    };
     match &args.output {
-        Some(path) => crate::output::write_atomically(path, &buffer),
-        None => {
-            let mut stdout = io::stdout().lock();
-            stdout.write_all(&buffer)?;
-            stdout.flush()
-        }
+        Some(path) => crate::output::write_atomically(path, render),
+        None => crate::output::write_stdout(render),
     }
 }
 

@@ -72,6 +72,11 @@ pub struct AuditArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
+    /// Threads evaluating the policy (default: one per core); the report is the same
+    /// whatever the number.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+
     /// Show no progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,

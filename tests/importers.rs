@@ -5,7 +5,7 @@ use sparkcheck_importers::{import_bytes, InputError};
 
 fn import(name: &str, content: &[u8]) -> Result<Facts, InputError> {
     let mut facts = Facts::default();
-    import_bytes(name, content.to_vec(), &mut facts)?;
+    import_bytes(name, content, &mut facts)?;
     let file = &facts.files[0];
     assert_eq!(file.rows, file.imported + file.rejected, "row accounting");
     Ok(facts)

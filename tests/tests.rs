@@ -4,5 +4,6 @@ mod causes;
 mod cli;
 mod importers;
 mod samples;
+mod scale;
 mod unseen;
 mod util;

@@ -98,7 +98,10 @@ impl<'a> ChunkedWriter<'a> {
     }
 
     /// The style of the current chunk and a writer positioned for the next row.
-    fn row(&mut self, header: impl Fn(usize) -> String) -> io::Result<(usize, &mut BufWriter<File>)> {
+    fn row(
+        &mut self,
+        header: impl Fn(usize) -> String,
+    ) -> io::Result<(usize, &mut BufWriter<File>)> {
         let chunk = self.rows / CHUNK;
         let style = chunk % self.styles;
         if self.rows % CHUNK == 0 {
@@ -193,17 +196,23 @@ pub fn generate(dir: &Path, ads: usize, seed: u64) -> io::Result<Expected> {
     let mut links = BufWriter::new(File::create(dir.join("links.csv"))?);
     writeln!(links, "TikTok Account,Status,Connected At")?;
 
-    let ads_header = |style: usize| match style {
+    let ads_header = |style: usize| {
+        match style {
         3 => "advertiser_id;Account Name;Campaign Name;Ad Group Name;Ad Name;ad_id;Ad Status;identity_type;display_name;identity_id;tiktok_item_id".to_string(),
         _ => "Account ID,Account Name,Campaign Name,Ad Group Name,Ad Name,Ad ID,Ad Status,Identity Type,Identity,Identity ID,Post ID".to_string(),
+    }
     };
-    let codes_header = |style: usize| match style {
+    let codes_header = |style: usize| {
+        match style {
         0 | 2 => "Auth Code,Post ID,TikTok Account,Ad Account ID,Status,Start Time,End Time,Post Status,Item Type".to_string(),
         _ => "auth_code,item_id,tiktok_name,advertiser_id,auth_code_status,auth_code_start_time,auth_code_end_time,Post Status,item_type".to_string(),
+    }
     };
-    let bc_header = |style: usize| match style {
+    let bc_header = |style: usize| {
+        match style {
         1 => "bc_id,BC Name,TikTok Account,Ad Account ID,Permissions,Status,Valid Until,advertiser_role".to_string(),
         _ => "BC ID,BC Name,TikTok Account,Ad Account ID,Permissions,Status,Valid Until,Ad Account Role".to_string(),
+    }
     };
 
     let mut ad_number = 0usize;
@@ -221,7 +230,15 @@ pub fn generate(dir: &Path, ads: usize, seed: u64) -> io::Result<Expected> {
             };
             let linked = !rng.chance(0.01);
             write_link(&mut links, &me, linked, &mut rng)?;
-            write_shares(&mut bc_out, &bc_header, &me, adv, bc_defect, accounts, &mut rng)?;
+            write_shares(
+                &mut bc_out,
+                &bc_header,
+                &me,
+                adv,
+                bc_defect,
+                accounts,
+                &mut rng,
+            )?;
             let posts = 17;
             for nth in 0..posts {
                 if ad_number >= ads {
@@ -253,14 +270,25 @@ pub fn generate(dir: &Path, ads: usize, seed: u64) -> io::Result<Expected> {
                 if let Some(cause) = post_cause(defect) {
                     count(&mut expected, cause, 1);
                 }
-                let other = handle((creator + 1 + rng.below(total_creators as u64 - 1) as usize) % total_creators);
+                let other = handle(
+                    (creator + 1 + rng.below(total_creators as u64 - 1) as usize) % total_creators,
+                );
                 for slot in 0..ads_here {
                     let identity = match defect {
                         PostDefect::CustomIdentity if slot == 0 => Identity::Custom,
                         PostDefect::WrongIdentity if slot == 0 => Identity::Other(&other),
                         _ => Identity::Creator(&me),
                     };
-                    write_ad(&mut ads_out, &ads_header, adv, account, ad_number, post, identity, &mut rng)?;
+                    write_ad(
+                        &mut ads_out,
+                        &ads_header,
+                        adv,
+                        account,
+                        ad_number,
+                        post,
+                        identity,
+                        &mut rng,
+                    )?;
                     ad_number += 1;
                 }
                 // About 2% of ad rows are ordinary, non-Spark ads.
@@ -268,13 +296,23 @@ pub fn generate(dir: &Path, ads: usize, seed: u64) -> io::Result<Expected> {
                     write_ordinary_ad(&mut ads_out, &ads_header, adv, account, ad_number)?;
                     ad_number += 1;
                 }
-                write_codes(&mut codes_out, &codes_header, post, &me, adv, defect, &mut rng)?;
+                write_codes(
+                    &mut codes_out,
+                    &codes_header,
+                    post,
+                    &me,
+                    adv,
+                    defect,
+                    &mut rng,
+                )?;
             }
         }
     }
     expected.ads = ad_number;
     links.flush()?;
-    expected.bytes = ads_out.finish()? + codes_out.finish()? + bc_out.finish()?
+    expected.bytes = ads_out.finish()?
+        + codes_out.finish()?
+        + bc_out.finish()?
         + std::fs::metadata(dir.join("links.csv"))?.len();
     Ok(expected)
 }
@@ -314,7 +352,14 @@ fn write_ad(
     let (style, file) = out.row(header)?;
     let d = if style == 3 { ';' } else { ',' };
     let (kind, name) = match identity {
-        Identity::Custom => (if style == 3 { "CUSTOMIZED_USER" } else { "Custom Identity" }, format!("Client {account} Official")),
+        Identity::Custom => (
+            if style == 3 {
+                "CUSTOMIZED_USER"
+            } else {
+                "Custom Identity"
+            },
+            format!("Client {account} Official"),
+        ),
         Identity::Creator(h) | Identity::Other(h) => {
             let kind = match (style, rng.below(3)) {
                 (3, 0) => "AUTH_CODE",
@@ -324,7 +369,11 @@ fn write_ad(
                 (_, 1) => "TikTok account",
                 _ => "Business Center authorized TikTok account",
             };
-            let shown = if ad_number % 2 == 0 { format!("@{h}") } else { h.to_string() };
+            let shown = if ad_number % 2 == 0 {
+                format!("@{h}")
+            } else {
+                h.to_string()
+            };
             (kind, shown)
         }
     };
@@ -347,7 +396,11 @@ fn write_ordinary_ad(
 ) -> io::Result<()> {
     let (style, file) = out.row(header)?;
     let d = if style == 3 { ';' } else { ',' };
-    let kind = if style == 3 { "CUSTOMIZED_USER" } else { "Custom Identity" };
+    let kind = if style == 3 {
+        "CUSTOMIZED_USER"
+    } else {
+        "Custom Identity"
+    };
     writeln!(
         file,
         "{adv}{d}Client {account}{d}Brand always-on{d}Broad{d}Banner {ad_number}{d}{id}{d}ENABLE{d}{kind}{d}Client {account}{d}{d}\r",
@@ -373,17 +426,55 @@ fn write_codes(
         PostDefect::CodeNotApplied => (false, "NOT_USED", long_end),
         PostDefect::CodeExpired if rng.chance(0.5) => (true, "EXPIRED", AS_OF - DAY),
         PostDefect::CodeExpired => (true, "IN_USE", AS_OF - (1 + rng.below(20) as i64) * DAY),
-        PostDefect::CodeRevoked => (true, if rng.chance(0.5) { "DELETED" } else { "REVOKED" }, long_end),
+        PostDefect::CodeRevoked => (
+            true,
+            if rng.chance(0.5) {
+                "DELETED"
+            } else {
+                "REVOKED"
+            },
+            long_end,
+        ),
         PostDefect::ExpiringSoon => (true, "IN_USE", AS_OF + (1 + rng.below(5) as i64) * DAY),
-        _ => (true, if rng.chance(0.5) { "IN_USE" } else { "AUTHORIZED" }, long_end),
+        _ => (
+            true,
+            if rng.chance(0.5) {
+                "IN_USE"
+            } else {
+                "AUTHORIZED"
+            },
+            long_end,
+        ),
     };
     let post_status = match defect {
-        PostDefect::Unavailable => ["USER_DELETE", "ONLY_AUTHOR_SEE", "REVIEW_PENDING"][rng.below(3) as usize],
+        PostDefect::Unavailable => {
+            ["USER_DELETE", "ONLY_AUTHOR_SEE", "REVIEW_PENDING"][rng.below(3) as usize]
+        }
         _ => "HESITATE_RECOMMEND",
     };
-    let item = if defect == PostDefect::Carousel { "CAROUSEL" } else { "VIDEO" };
-    let adv_text = if applied { adv.to_string() } else { String::new() };
-    write_code_row(out, header, rng, post, creator, &adv_text, status, start, end, post_status, item)?;
+    let item = if defect == PostDefect::Carousel {
+        "CAROUSEL"
+    } else {
+        "VIDEO"
+    };
+    let adv_text = if applied {
+        adv.to_string()
+    } else {
+        String::new()
+    };
+    write_code_row(
+        out,
+        header,
+        rng,
+        post,
+        creator,
+        &adv_text,
+        status,
+        start,
+        end,
+        post_status,
+        item,
+    )?;
     // Several codes for one post: an old expired one, or a spare never applied. Neither
     // changes the outcome while the main code is valid.
     if defect == PostDefect::None && rng.chance(0.05) {
@@ -392,7 +483,19 @@ fn write_codes(
         } else {
             (String::new(), "NOT_USED", long_end)
         };
-        write_code_row(out, header, rng, post, creator, &adv_text, status, start, end, post_status, item)?;
+        write_code_row(
+            out,
+            header,
+            rng,
+            post,
+            creator,
+            &adv_text,
+            status,
+            start,
+            end,
+            post_status,
+            item,
+        )?;
     }
     Ok(())
 }
@@ -445,7 +548,13 @@ fn write_shares(
     if defect == BcDefect::NotInBc {
         return Ok(());
     }
-    let row = |out: &mut ChunkedWriter<'_>, target: u64, permissions: &str, status: &str, until: &str, role: &str| -> io::Result<()> {
+    let row = |out: &mut ChunkedWriter<'_>,
+               target: u64,
+               permissions: &str,
+               status: &str,
+               until: &str,
+               role: &str|
+     -> io::Result<()> {
         let (_, file) = out.row(header)?;
         writeln!(file, "7000000000000000001,Agency BC,@{handle},{target},{permissions},{status},{until},{role}\r")
     };
@@ -456,11 +565,25 @@ fn write_shares(
             let status = ["REVOKED", "PENDING", "UNBOUND", "REJECTED"][rng.below(4) as usize];
             row(out, adv, "Ad Delivery", status, "", "ADMIN")?
         }
-        BcDefect::Inactive => row(out, adv, "Ad Delivery", "BOUND", "2026-11-01 00:00:00", "OPERATOR")?,
+        BcDefect::Inactive => row(
+            out,
+            adv,
+            "Ad Delivery",
+            "BOUND",
+            "2026-11-01 00:00:00",
+            "OPERATOR",
+        )?,
         BcDefect::Analyst => row(out, adv, "Ad Delivery", "BOUND", "", "ANALYST")?,
     }
     if defect == BcDefect::None {
-        row(out, adv, "Ad Delivery;Existing posts", "BOUND", "", if rng.chance(0.5) { "ADMIN" } else { "OPERATOR" })?;
+        row(
+            out,
+            adv,
+            "Ad Delivery;Existing posts",
+            "BOUND",
+            "",
+            if rng.chance(0.5) { "ADMIN" } else { "OPERATOR" },
+        )?;
     }
     // The agency also shares its talent to other clients' ad accounts (no ads use them here).
     for _ in 0..14 {

@@ -17,7 +17,10 @@ pub fn read_floor(dir: &Path) -> std::io::Result<u64> {
     paths.sort();
     for path in paths {
         let mut header = String::new();
-        std::io::BufRead::read_line(&mut std::io::BufReader::new(std::fs::File::open(&path)?), &mut header)?;
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(std::fs::File::open(&path)?),
+            &mut header,
+        )?;
         let delimiter = if header.contains(';') { b';' } else { b',' };
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
@@ -25,7 +28,10 @@ pub fn read_floor(dir: &Path) -> std::io::Result<u64> {
             .from_path(&path)
             .map_err(std::io::Error::other)?;
         let mut record = csv::ByteRecord::new();
-        while reader.read_byte_record(&mut record).map_err(std::io::Error::other)? {
+        while reader
+            .read_byte_record(&mut record)
+            .map_err(std::io::Error::other)?
+        {
             records += 1;
         }
     }

@@ -51,7 +51,13 @@ fn main() -> std::io::Result<()> {
             print_expected(&expected);
             Ok(())
         }
-        Cmd::Run { sizes, runs, data, binary, seed } => run(&sizes, runs, &data, &binary, seed),
+        Cmd::Run {
+            sizes,
+            runs,
+            data,
+            binary,
+            seed,
+        } => run(&sizes, runs, &data, &binary, seed),
     }
 }
 
@@ -131,16 +137,31 @@ fn measure(dir: &Path, binary: &Path) -> std::io::Result<Sample> {
     let as_of = AS_OF.to_string();
     let started = Instant::now();
     let output = Command::new(binary)
-        .args(["audit", &dir.to_string_lossy(), "--as-of", &as_of, "--format", "json", "--quiet", "--timings"])
+        .args([
+            "audit",
+            &dir.to_string_lossy(),
+            "--as-of",
+            &as_of,
+            "--format",
+            "json",
+            "--quiet",
+            "--timings",
+        ])
         .arg("--output")
         .arg(&report)
         .output()?;
     let wall = started.elapsed().as_secs_f64();
     let stderr = String::from_utf8_lossy(&output.stderr);
     if !matches!(output.status.code(), Some(0 | 1)) {
-        return Err(std::io::Error::other(format!("sparkcheck failed: {stderr}")));
+        return Err(std::io::Error::other(format!(
+            "sparkcheck failed: {stderr}"
+        )));
     }
-    let timings_line = stderr.lines().rev().find(|l| l.starts_with("{\"timings\"")).unwrap_or("{}");
+    let timings_line = stderr
+        .lines()
+        .rev()
+        .find(|l| l.starts_with("{\"timings\""))
+        .unwrap_or("{}");
     let timings: serde_json::Value = serde_json::from_str(timings_line).unwrap_or_default();
     let _ = std::fs::remove_file(&report);
     Ok(Sample {
@@ -157,7 +178,12 @@ fn phase_ratios(samples: &[Sample], floor: f64) -> String {
         .iter()
         .map(|name| {
             let key = format!("{name}_s");
-            let seconds = median(samples.iter().map(|s| s.phases[&key].as_f64().unwrap_or(0.0)).collect());
+            let seconds = median(
+                samples
+                    .iter()
+                    .map(|s| s.phases[&key].as_f64().unwrap_or(0.0))
+                    .collect(),
+            );
             format!("{name} {:.2}", seconds / floor)
         })
         .collect::<Vec<_>>()

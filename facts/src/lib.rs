@@ -58,6 +58,16 @@ impl Facts {
         u32::try_from(self.files.len() - 1).expect("fewer than 4 billion input files")
     }
 
+    /// Reserves room for an input of `bytes` bytes of any mix of kinds: rows are never
+    /// shorter than about 100 bytes, display text is at most a third of an ads row.
+    pub fn reserve_for_input(&mut self, bytes: usize) {
+        let rows = bytes / 100;
+        self.ads.reserve(rows);
+        self.codes.reserve(rows / 2);
+        self.shares.reserve(rows / 2);
+        self.text.reserve(bytes / 3);
+    }
+
     /// The text of an interned symbol.
     pub fn sym(&self, sym: Sym) -> &str {
         self.syms.resolve(sym)

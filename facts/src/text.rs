@@ -38,6 +38,22 @@ impl TextArena {
         }
     }
 
+    /// Stores `prefix` followed by `text` as one span, without a temporary string.
+    pub fn push_concat(&mut self, prefix: &str, text: &str) -> Span {
+        let start = self.buffer.len();
+        self.buffer.push_str(prefix);
+        self.buffer.push_str(text);
+        Span {
+            start: u32::try_from(start).expect("display text under 4 GiB"),
+            len: u32::try_from(prefix.len() + text.len()).expect("display text under 4 GiB"),
+        }
+    }
+
+    /// Makes room for `additional` more bytes.
+    pub fn reserve(&mut self, additional: usize) {
+        self.buffer.reserve(additional);
+    }
+
     /// The text of `span`.
     pub fn get(&self, span: Span) -> &str {
         let start = span.start as usize;

@@ -4,7 +4,7 @@ use sparkcheck_facts::{CodeRow, CodeStatus, InputKind, ItemType};
 
 use crate::table::{Column, Row};
 use crate::values::{
-    enum_value, lookup, mask_code, optional_id, optional_time, required_handle, required_id,
+    code_tail, enum_value, lookup, optional_id, optional_time, required_handle, required_id,
 };
 use crate::{Importer, RowError, RowSink};
 
@@ -74,7 +74,7 @@ impl Importer for Codes {
         let status = enum_value(row, STATUS, &STATUSES)?;
         let start = optional_time(row, START)?;
         let end = optional_time(row, END)?;
-        let post_status = row.text(POST_STATUS).to_ascii_uppercase();
+        let post_status = row.text(POST_STATUS);
         let item_type = match row.text(ITEM_TYPE) {
             "" => ItemType::Unknown,
             text if text.eq_ignore_ascii_case("CAROUSEL") => ItemType::Carousel,
@@ -91,9 +91,9 @@ impl Importer for Codes {
             status,
             start,
             end,
-            masked_code: facts.text.push(&mask_code(code)),
-            post_unavailable: lookup(&post_status, &UNAVAILABLE_POST_STATUSES).is_some(),
-            post_status: facts.text.push(&post_status),
+            masked_code: facts.text.push_concat("****", code_tail(code)),
+            post_unavailable: lookup(post_status, &UNAVAILABLE_POST_STATUSES).is_some(),
+            post_status: facts.text.push(post_status),
             item_type,
         };
         facts.codes.push(row);

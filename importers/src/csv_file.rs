@@ -8,8 +8,8 @@ use crate::table::{normalize_header, Row};
 use crate::RowSink;
 
 /// Imports one decoded delimited file; `Err` is the one-line reason it cannot be used.
-pub fn import(display: &str, decoded: Decoded, facts: &mut Facts) -> Result<(), String> {
-    let text = decoded.text;
+pub fn import(display: &str, decoded: &Decoded<'_>, facts: &mut Facts) -> Result<(), String> {
+    let text = &decoded.text[..];
     let first = text.iter().position(|b| !b.is_ascii_whitespace());
     let Some(first) = first else {
         return Err("the file is empty; expected a header row naming the columns".to_string());
@@ -19,12 +19,12 @@ pub fn import(display: &str, decoded: Decoded, facts: &mut Facts) -> Result<(), 
                     hint: export the data as CSV"
             .to_string());
     }
-    let delimiter = sniff_delimiter(&text, display);
+    let delimiter = sniff_delimiter(text, display);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
         .has_headers(true)
-        .from_reader(&text[..]);
+        .from_reader(text);
     let raw_headers = reader
         .byte_headers()
         .map_err(|e| format!("cannot read the header row: {e}"))?
@@ -51,7 +51,7 @@ pub fn import(display: &str, decoded: Decoded, facts: &mut Facts) -> Result<(), 
             ))
         }
     };
-    let mut notes: Vec<String> = decoded.note.into_iter().collect();
+    let mut notes: Vec<String> = decoded.note.iter().cloned().collect();
     if delimiter != b',' {
         notes.push(format!("delimiter `{}`", describe_delimiter(delimiter)));
     }
@@ -76,7 +76,7 @@ pub fn import(display: &str, decoded: Decoded, facts: &mut Facts) -> Result<(), 
             Err(e) => return Err(format!("cannot read row {}: {e}", rows + 1)),
         }
         rows += 1;
-        let line = lines.line_at(&text, record.position().map_or(0, |p| p.byte()));
+        let line = lines.line_at(text, record.position().map_or(0, |p| p.byte()));
         if record.len() != headers.len() {
             rejections.push(Rejection {
                 file,

@@ -5,13 +5,14 @@
 //! anything that changes the bytes leaves a note in the report. A file with NUL bytes and
 //! no UTF-16 mark is not text at all.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// A file's text as UTF-8, with what was done to get it.
 #[derive(Debug)]
-pub struct Decoded {
-    /// UTF-8 text without a byte-order mark.
-    pub text: Vec<u8>,
+pub struct Decoded<'a> {
+    /// UTF-8 text without a byte-order mark (borrowed when the file was UTF-8 already).
+    pub text: Cow<'a, [u8]>,
     /// How the bytes were read, when not plain UTF-8.
     pub note: Option<String>,
 }
@@ -37,11 +38,11 @@ impl fmt::Display for DecodeError {
 impl std::error::Error for DecodeError {}
 
 /// Reads `raw` as UTF-8, UTF-16 (with a byte-order mark) or Windows-1252.
-pub fn decode(raw: Vec<u8>) -> Result<Decoded, DecodeError> {
+pub fn decode(raw: &[u8]) -> Result<Decoded<'_>, DecodeError> {
     const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
     if let Some(rest) = raw.strip_prefix(UTF8_BOM) {
         return if std::str::from_utf8(rest).is_ok() {
-            Ok(plain(rest.to_vec()))
+            Ok(plain(rest))
         } else {
             Ok(windows_1252(
                 rest,
@@ -49,34 +50,37 @@ pub fn decode(raw: Vec<u8>) -> Result<Decoded, DecodeError> {
             ))
         };
     }
-    if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(&raw) {
-        let (text, _, had_errors) = encoding.decode(&raw);
+    if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(raw) {
+        let (text, _, had_errors) = encoding.decode(raw);
         let mut note = format!("decoded from {}", encoding.name());
         if had_errors {
             note.push_str("; some characters could not be read and were replaced with `�`");
         }
         return Ok(Decoded {
-            text: text.into_owned().into_bytes(),
+            text: Cow::Owned(text.into_owned().into_bytes()),
             note: Some(note),
         });
     }
     if raw.contains(&0) {
         return Err(DecodeError::Binary);
     }
-    if std::str::from_utf8(&raw).is_ok() {
+    if std::str::from_utf8(raw).is_ok() {
         return Ok(plain(raw));
     }
-    Ok(windows_1252(&raw, "is not valid UTF-8"))
+    Ok(windows_1252(raw, "is not valid UTF-8"))
 }
 
-fn plain(text: Vec<u8>) -> Decoded {
-    Decoded { text, note: None }
+fn plain(text: &[u8]) -> Decoded<'_> {
+    Decoded {
+        text: Cow::Borrowed(text),
+        note: None,
+    }
 }
 
-fn windows_1252(raw: &[u8], why: &str) -> Decoded {
+fn windows_1252<'a>(raw: &[u8], why: &str) -> Decoded<'a> {
     let (text, _, _) = encoding_rs::WINDOWS_1252.decode(raw);
     Decoded {
-        text: text.into_owned().into_bytes(),
+        text: Cow::Owned(text.into_owned().into_bytes()),
         note: Some(format!(
             "{why}: read as Windows-1252 (Excel on Windows); \
              hint: export as \"CSV UTF-8\" to be sure accents are right"
@@ -90,8 +94,8 @@ mod tests {
 
     #[test]
     fn utf8_bom_is_stripped_without_a_note() {
-        let decoded = decode(b"\xEF\xBB\xBFAd ID\n1\n".to_vec()).unwrap();
-        assert_eq!(decoded.text, b"Ad ID\n1\n");
+        let decoded = decode(b"\xEF\xBB\xBFAd ID\n1\n").unwrap();
+        assert_eq!(&decoded.text[..], b"Ad ID\n1\n");
         assert_eq!(decoded.note, None);
     }
 
@@ -101,22 +105,25 @@ mod tests {
         for unit in "Ad ID\tPost\n".encode_utf16() {
             raw.extend_from_slice(&unit.to_le_bytes());
         }
-        let decoded = decode(raw).unwrap();
-        assert_eq!(decoded.text, b"Ad ID\tPost\n");
+        let decoded = decode(&raw).unwrap();
+        assert_eq!(&decoded.text[..], b"Ad ID\tPost\n");
         assert!(decoded.note.unwrap().contains("UTF-16LE"));
     }
 
     #[test]
     fn windows_1252_is_decoded_with_a_note() {
-        let decoded = decode(b"Caf\xE9 Cr\xE8me\n".to_vec()).unwrap();
-        assert_eq!(String::from_utf8(decoded.text).unwrap(), "Café Crème\n");
+        let decoded = decode(b"Caf\xE9 Cr\xE8me\n").unwrap();
+        assert_eq!(
+            String::from_utf8(decoded.text.into_owned()).unwrap(),
+            "Café Crème\n"
+        );
         assert!(decoded.note.unwrap().contains("Windows-1252"));
     }
 
     #[test]
     fn nul_bytes_mean_not_text() {
         assert_eq!(
-            decode(b"PK\x03\x04\x00\x00".to_vec()).unwrap_err(),
+            decode(b"PK\x03\x04\x00\x00").unwrap_err(),
             DecodeError::Binary
         );
     }

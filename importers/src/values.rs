@@ -27,6 +27,9 @@ pub fn optional_id<'r>(row: &Row<'r>, column: usize) -> Result<&'r str, RowError
 /// Rejects IDs that a spreadsheet turned into numbers: `7.30123E+18` (digits lost) and
 /// `7301234567890123456.0`. IDs are otherwise any text: nothing is guessed back.
 pub fn check_id(text: &str) -> Result<(), String> {
+    if text.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(());
+    }
     const HINT: &str = "hint: re-export from TikTok, or format the ID columns as text \
                         before saving the sheet";
     if is_scientific(text) {
@@ -123,32 +126,42 @@ pub fn enum_value<T: Copy>(
     })
 }
 
-/// The value whose name matches `text`, if any.
+/// The value whose name matches `text`, if any. Exact matches are tried first: exports
+/// repeat the same spelling on every row, so the common case is one string compare.
 pub fn lookup<T: Copy>(text: &str, choices: &[(&str, T)]) -> Option<T> {
-    let same = |a: &str, b: &str| {
-        let fold = |s: &str| {
-            s.chars()
-                .filter(|c| !matches!(c, '_' | '-' | ' '))
-                .flat_map(char::to_lowercase)
-                .collect::<String>()
-        };
-        a.eq_ignore_ascii_case(b) || fold(a) == fold(b)
-    };
     choices
         .iter()
-        .find(|(name, _)| same(name, text))
+        .find(|(name, _)| *name == text)
+        .or_else(|| choices.iter().find(|(name, _)| same_name(name, text)))
         .map(|&(_, value)| value)
 }
 
-/// An auth code masked to its last four characters (`****ab12`); codes of eight
-/// characters or fewer show none, so no report ever holds a code whole.
-pub fn mask_code(code: &str) -> String {
-    let chars: Vec<char> = code.chars().collect();
-    if chars.len() <= 8 {
-        return "****".to_string();
+/// Equal ignoring ASCII case and the separators `_`, `-` and space, without allocating.
+fn same_name(a: &str, b: &str) -> bool {
+    let mut left = a.bytes().filter(|b| !matches!(b, b'_' | b'-' | b' '));
+    let mut right = b.bytes().filter(|b| !matches!(b, b'_' | b'-' | b' '));
+    loop {
+        match (left.next(), right.next()) {
+            (None, None) => return true,
+            (Some(x), Some(y)) if x.eq_ignore_ascii_case(&y) => {}
+            _ => return false,
+        }
     }
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("****{tail}")
+}
+
+/// The part of an auth code that reports may show: its last four characters, or nothing
+/// for a code of eight characters or fewer, so no report ever holds a code whole.
+pub fn code_tail(code: &str) -> &str {
+    if code.chars().nth(8).is_none() {
+        return "";
+    }
+    let start = code.char_indices().rev().nth(3).map_or(0, |(i, _)| i);
+    &code[start..]
+}
+
+/// An auth code masked to its last four characters: `****ab12`.
+pub fn mask_code(code: &str) -> String {
+    format!("****{}", code_tail(code))
 }
 
 #[cfg(test)]

@@ -72,6 +72,11 @@ impl AdIndex {
         &self.order[start..end]
     }
 
+    /// How many groups there are.
+    pub fn group_count(&self) -> usize {
+        self.groups.len()
+    }
+
     /// How many Spark ads there are.
     pub fn len(&self) -> usize {
         self.order.len()

@@ -10,6 +10,7 @@ mod ad_index;
 pub mod catalogue;
 mod coverage;
 pub mod preview;
+pub mod shard;
 
 pub use ad_index::AdIndex;
 pub use catalogue::{Cause, CauseInfo, OwnerRole, Severity};
@@ -24,6 +25,8 @@ pub struct Settings {
     pub as_of: i64,
     /// How long before a code's end `CODE_EXPIRING_SOON` fires, in seconds.
     pub expiry_window: i64,
+    /// Threads evaluating shards (at least 1); the result does not depend on it.
+    pub threads: usize,
 }
 
 /// An input row that proves (part of) a finding: an index into a [`sparkcheck_facts::Facts`] table.
@@ -57,7 +60,7 @@ pub struct Finding {
 }
 
 /// The outcome of a policy run.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Evaluation {
     /// Findings sorted by (advertiser_id, post_id, cause code) as text.
     pub findings: Vec<Finding>,

@@ -12,6 +12,7 @@
 use rustc_hash::{FxBuildHasher, FxHashMap};
 use sparkcheck_facts::{Facts, InputKind, ItemType, Sym};
 
+use crate::shard::{self, Shard};
 use crate::{AdIndex, Cause, Evaluation, Evidence, Finding, Settings};
 
 /// Evidence a finding tuple carries: an input row or a group of ad rows.
@@ -146,10 +147,10 @@ mod program {
         // HANDLE_NOT_IN_BC(A, P, H) :- given(bc), pair_creator(A, P, H), creator(P, H, E), !in_bc(H).
         Finding(Cause::HandleNotInBc, a, p, h, e) <-
             Given(InputKind::Bc), PairCreator(a, p, h), Creator(p, h, e), !InBc(h);
-        // HANDLE_NOT_SHARED(A, P, H) :- pair_creator(A, P, H), share(H, _, .., R), !shared_to(H, A).
+        // HANDLE_NOT_SHARED(A, P, H) :- pair_creator(A, P, H), !shared_to(H, A), share(H, _, .., R).
         //   Note: the evidence is where the account *is* in a BC.
         Finding(Cause::HandleNotShared, a, p, h, Ev::Share(r)) <-
-            PairCreator(a, p, h), Share(h, _, _, _, _, _, r), !SharedTo(h, a);
+            PairCreator(a, p, h), !SharedTo(h, a), Share(h, _, _, _, _, _, r);
         // A share is fine when any one of its rows is; otherwise every defect of its rows shows.
         // NO_AD_DELIVERY(A, P, H) :- pair_creator(A, P, H), share(H, A, false, _, _, _, R), !share_ok(H, A).
         Finding(Cause::NoAdDelivery, a, p, h, Ev::Share(r)) <-
@@ -233,19 +234,83 @@ pub fn evaluate(facts: &Facts, settings: &Settings) -> Evaluation {
 }
 
 /// [`evaluate`], calling `lap` after each phase (`group`, `evaluate`, `merge`).
-pub fn evaluate_timed(facts: &Facts, settings: &Settings, lap: &mut dyn FnMut(&'static str)) -> Evaluation {
+pub fn evaluate_timed(
+    facts: &Facts,
+    settings: &Settings,
+    lap: &mut dyn FnMut(&'static str),
+) -> Evaluation {
     let ads = AdIndex::build(facts);
+    let shards = shard::plan(facts, &ads, shard::shard_count(facts, &ads));
     lap("group");
-    let mut runtime = program::Crepe::new();
-    load_inputs(&mut runtime, facts, &ads, settings);
-    let (pairs, creators, no_creator, tuples) = runtime.run_with_hasher::<FxBuildHasher>();
+    let outputs = run_shards(facts, &ads, &shards, settings);
     lap("evaluate");
+    let evaluation = merge(facts, &ads, outputs);
+    lap("merge");
+    evaluation
+}
+
+/// [`evaluate`] with an explicit number of shards, for tests that compare shardings.
+pub fn evaluate_sharded(facts: &Facts, settings: &Settings, shards: usize) -> Evaluation {
+    let ads = AdIndex::build(facts);
+    let shards = shard::plan(facts, &ads, shards);
+    let outputs = run_shards(facts, &ads, &shards, settings);
+    merge(facts, &ads, outputs)
+}
+
+/// What one shard's run derives.
+type Outputs = (
+    Vec<program::Pair>,
+    Vec<program::CreatorOf>,
+    Vec<program::NoCreator>,
+    Vec<program::Finding>,
+);
+
+/// Evaluates every shard, `settings.threads` at a time; each thread takes the next shard.
+fn run_shards(facts: &Facts, ads: &AdIndex, shards: &[Shard], settings: &Settings) -> Outputs {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let threads = settings.threads.clamp(1, shards.len().max(1));
+    let work = || {
+        let mut outputs = Outputs::default();
+        loop {
+            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(shard) = shards.get(index) else {
+                return outputs;
+            };
+            let mut runtime = program::Crepe::new();
+            load_inputs(&mut runtime, facts, ads, shard, settings);
+            let (pairs, creators, no_creator, findings) =
+                runtime.run_with_hasher::<FxBuildHasher>();
+            outputs.0.extend(pairs);
+            outputs.1.extend(creators);
+            outputs.2.extend(no_creator);
+            outputs.3.extend(findings);
+        }
+    };
+    if threads == 1 {
+        return work();
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+        let mut all = Outputs::default();
+        for handle in handles {
+            let outputs = handle.join().expect("a policy thread does not panic");
+            all.0.extend(outputs.0);
+            all.1.extend(outputs.1);
+            all.2.extend(outputs.2);
+            all.3.extend(outputs.3);
+        }
+        all
+    })
+}
+
+fn merge(facts: &Facts, ads: &AdIndex, outputs: Outputs) -> Evaluation {
+    let (pairs, creators, no_creator, tuples) = outputs;
 
     let mut creators_of: FxHashMap<Sym, Vec<Sym>> = FxHashMap::default();
     for program::CreatorOf(post, handle) in creators {
         creators_of.entry(post).or_default().push(handle);
     }
-    let findings = merge_findings(facts, &ads, &creators_of, tuples);
+    let findings = merge_findings(facts, ads, &creators_of, tuples);
     let text = |(a, p): &(Sym, Sym)| (facts.sym(*a), facts.sym(*p));
     let mut pairs: Vec<(Sym, Sym)> = pairs
         .into_iter()
@@ -257,7 +322,6 @@ pub fn evaluate_timed(facts: &Facts, settings: &Settings, lap: &mut dyn FnMut(&'
         .map(|program::NoCreator(a, p)| (a, p))
         .collect();
     unchecked.sort_unstable_by(|x, y| text(x).cmp(&text(y)));
-    lap("merge");
     Evaluation {
         findings,
         pairs,
@@ -267,7 +331,13 @@ pub fn evaluate_timed(facts: &Facts, settings: &Settings, lap: &mut dyn FnMut(&'
     }
 }
 
-fn load_inputs(runtime: &mut program::Crepe, facts: &Facts, ads: &AdIndex, settings: &Settings) {
+fn load_inputs(
+    runtime: &mut program::Crepe,
+    facts: &Facts,
+    ads: &AdIndex,
+    shard: &Shard,
+    settings: &Settings,
+) {
     use program::{AdUse, AsOf, Code, Given, Link, PostFlagged, Share};
     let window_end = settings.as_of.saturating_add(settings.expiry_window);
     runtime.extend([AsOf(settings.as_of, window_end)]);
@@ -277,8 +347,8 @@ fn load_inputs(runtime: &mut program::Crepe, facts: &Facts, ads: &AdIndex, setti
             .filter(|&kind| facts.has_input(kind))
             .map(Given),
     );
-    runtime.extend(ads.groups().map(|(group, first)| {
-        let ad = &facts.ads[first as usize];
+    runtime.extend(shard.groups.iter().map(|&group| {
+        let ad = &facts.ads[ads.group(group)[0] as usize];
         let ident = if ad.identity.is_tiktok_account() {
             Ident::TikTok
         } else {
@@ -286,7 +356,13 @@ fn load_inputs(runtime: &mut program::Crepe, facts: &Facts, ads: &AdIndex, setti
         };
         AdUse(ad.advertiser, ad.post, ident, ad.handle, group)
     }));
-    runtime.extend(facts.codes.iter().zip(0u32..).map(|(code, row)| {
+    let codes = || {
+        shard
+            .codes
+            .iter()
+            .map(|&row| (&facts.codes[row as usize], row))
+    };
+    runtime.extend(codes().map(|(code, row)| {
         let state = if code.status.is_revoked() {
             CodeState::Revoked
         } else if code.status == sparkcheck_facts::CodeStatus::Expired {
@@ -303,7 +379,7 @@ fn load_inputs(runtime: &mut program::Crepe, facts: &Facts, ads: &AdIndex, setti
             row,
         )
     }));
-    runtime.extend(facts.codes.iter().zip(0u32..).flat_map(|(code, row)| {
+    runtime.extend(codes().flat_map(|(code, row)| {
         let unavailable = code.post_unavailable.then_some(PostFlag::Unavailable);
         let carousel = (code.item_type == ItemType::Carousel).then_some(PostFlag::Carousel);
         [unavailable, carousel]
@@ -311,7 +387,8 @@ fn load_inputs(runtime: &mut program::Crepe, facts: &Facts, ads: &AdIndex, setti
             .flatten()
             .map(move |flag| PostFlagged(code.post, flag, row))
     }));
-    runtime.extend(facts.shares.iter().zip(0u32..).map(|(share, row)| {
+    runtime.extend(shard.shares.iter().map(|&row| {
+        let share = &facts.shares[row as usize];
         Share(
             share.handle,
             share.advertiser,
@@ -322,7 +399,8 @@ fn load_inputs(runtime: &mut program::Crepe, facts: &Facts, ads: &AdIndex, setti
             row,
         )
     }));
-    runtime.extend(facts.links.iter().zip(0u32..).map(|(link, row)| {
+    runtime.extend(shard.links.iter().map(|&row| {
+        let link = &facts.links[row as usize];
         Link(
             link.handle,
             link.status == sparkcheck_facts::LinkStatus::Connected,
