@@ -11,7 +11,11 @@ use crate::ExitStatus;
 /// Runs an audit; errors go to stderr, the report to stdout or `--output`.
 pub fn run(args: &AuditArgs) -> ExitStatus {
     let mut timings = Timings::start();
-    let imported = sparkcheck_importers::import_paths(&args.paths);
+    let threads = args.threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        usize::from,
+    );
+    let imported = sparkcheck_importers::import_paths(&args.paths, threads);
     timings.lap("read");
     if !imported.errors.is_empty() {
         for error in &imported.errors {
@@ -31,10 +35,7 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
     let settings = Settings {
         as_of: args.as_of.unwrap_or_else(now),
         expiry_window: args.expiry_window,
-        threads: args.threads.map_or_else(
-            || std::thread::available_parallelism().map_or(1, |n| n.get()),
-            usize::from,
-        ),
+        threads,
     };
     let evaluation =
         preview::evaluate_timed(&imported.facts, &settings, &mut |phase| timings.lap(phase));

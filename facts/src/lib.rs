@@ -9,6 +9,7 @@
 //! Each row keeps the [`RowRef`] (file and line) it came from: policies carry row indexes
 //! through their derived tuples so every finding can cite its evidence.
 
+mod merge;
 mod rows;
 mod source;
 mod sym;

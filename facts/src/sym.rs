@@ -47,6 +47,12 @@ impl Interner {
         sym
     }
 
+    /// Makes room for `additional` more strings.
+    pub fn reserve(&mut self, additional: usize) {
+        self.ids.reserve(additional);
+        self.strings.reserve(additional);
+    }
+
     /// The id of `text` if it was ever interned.
     pub fn get(&self, text: &str) -> Option<Sym> {
         self.ids.get(text).copied()

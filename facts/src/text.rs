@@ -9,6 +9,17 @@ impl Span {
     /// The empty text.
     pub const EMPTY: Span = Span { start: 0, len: 0 };
 
+    /// The same text after its arena was appended at `offset` of another.
+    pub fn shifted(self, offset: u32) -> Span {
+        if self.len == 0 {
+            return self;
+        }
+        Span {
+            start: self.start + offset,
+            len: self.len,
+        }
+    }
+
     /// Whether the text is empty.
     pub fn is_empty(self) -> bool {
         self.len == 0
@@ -47,6 +58,13 @@ impl TextArena {
             start: u32::try_from(start).expect("display text under 4 GiB"),
             len: u32::try_from(prefix.len() + text.len()).expect("display text under 4 GiB"),
         }
+    }
+
+    /// Appends another arena's text and returns the offset its spans move by.
+    pub fn append(&mut self, other: &TextArena) -> u32 {
+        let offset = u32::try_from(self.buffer.len()).expect("display text under 4 GiB");
+        self.buffer.push_str(&other.buffer);
+        offset
     }
 
     /// Makes room for `additional` more bytes.

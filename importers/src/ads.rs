@@ -79,18 +79,17 @@ impl Importer for Ads {
             (kind, handle)
         };
 
-        let facts = &mut *sink.facts;
-        let advertiser = facts.syms.intern(advertiser);
-        let account_name = row.text(ACCOUNT_NAME);
-        if !account_name.is_empty() {
-            remember_account_name(facts, advertiser, account_name);
-        }
+        let RowSink { facts, at, recent } = sink;
+        let advertiser = recent.intern(ACCOUNT_ID, advertiser, facts);
+        let post = recent.intern(POST_ID, post, facts);
+        let handle = handle.map_or(Sym::NONE, |h| recent.intern(IDENTITY, &h, facts));
+        facts.remember_account_name(advertiser, row.text(ACCOUNT_NAME));
         let ad = AdRow {
-            at: sink.at,
+            at: *at,
             advertiser,
-            post: facts.syms.intern(post),
+            post,
             identity,
-            handle: handle.map_or(Sym::NONE, |h| facts.syms.intern(&h)),
+            handle,
             identity_label: facts.text.push(label),
             ad_id: facts.text.push(ad_id),
             ad_name: facts.text.push(row.text(AD_NAME)),
@@ -110,17 +109,4 @@ fn identity_kind(row: &Row<'_>) -> Result<IdentityKind, RowError> {
         ));
     }
     enum_value(row, IDENTITY_TYPE, &IDENTITY_TYPES)
-}
-
-/// Keeps the smallest non-empty name per ad account, so the choice does not depend on
-/// file or row order.
-fn remember_account_name(facts: &mut sparkcheck_facts::Facts, advertiser: Sym, name: &str) {
-    let keep = match facts.account_names.get(&advertiser) {
-        Some(&current) => name < facts.text.get(current),
-        None => true,
-    };
-    if keep {
-        let span = facts.text.push(name);
-        facts.account_names.insert(advertiser, span);
-    }
 }

@@ -76,13 +76,15 @@ impl Importer for Bc {
         };
         let valid_until = optional_time(row, VALID_UNTIL)?;
 
-        let facts = &mut *sink.facts;
+        let RowSink { facts, at, recent } = sink;
+        let handle = recent.intern(TIKTOK_ACCOUNT, &handle, facts);
+        let advertiser = recent.intern(AD_ACCOUNT_ID, advertiser, facts);
         let share = ShareRow {
-            at: sink.at,
+            at: *at,
             bc_id: facts.text.push(bc_id),
             bc_name: facts.text.push(row.text(BC_NAME)),
-            handle: facts.syms.intern(&handle),
-            advertiser: facts.syms.intern(advertiser),
+            handle,
+            advertiser,
             ad_delivery: has_ad_delivery(permissions),
             permissions: facts.text.push(permissions),
             status,

@@ -82,12 +82,12 @@ impl Importer for Codes {
             _ => ItemType::Video,
         };
 
-        let facts = &mut *sink.facts;
+        let RowSink { facts, at, recent } = sink;
         let row = CodeRow {
-            at: sink.at,
-            post: facts.syms.intern(post),
-            creator: facts.syms.intern(&creator),
-            advertiser: facts.syms.intern(advertiser),
+            at: *at,
+            post: recent.intern(POST_ID, post, facts),
+            creator: recent.intern(TIKTOK_ACCOUNT, &creator, facts),
+            advertiser: recent.intern(AD_ACCOUNT_ID, advertiser, facts),
             status,
             start,
             end,

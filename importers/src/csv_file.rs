@@ -69,6 +69,7 @@ pub fn import(display: &str, decoded: &Decoded<'_>, facts: &mut Facts) -> Result
     let mut rejections = Vec::new();
     let mut record = csv::ByteRecord::new();
     let mut lines = LineCounter::default();
+    let mut recent = crate::RecentSyms::default();
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(true) => {}
@@ -91,7 +92,12 @@ pub fn import(display: &str, decoded: &Decoded<'_>, facts: &mut Facts) -> Result
             file,
             line: u32::try_from(line).unwrap_or(u32::MAX),
         };
-        match importer.import_row(&row, &mut RowSink { facts, at }) {
+        let mut sink = RowSink {
+            facts,
+            at,
+            recent: &mut recent,
+        };
+        match importer.import_row(&row, &mut sink) {
             Ok(()) => imported += 1,
             Err(error) => {
                 let column = error.column.and_then(|c| map.position(c));

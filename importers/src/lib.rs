@@ -18,7 +18,7 @@ pub mod table;
 pub mod values;
 mod walk;
 
-pub use importer::{Importer, RowError, RowSink};
+pub use importer::{Importer, RecentSyms, RowError, RowSink};
 pub use walk::{walk, InputFile, Walk};
 
 use sparkcheck_facts::Facts;
@@ -53,34 +53,82 @@ pub struct Imported {
     pub errors: Vec<InputError>,
 }
 
-/// Imports every input file under `paths` (folders recursively, in a stable order).
-pub fn import_paths<P: AsRef<Path>>(paths: &[P]) -> Imported {
+/// Imports every input file under `paths` (folders recursively, in a stable order), on up
+/// to `threads` threads. The facts are the same whatever the thread count: each thread
+/// takes a consecutive run of files and the runs are appended in order.
+pub fn import_paths<P: AsRef<Path>>(paths: &[P], threads: usize) -> Imported {
     let walked = walk(paths);
+    let sizes: Vec<u64> = walked
+        .files
+        .iter()
+        .map(|f| std::fs::metadata(&f.path).map_or(0, |m| m.len()))
+        .collect();
+    let runs = split_by_size(&sizes, threads.max(1));
+    let import_run = |range: std::ops::Range<usize>| {
+        let mut facts = Facts::default();
+        // Growing the row tables by doubling copies them into fresh pages again and again
+        // (a fifth of a 1M-ad run went there); reserving for the input up front costs
+        // address space only, since pages are touched as rows are written.
+        let bytes: u64 = sizes[range.clone()].iter().sum();
+        facts.reserve_for_input(usize::try_from(bytes).unwrap_or(usize::MAX));
+        // One buffer for every file: fresh memory for each file's bytes costs page faults.
+        let mut buffer = Vec::new();
+        let mut errors = Vec::new();
+        for input in &walked.files[range] {
+            if let Err(error) = import_file(input, &mut buffer, &mut facts) {
+                errors.push(error);
+            }
+        }
+        (facts, errors)
+    };
+    let results: Vec<(Facts, Vec<InputError>)> = if runs.len() <= 1 {
+        vec![import_run(0..walked.files.len())]
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = runs
+                .iter()
+                .map(|range| scope.spawn(|| import_run(range.clone())))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("an import thread does not panic"))
+                .collect()
+        })
+    };
     let mut imported = Imported {
         skipped: walked.skipped,
         errors: walked.errors,
         ..Imported::default()
     };
-    // Growing the row tables by doubling copies them into fresh pages again and again
-    // (a fifth of a 1M-ad run went there); reserving for the whole input up front costs
-    // address space only, since pages are touched as rows are written.
-    let total_bytes: u64 = walked
-        .files
-        .iter()
-        .filter_map(|f| std::fs::metadata(&f.path).ok())
-        .map(|m| m.len())
-        .sum();
-    imported
-        .facts
-        .reserve_for_input(usize::try_from(total_bytes).unwrap_or(usize::MAX));
-    // One buffer for every file: fresh memory for each file's bytes costs page faults.
-    let mut buffer = Vec::new();
-    for input in &walked.files {
-        if let Err(error) = import_file(input, &mut buffer, &mut imported.facts) {
-            imported.errors.push(error);
-        }
+    let mut results = results.into_iter();
+    if let Some((facts, errors)) = results.next() {
+        imported.facts = facts;
+        imported.errors.extend(errors);
+    }
+    for (facts, errors) in results {
+        imported.facts.absorb(facts);
+        imported.errors.extend(errors);
     }
     imported
+}
+
+/// Cuts `sizes` into at most `parts` consecutive runs of about equal total size.
+fn split_by_size(sizes: &[u64], parts: usize) -> Vec<std::ops::Range<usize>> {
+    let total: u64 = sizes.iter().sum();
+    let target = total / parts as u64 + 1;
+    let mut runs = Vec::new();
+    let (mut start, mut filled) = (0, 0u64);
+    for (i, &size) in sizes.iter().enumerate() {
+        filled += size;
+        if filled >= target && runs.len() + 1 < parts {
+            runs.push(start..i + 1);
+            (start, filled) = (i + 1, 0);
+        }
+    }
+    if start < sizes.len() || runs.is_empty() {
+        runs.push(start..sizes.len());
+    }
+    runs
 }
 
 /// Imports one file into `facts`, reading it into `buffer`.
@@ -107,4 +155,26 @@ pub fn import_bytes(display: &str, raw: &[u8], facts: &mut Facts) -> Result<(), 
     };
     let decoded = decode::decode(raw).map_err(|e| error(e.to_string()))?;
     csv_file::import(display, &decoded, facts).map_err(error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_cover_every_file_once_in_order() {
+        for (sizes, parts) in [
+            (vec![10, 10, 10, 10], 2),
+            (vec![100, 1, 1, 1], 2),
+            (vec![5], 4),
+            (vec![], 2),
+            (vec![1, 2, 3, 4, 5, 6, 7], 3),
+        ] {
+            let runs = split_by_size(&sizes, parts);
+            assert!(runs.len() <= parts.max(1));
+            let covered: Vec<usize> = runs.iter().flat_map(|r| r.clone()).collect();
+            assert_eq!(covered, (0..sizes.len()).collect::<Vec<_>>(), "{sizes:?}");
+        }
+        assert_eq!(split_by_size(&[10, 10, 10, 10], 2), [0..2, 2..4]);
+    }
 }

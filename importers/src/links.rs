@@ -38,10 +38,10 @@ impl Importer for Links {
         let handle = required_handle(row, TIKTOK_ACCOUNT)?;
         let status = enum_value(row, STATUS, &STATUSES)?;
         let connected_at = optional_time(row, CONNECTED_AT)?;
-        let facts = &mut *sink.facts;
+        let RowSink { facts, at, recent } = sink;
         let link = LinkRow {
-            at: sink.at,
-            handle: facts.syms.intern(&handle),
+            at: *at,
+            handle: recent.intern(TIKTOK_ACCOUNT, &handle, facts),
             status,
             connected_at,
         };

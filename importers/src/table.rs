@@ -120,6 +120,16 @@ impl ColumnMap {
     }
 }
 
+/// Trims white space, ASCII first: `str::trim` decodes every character, and fields rarely
+/// start or end with a non-ASCII space (Excel's no-break space is handled all the same).
+fn trim(text: &str) -> &str {
+    let text = text.trim_ascii();
+    match (text.as_bytes().first(), text.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii() && last.is_ascii() => text,
+        _ => text.trim(),
+    }
+}
+
 /// One data row, seen through an importer's [`ColumnMap`].
 pub struct Row<'r> {
     record: &'r csv::ByteRecord,
@@ -139,9 +149,7 @@ impl<'r> Row<'r> {
             return "";
         };
         let bytes = self.record.get(position).unwrap_or_default();
-        std::str::from_utf8(bytes)
-            .map(str::trim)
-            .unwrap_or_default()
+        std::str::from_utf8(bytes).map(trim).unwrap_or_default()
     }
 
     /// Whether the header has column `index`.

@@ -71,7 +71,12 @@ fn is_decimal_zero(text: &str) -> bool {
 /// A handle as the rules compare it: without `@`, lower case.
 pub fn normalize_handle(text: &str) -> Cow<'_, str> {
     let bare = text.trim().trim_start_matches('@').trim();
-    if bare.chars().any(char::is_uppercase) {
+    let has_upper = if bare.is_ascii() {
+        bare.bytes().any(|b| b.is_ascii_uppercase())
+    } else {
+        bare.chars().any(char::is_uppercase)
+    };
+    if has_upper {
         Cow::Owned(bare.to_lowercase())
     } else {
         Cow::Borrowed(bare)

@@ -8,6 +8,8 @@ use sparkcheck_facts::{Facts, Sym};
 pub struct AdIndex {
     /// Indexes into `facts.ads`, sorted by group key; ads without a post are left out.
     order: Vec<u32>,
+    /// The (ad account, post) of each entry of `order`, for binary searches in cache.
+    pairs: Vec<(Sym, Sym)>,
     /// `order[start..end]` of each group.
     groups: Vec<(u32, u32)>,
 }
@@ -28,19 +30,27 @@ fn key(facts: &Facts, index: u32) -> GroupKey {
 impl AdIndex {
     /// Groups the Spark ads of `facts`.
     pub fn build(facts: &Facts) -> AdIndex {
-        let mut order: Vec<u32> = (0..facts.ads.len() as u32)
+        // Sorting (key, index) values rather than indexes keeps the sort in cache.
+        let mut keyed: Vec<(GroupKey, u32)> = (0..facts.ads.len() as u32)
             .filter(|&i| !facts.ads[i as usize].post.is_none())
+            .map(|i| (key(facts, i), i))
             .collect();
-        order.sort_unstable_by_key(|&i| (key(facts, i), i));
+        keyed.sort_unstable();
         let mut groups = Vec::new();
         let mut start = 0;
-        for end in 1..=order.len() {
-            if end == order.len() || key(facts, order[end]) != key(facts, order[start]) {
+        for end in 1..=keyed.len() {
+            if end == keyed.len() || keyed[end].0 != keyed[start].0 {
                 groups.push((start as u32, end as u32));
                 start = end;
             }
         }
-        AdIndex { order, groups }
+        let pairs = keyed.iter().map(|&((a, p, _, _), _)| (a, p)).collect();
+        let order = keyed.into_iter().map(|(_, i)| i).collect();
+        AdIndex {
+            order,
+            pairs,
+            groups,
+        }
     }
 
     /// Each group's id, first ad and size.
@@ -58,17 +68,13 @@ impl AdIndex {
     }
 
     /// The Spark ads of an (ad account, post) pair.
-    pub fn pair(&self, facts: &Facts, advertiser: Sym, post: Sym) -> &[u32] {
-        let pair_of = |i: &u32| {
-            let ad = &facts.ads[*i as usize];
-            (ad.advertiser, ad.post)
-        };
+    pub fn pair(&self, advertiser: Sym, post: Sym) -> &[u32] {
         let start = self
-            .order
-            .partition_point(|i| pair_of(i) < (advertiser, post));
+            .pairs
+            .partition_point(|&pair| pair < (advertiser, post));
         let end = self
-            .order
-            .partition_point(|i| pair_of(i) <= (advertiser, post));
+            .pairs
+            .partition_point(|&pair| pair <= (advertiser, post));
         &self.order[start..end]
     }
 

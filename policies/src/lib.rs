@@ -64,7 +64,8 @@ pub struct Finding {
 pub struct Evaluation {
     /// Findings sorted by (advertiser_id, post_id, cause code) as text.
     pub findings: Vec<Finding>,
-    /// Every audited (ad account, post) pair, sorted as text.
+    /// Every audited (ad account, post) pair, sorted by symbol id (they are counted, not
+    /// printed).
     pub pairs: Vec<(Sym, Sym)>,
     /// Pairs whose post has no known creator: their BC and link checks could not run.
     pub unchecked: Vec<(Sym, Sym)>,

@@ -306,17 +306,20 @@ fn run_shards(facts: &Facts, ads: &AdIndex, shards: &[Shard], settings: &Setting
 fn merge(facts: &Facts, ads: &AdIndex, outputs: Outputs) -> Evaluation {
     let (pairs, creators, no_creator, tuples) = outputs;
 
-    let mut creators_of: FxHashMap<Sym, Vec<Sym>> = FxHashMap::default();
-    for program::CreatorOf(post, handle) in creators {
-        creators_of.entry(post).or_default().push(handle);
-    }
+    // (post, creator) sorted by id: a binary search per finding, no map of small vectors.
+    let mut creators_of: Vec<(Sym, Sym)> = creators
+        .into_iter()
+        .map(|program::CreatorOf(post, handle)| (post, handle))
+        .collect();
+    creators_of.sort_unstable();
     let findings = merge_findings(facts, ads, &creators_of, tuples);
     let text = |(a, p): &(Sym, Sym)| (facts.sym(*a), facts.sym(*p));
+    // Pairs are only counted: an order by id is stable for given facts and cheap.
     let mut pairs: Vec<(Sym, Sym)> = pairs
         .into_iter()
         .map(|program::Pair(a, p)| (a, p))
         .collect();
-    pairs.sort_unstable_by(|x, y| text(x).cmp(&text(y)));
+    pairs.sort_unstable();
     let mut unchecked: Vec<(Sym, Sym)> = no_creator
         .into_iter()
         .map(|program::NoCreator(a, p)| (a, p))
@@ -414,7 +417,7 @@ fn load_inputs(
 fn merge_findings(
     facts: &Facts,
     ads: &AdIndex,
-    creators_of: &FxHashMap<Sym, Vec<Sym>>,
+    creators_of: &[(Sym, Sym)],
     tuples: impl IntoIterator<Item = program::Finding>,
 ) -> Vec<Finding> {
     #[derive(Default)]
@@ -442,7 +445,9 @@ fn merge_findings(
         .map(|((advertiser, post, cause), parts)| {
             let mut handles = parts.handles;
             if handles.is_empty() {
-                handles = creators_of.get(&post).cloned().unwrap_or_default();
+                let start = creators_of.partition_point(|&(p, _)| p < post);
+                let end = creators_of.partition_point(|&(p, _)| p <= post);
+                handles = creators_of[start..end].iter().map(|&(_, h)| h).collect();
             }
             let mut group_ads: Vec<u32> = parts
                 .groups
@@ -455,7 +460,7 @@ fn merge_findings(
             let mut ad_rows = if matches!(cause, Cause::CustomIdentity | Cause::WrongIdentity) {
                 std::mem::take(&mut group_ads)
             } else {
-                ads.pair(facts, advertiser, post).to_vec()
+                ads.pair(advertiser, post).to_vec()
             };
             ad_rows.sort_unstable_by_key(|&ad| facts.ads[ad as usize].at);
             sort_dedup_by_text(&mut handles, facts);

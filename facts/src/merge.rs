@@ -1,0 +1,130 @@
+//! Appending one [`Facts`] to another, so files can be imported on several threads.
+
+use crate::{Facts, RowRef, Span, Sym};
+
+impl Facts {
+    /// Appends `other` (imported separately, with its own symbols and text) to `self`:
+    /// its files come after `self`'s, its symbols are re-interned and its text spans moved.
+    /// Rows keep their order, so a merge of consecutive file ranges equals one import.
+    pub fn absorb(&mut self, other: Facts) {
+        let syms: Vec<Sym> = (0..other.syms.len())
+            .map(|id| self.syms.intern(other.syms.resolve(Sym(id as u32))))
+            .collect();
+        let sym = |s: Sym| syms[s.0 as usize];
+        let text_offset = self.text.append(&other.text);
+        let span = |s: Span| s.shifted(text_offset);
+        let file_offset = self.files.len() as u32;
+        let at = |r: RowRef| RowRef {
+            file: r.file + file_offset,
+            line: r.line,
+        };
+        self.files.extend(other.files);
+        self.ads.extend(other.ads.into_iter().map(|mut ad| {
+            ad.at = at(ad.at);
+            ad.advertiser = sym(ad.advertiser);
+            ad.post = sym(ad.post);
+            ad.handle = sym(ad.handle);
+            ad.identity_label = span(ad.identity_label);
+            ad.ad_id = span(ad.ad_id);
+            ad.ad_name = span(ad.ad_name);
+            ad.campaign = span(ad.campaign);
+            ad
+        }));
+        self.shares
+            .extend(other.shares.into_iter().map(|mut share| {
+                share.at = at(share.at);
+                share.handle = sym(share.handle);
+                share.advertiser = sym(share.advertiser);
+                share.bc_id = span(share.bc_id);
+                share.bc_name = span(share.bc_name);
+                share.permissions = span(share.permissions);
+                share
+            }));
+        self.codes.extend(other.codes.into_iter().map(|mut code| {
+            code.at = at(code.at);
+            code.post = sym(code.post);
+            code.creator = sym(code.creator);
+            code.advertiser = sym(code.advertiser);
+            code.masked_code = span(code.masked_code);
+            code.post_status = span(code.post_status);
+            code
+        }));
+        self.links.extend(other.links.into_iter().map(|mut link| {
+            link.at = at(link.at);
+            link.handle = sym(link.handle);
+            link
+        }));
+        for (advertiser, name) in other.account_names {
+            let name = other.text.get(name);
+            self.remember_account_name(sym(advertiser), name);
+        }
+        self.rejections
+            .extend(other.rejections.into_iter().map(|mut rejection| {
+                rejection.file += file_offset;
+                rejection
+            }));
+    }
+
+    /// Keeps the smallest non-empty name per ad account, so the choice depends on neither
+    /// file nor row order.
+    pub fn remember_account_name(&mut self, advertiser: Sym, name: &str) {
+        if name.is_empty() {
+            return;
+        }
+        let keep = match self.account_names.get(&advertiser) {
+            Some(&current) => name < self.text.get(current),
+            None => true,
+        };
+        if keep {
+            let span = self.text.push(name);
+            self.account_names.insert(advertiser, span);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{AdRow, Facts, IdentityKind, InputKind, RowRef, SourceFile};
+
+    fn facts_with_ad(path: &str, advertiser: &str, post: &str, name: &str) -> Facts {
+        let mut facts = Facts::default();
+        let file = facts.add_file(SourceFile {
+            path: path.into(),
+            kind: InputKind::Ads,
+            rows: 1,
+            imported: 1,
+            rejected: 0,
+            notes: vec![],
+            columns: vec![],
+        });
+        let advertiser = facts.syms.intern(advertiser);
+        let ad = AdRow {
+            at: RowRef { file, line: 2 },
+            advertiser,
+            post: facts.syms.intern(post),
+            identity: IdentityKind::TtUser,
+            handle: facts.syms.intern("maya"),
+            identity_label: facts.text.push("@maya"),
+            ad_id: facts.text.push(&format!("ad-{post}")),
+            ad_name: facts.text.push(""),
+            campaign: facts.text.push(""),
+        };
+        facts.ads.push(ad);
+        facts.remember_account_name(advertiser, name);
+        facts
+    }
+
+    #[test]
+    fn absorbed_rows_keep_their_meaning() {
+        let mut first = facts_with_ad("a.csv", "7100", "7301", "Zeta");
+        let second = facts_with_ad("b.csv", "7100", "7302", "Acme");
+        first.absorb(second);
+        assert_eq!(first.files.len(), 2);
+        let ad = &first.ads[1];
+        assert_eq!(first.path(ad.at), "b.csv");
+        assert_eq!(first.sym(ad.post), "7302");
+        assert_eq!(ad.advertiser, first.ads[0].advertiser);
+        assert_eq!(first.text.get(ad.ad_id), "ad-7302");
+        assert_eq!(first.text.get(first.account_names[&ad.advertiser]), "Acme");
+    }
+}
