@@ -115,14 +115,15 @@ pub fn import_paths<P: AsRef<Path>>(paths: &[P], threads: usize) -> Imported {
 /// Cuts `sizes` into at most `parts` consecutive runs of about equal total size.
 fn split_by_size(sizes: &[u64], parts: usize) -> Vec<std::ops::Range<usize>> {
     let total: u64 = sizes.iter().sum();
-    let target = total / parts as u64 + 1;
     let mut runs = Vec::new();
     let (mut start, mut filled) = (0, 0u64);
     for (i, &size) in sizes.iter().enumerate() {
         filled += size;
-        if filled >= target && runs.len() + 1 < parts {
+        // Close a run once the files so far hold their share of the bytes.
+        let share_reached = filled * parts as u64 >= total * (runs.len() as u64 + 1);
+        if share_reached && runs.len() + 1 < parts && i + 1 < sizes.len() {
             runs.push(start..i + 1);
-            (start, filled) = (i + 1, 0);
+            start = i + 1;
         }
     }
     if start < sizes.len() || runs.is_empty() {
