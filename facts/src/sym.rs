@@ -1,4 +1,7 @@
-use rustc_hash::FxHashMap;
+use std::hash::{BuildHasher, Hasher};
+
+use hashbrown::HashTable;
+use rustc_hash::FxBuildHasher;
 
 /// An interned string: ad account id, post id or normalised handle.
 ///
@@ -18,59 +21,93 @@ impl Sym {
 }
 
 /// Maps strings to dense [`Sym`] ids and back.
+///
+/// The strings live end to end in one buffer: interning a new string allocates nothing of
+/// its own, and each lookup hashes once. Table entries carry the text's position, so a
+/// lookup touches the table and the text, not a third array in between (the post table
+/// is far larger than the cache, so each touch is a miss).
 #[derive(Debug)]
 pub struct Interner {
-    ids: FxHashMap<Box<str>, Sym>,
-    strings: Vec<Box<str>>,
+    table: HashTable<Entry>,
+    text: String,
+    /// `(start, end)` of each symbol's text in `text`.
+    spans: Vec<(u32, u32)>,
 }
 
 impl Default for Interner {
     fn default() -> Self {
         let mut interner = Interner {
-            ids: FxHashMap::default(),
-            strings: Vec::new(),
+            table: HashTable::new(),
+            text: String::new(),
+            spans: Vec::new(),
         };
         interner.intern("");
         interner
     }
 }
 
+/// A table entry: the symbol and where its text is.
+#[derive(Copy, Clone, Debug)]
+struct Entry {
+    start: u32,
+    end: u32,
+    id: u32,
+}
+
+fn hash(text: &str) -> u64 {
+    let mut hasher = FxBuildHasher.build_hasher();
+    hasher.write(text.as_bytes());
+    hasher.finish()
+}
+
 impl Interner {
     /// The id of `text`, allocating one the first time it is seen.
     pub fn intern(&mut self, text: &str) -> Sym {
-        if let Some(&sym) = self.ids.get(text) {
-            return sym;
+        let hash = hash(text);
+        let Interner {
+            table,
+            text: all,
+            spans,
+        } = self;
+        let found = table.find(hash, |entry| {
+            &all[entry.start as usize..entry.end as usize] == text
+        });
+        if let Some(entry) = found {
+            return Sym(entry.id);
         }
-        let sym = Sym(u32::try_from(self.strings.len()).expect("fewer than 4 billion symbols"));
-        self.strings.push(text.into());
-        self.ids.insert(text.into(), sym);
-        sym
-    }
-
-    /// Makes room for `additional` more strings.
-    pub fn reserve(&mut self, additional: usize) {
-        self.ids.reserve(additional);
-        self.strings.reserve(additional);
+        let id = u32::try_from(spans.len()).expect("fewer than 4 billion symbols");
+        let start = u32::try_from(all.len()).expect("symbol text under 4 GiB");
+        all.push_str(text);
+        let end = u32::try_from(all.len()).expect("symbol text under 4 GiB");
+        spans.push((start, end));
+        let all = &*all;
+        table.insert_unique(hash, Entry { start, end, id }, |entry| {
+            self::hash(&all[entry.start as usize..entry.end as usize])
+        });
+        Sym(id)
     }
 
     /// The id of `text` if it was ever interned.
     pub fn get(&self, text: &str) -> Option<Sym> {
-        self.ids.get(text).copied()
+        self.table
+            .find(hash(text), |entry| self.resolve(Sym(entry.id)) == text)
+            .map(|entry| Sym(entry.id))
     }
 
     /// The text of `sym`.
     pub fn resolve(&self, sym: Sym) -> &str {
-        &self.strings[sym.0 as usize]
+        let (start, end) = self.spans[sym.0 as usize];
+        &self.text[start as usize..end as usize]
     }
 
     /// How many distinct strings are interned (the empty string included).
     pub fn len(&self) -> usize {
-        self.strings.len()
+        self.spans.len()
     }
 
     /// Always false: the empty string is interned at creation.
     pub fn is_empty(&self) -> bool {
-        self.strings.is_empty()
+        self.spans.is_empty()
     }
 }
 
@@ -88,5 +125,19 @@ mod tests {
         assert_eq!(interner.resolve(b), "creator");
         assert_eq!(interner.intern(""), Sym::NONE);
         assert_eq!(interner.get("missing"), None);
+        assert_eq!(interner.get("creator"), Some(b));
+    }
+
+    #[test]
+    fn many_symbols_survive_table_growth() {
+        let mut interner = Interner::default();
+        let syms: Vec<Sym> = (0..10_000)
+            .map(|i| interner.intern(&format!("post-{i}")))
+            .collect();
+        for (i, sym) in syms.iter().enumerate() {
+            assert_eq!(interner.resolve(*sym), format!("post-{i}"));
+            assert_eq!(interner.intern(&format!("post-{i}")), *sym);
+        }
+        assert_eq!(interner.len(), 10_001);
     }
 }

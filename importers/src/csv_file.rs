@@ -67,11 +67,12 @@ pub fn import(display: &str, decoded: &Decoded<'_>, facts: &mut Facts) -> Result
 
     let (mut rows, mut imported) = (0u64, 0u64);
     let mut rejections = Vec::new();
-    let mut record = csv::ByteRecord::new();
+    // A StringRecord checks UTF-8 once per record, not once per field read.
+    let mut record = csv::StringRecord::new();
     let mut lines = LineCounter::default();
     let mut recent = crate::RecentSyms::default();
     loop {
-        match reader.read_byte_record(&mut record) {
+        match reader.read_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => return Err(format!("cannot read row {}: {e}", rows + 1)),

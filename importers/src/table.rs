@@ -132,24 +132,22 @@ fn trim(text: &str) -> &str {
 
 /// One data row, seen through an importer's [`ColumnMap`].
 pub struct Row<'r> {
-    record: &'r csv::ByteRecord,
+    record: &'r csv::StringRecord,
     map: &'r ColumnMap,
 }
 
 impl<'r> Row<'r> {
     /// A view of `record` through an importer's column positions.
-    pub fn new(record: &'r csv::ByteRecord, map: &'r ColumnMap) -> Self {
+    pub fn new(record: &'r csv::StringRecord, map: &'r ColumnMap) -> Self {
         Row { record, map }
     }
 
     /// The trimmed text of column `index`, `""` when the column is absent.
-    /// The file was decoded to UTF-8 before splitting, so every field is UTF-8.
     pub fn text(&self, index: usize) -> &'r str {
         let Some(position) = self.map.position(index) else {
             return "";
         };
-        let bytes = self.record.get(position).unwrap_or_default();
-        std::str::from_utf8(bytes).map(trim).unwrap_or_default()
+        trim(self.record.get(position).unwrap_or_default())
     }
 
     /// Whether the header has column `index`.

@@ -33,7 +33,7 @@ pub struct Shard {
 }
 
 /// Posts (codes plus ad groups) per shard: small enough for crepe's tables to stay in cache.
-pub const POSTS_PER_SHARD: usize = 10_000;
+pub const POSTS_PER_SHARD: usize = 4_000;
 
 /// How many shards suit `facts`.
 pub fn shard_count(facts: &Facts, ads: &AdIndex) -> usize {
