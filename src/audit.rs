@@ -5,6 +5,7 @@ use std::io::{self, IsTerminal, Write};
 use sparkcheck_policies::{preview, Settings};
 
 use crate::cli::{AuditArgs, ColorChoice, FailOn, Format};
+use crate::progress::{Phase, Progress};
 use crate::report::{self, Report};
 use crate::ExitStatus;
 
@@ -15,9 +16,14 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         usize::from,
     );
-    let imported = sparkcheck_importers::import_paths(&args.paths, threads);
+    let progress = Progress::new(!args.quiet && io::stderr().is_terminal());
+    progress.phase(Phase::Reading);
+    let imported = sparkcheck_importers::import_paths(&args.paths, threads, &|done, total| {
+        progress.advance(done, total)
+    });
     timings.lap("read");
     if !imported.errors.is_empty() {
+        progress.finish();
         for error in &imported.errors {
             eprintln!("error: {error}");
         }
@@ -29,6 +35,7 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
         return ExitStatus::Error;
     }
     if imported.facts.files.is_empty() {
+        progress.finish();
         eprintln!("error: no input files found under the paths given; hint: name the export files or their folder");
         return ExitStatus::Error;
     }
@@ -37,12 +44,24 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
         expiry_window: args.expiry_window,
         threads,
     };
-    let evaluation =
-        preview::evaluate_timed(&imported.facts, &settings, &mut |phase| timings.lap(phase));
+    progress.phase(Phase::Evaluating);
+    let evaluation = preview::evaluate_timed(
+        &imported.facts,
+        &settings,
+        &mut |phase| timings.lap(phase),
+        &|done, total| progress.advance(done, total),
+    );
+    progress.phase(Phase::Reporting);
+    progress.tick();
     let report = report::build(&imported, &evaluation, &settings, args.policy.name());
     timings.lap("report");
+    if args.output.is_none() {
+        // The report and the bar would share the terminal.
+        progress.finish();
+    }
     let written = emit(args, &report);
     timings.lap("write");
+    progress.finish();
     if args.timings {
         eprintln!("{}", timings.to_json());
     }

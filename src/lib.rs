@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod cli;
 pub mod output;
+pub mod progress;
 pub mod report;
 
 /// How a run ended, as linters report it.

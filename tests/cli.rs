@@ -20,6 +20,16 @@ fn exit_1_on_an_error_finding() {
 }
 
 #[test]
+fn nothing_but_the_report_in_a_pipe() {
+    let output = run(&["audit", "samples", "--as-of", AS_OF]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        output.stderr.is_empty(),
+        "no progress bar or log off a terminal"
+    );
+}
+
+#[test]
 fn warnings_fail_only_with_fail_on_warning() {
     let folder = "tests/cases/CODE_EXPIRING_SOON";
     let lenient = run(&["audit", folder, "--as-of", AS_OF]);

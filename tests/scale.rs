@@ -68,7 +68,7 @@ fn a_generated_portfolio_gets_exactly_the_injected_findings() {
 #[test]
 fn sharding_changes_nothing() {
     let (dir, _) = portfolio("shards", 15_000);
-    let imported = sparkcheck_importers::import_paths(&[&dir], 2);
+    let imported = sparkcheck_importers::import_paths(&[&dir], 2, &sparkcheck_facts::no_progress);
     assert!(imported.errors.is_empty());
     let settings = Settings {
         as_of: bench::generate::AS_OF,

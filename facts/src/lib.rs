@@ -24,6 +24,13 @@ pub use source::{InputKind, Rejection, RowRef, SourceFile};
 pub use sym::{Interner, Sym};
 pub use text::{Span, TextArena};
 
+/// Reports work done to whoever shows progress: `(done since the last call, total)`.
+/// Called from several threads; the units are the caller's (bytes, shards).
+pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
+
+/// A [`Progress`] that shows nothing.
+pub fn no_progress(_: u64, _: u64) {}
+
 /// Everything the importers read, ready for a policy.
 #[derive(Debug, Default)]
 pub struct Facts {

@@ -8,7 +8,15 @@ use crate::table::{normalize_header, Row};
 use crate::RowSink;
 
 /// Imports one decoded delimited file; `Err` is the one-line reason it cannot be used.
-pub fn import(display: &str, decoded: &Decoded<'_>, facts: &mut Facts) -> Result<(), String> {
+///
+/// `advance` is told of bytes consumed now and then; the caller reports the rest when the
+/// file is done.
+pub fn import(
+    display: &str,
+    decoded: &Decoded<'_>,
+    facts: &mut Facts,
+    advance: &dyn Fn(u64),
+) -> Result<(), String> {
     let text = &decoded.text[..];
     let first = text.iter().position(|b| !b.is_ascii_whitespace());
     let Some(first) = first else {
@@ -71,6 +79,7 @@ pub fn import(display: &str, decoded: &Decoded<'_>, facts: &mut Facts) -> Result
     let mut record = csv::StringRecord::new();
     let mut lines = LineCounter::default();
     let mut recent = crate::RecentSyms::default();
+    let mut reported = 0u64;
     loop {
         match reader.read_record(&mut record) {
             Ok(true) => {}
@@ -78,7 +87,12 @@ pub fn import(display: &str, decoded: &Decoded<'_>, facts: &mut Facts) -> Result
             Err(e) => return Err(format!("cannot read row {}: {e}", rows + 1)),
         }
         rows += 1;
-        let line = lines.line_at(text, record.position().map_or(0, |p| p.byte()));
+        let byte = record.position().map_or(0, |p| p.byte());
+        if rows % 16_384 == 0 {
+            advance(byte - reported);
+            reported = byte;
+        }
+        let line = lines.line_at(text, byte);
         if record.len() != headers.len() {
             rejections.push(Rejection {
                 file,

@@ -21,7 +21,7 @@ mod walk;
 pub use importer::{Importer, RecentSyms, RowError, RowSink};
 pub use walk::{walk, InputFile, Walk};
 
-use sparkcheck_facts::Facts;
+use sparkcheck_facts::{Facts, Progress};
 use std::fmt;
 use std::path::Path;
 
@@ -56,7 +56,13 @@ pub struct Imported {
 /// Imports every input file under `paths` (folders recursively, in a stable order), on up
 /// to `threads` threads. The facts are the same whatever the thread count: each thread
 /// takes a consecutive run of files and the runs are appended in order.
-pub fn import_paths<P: AsRef<Path>>(paths: &[P], threads: usize) -> Imported {
+///
+/// `progress` is told of the bytes read as they are read, with the total.
+pub fn import_paths<P: AsRef<Path>>(
+    paths: &[P],
+    threads: usize,
+    progress: Progress<'_>,
+) -> Imported {
     let walked = walk(paths);
     let sizes: Vec<u64> = walked
         .files
@@ -64,6 +70,8 @@ pub fn import_paths<P: AsRef<Path>>(paths: &[P], threads: usize) -> Imported {
         .map(|f| std::fs::metadata(&f.path).map_or(0, |m| m.len()))
         .collect();
     let runs = split_by_size(&sizes, threads.max(1));
+    let total: u64 = sizes.iter().sum();
+    let advance = |bytes: u64| progress(bytes, total);
     let import_run = |range: std::ops::Range<usize>| {
         let mut facts = Facts::default();
         // Growing the row tables by doubling copies them into fresh pages again and again
@@ -75,7 +83,7 @@ pub fn import_paths<P: AsRef<Path>>(paths: &[P], threads: usize) -> Imported {
         let mut buffer = Vec::new();
         let mut errors = Vec::new();
         for input in &walked.files[range] {
-            if let Err(error) = import_file(input, &mut buffer, &mut facts) {
+            if let Err(error) = import_file(input, &mut buffer, &mut facts, &advance) {
                 errors.push(error);
             }
         }
@@ -137,6 +145,7 @@ pub fn import_file(
     input: &InputFile,
     buffer: &mut Vec<u8>,
     facts: &mut Facts,
+    advance: &dyn Fn(u64),
 ) -> Result<(), InputError> {
     buffer.clear();
     let read = std::fs::File::open(&input.path)
@@ -145,17 +154,39 @@ pub fn import_file(
         path: input.display.clone(),
         message: format!("cannot read the file: {e}"),
     })?;
-    import_bytes(&input.display, buffer, facts)
+    let told = std::cell::Cell::new(0u64);
+    let counted = |bytes: u64| {
+        told.set(told.get() + bytes);
+        advance(bytes);
+    };
+    let result = import_text(&input.display, buffer, facts, &counted);
+    advance((buffer.len() as u64).saturating_sub(told.get()));
+    result
 }
 
 /// Imports a file's contents; `display` names it in evidence and messages.
 pub fn import_bytes(display: &str, raw: &[u8], facts: &mut Facts) -> Result<(), InputError> {
+    import_text(display, raw, facts, &|_| {})
+}
+
+fn import_text(
+    display: &str,
+    raw: &[u8],
+    facts: &mut Facts,
+    advance: &dyn Fn(u64),
+) -> Result<(), InputError> {
     let error = |message: String| InputError {
         path: display.to_string(),
         message,
     };
     let decoded = decode::decode(raw).map_err(|e| error(e.to_string()))?;
-    csv_file::import(display, &decoded, facts).map_err(error)
+    // Progress is in bytes of the file as stored; a transcoded file reports at its end.
+    let advance = |bytes: u64| {
+        if matches!(decoded.text, std::borrow::Cow::Borrowed(_)) {
+            advance(bytes);
+        }
+    };
+    csv_file::import(display, &decoded, facts, &advance).map_err(error)
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 //! tuples of one (ad account, post, cause) into one finding with all their evidence.
 
 use rustc_hash::{FxBuildHasher, FxHashMap};
-use sparkcheck_facts::{Facts, InputKind, ItemType, Sym};
+use sparkcheck_facts::{Facts, InputKind, ItemType, Progress, Sym};
 
 use crate::shard::{self, Shard};
 use crate::{AdIndex, Cause, Evaluation, Evidence, Finding, Settings};
@@ -230,19 +230,21 @@ mod program {
 
 /// Runs the `preview` policy over `facts` as of `settings`.
 pub fn evaluate(facts: &Facts, settings: &Settings) -> Evaluation {
-    evaluate_timed(facts, settings, &mut |_| {})
+    evaluate_timed(facts, settings, &mut |_| {}, &sparkcheck_facts::no_progress)
 }
 
-/// [`evaluate`], calling `lap` after each phase (`group`, `evaluate`, `merge`).
+/// [`evaluate`], calling `lap` after each phase (`group`, `evaluate`, `merge`) and
+/// `progress` as shards are done.
 pub fn evaluate_timed(
     facts: &Facts,
     settings: &Settings,
     lap: &mut dyn FnMut(&'static str),
+    progress: Progress<'_>,
 ) -> Evaluation {
     let ads = AdIndex::build(facts);
     let shards = shard::plan(facts, &ads, shard::shard_count(facts, &ads));
     lap("group");
-    let outputs = run_shards(facts, &ads, &shards, settings);
+    let outputs = run_shards(facts, &ads, &shards, settings, progress);
     lap("evaluate");
     let evaluation = merge(facts, &ads, outputs);
     lap("merge");
@@ -253,7 +255,13 @@ pub fn evaluate_timed(
 pub fn evaluate_sharded(facts: &Facts, settings: &Settings, shards: usize) -> Evaluation {
     let ads = AdIndex::build(facts);
     let shards = shard::plan(facts, &ads, shards);
-    let outputs = run_shards(facts, &ads, &shards, settings);
+    let outputs = run_shards(
+        facts,
+        &ads,
+        &shards,
+        settings,
+        &sparkcheck_facts::no_progress,
+    );
     merge(facts, &ads, outputs)
 }
 
@@ -266,7 +274,13 @@ type Outputs = (
 );
 
 /// Evaluates every shard, `settings.threads` at a time; each thread takes the next shard.
-fn run_shards(facts: &Facts, ads: &AdIndex, shards: &[Shard], settings: &Settings) -> Outputs {
+fn run_shards(
+    facts: &Facts,
+    ads: &AdIndex,
+    shards: &[Shard],
+    settings: &Settings,
+    progress: Progress<'_>,
+) -> Outputs {
     let next = std::sync::atomic::AtomicUsize::new(0);
     let threads = settings.threads.clamp(1, shards.len().max(1));
     let work = || {
@@ -284,6 +298,7 @@ fn run_shards(facts: &Facts, ads: &AdIndex, shards: &[Shard], settings: &Setting
             outputs.1.extend(creators);
             outputs.2.extend(no_creator);
             outputs.3.extend(findings);
+            progress(1, shards.len() as u64);
         }
     };
     if threads == 1 {
