@@ -77,7 +77,12 @@ pub fn import_paths<P: AsRef<Path>>(
         // Growing the row tables by doubling copies them into fresh pages again and again
         // (a fifth of a 1M-ad run went there); reserving for the input up front costs
         // address space only, since pages are touched as rows are written.
-        let bytes: u64 = sizes[range.clone()].iter().sum();
+        // The first run reserves for every run: the others are appended to it.
+        let bytes: u64 = if range.start == 0 {
+            total
+        } else {
+            sizes[range.clone()].iter().sum()
+        };
         facts.reserve_for_input(usize::try_from(bytes).unwrap_or(usize::MAX));
         // One buffer for every file: fresh memory for each file's bytes costs page faults.
         let mut buffer = Vec::new();
