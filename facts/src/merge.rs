@@ -27,7 +27,6 @@ impl Facts {
             ad.identity_label = span(ad.identity_label);
             ad.ad_id = span(ad.ad_id);
             ad.ad_name = span(ad.ad_name);
-            ad.campaign = span(ad.campaign);
             ad
         }));
         self.shares
@@ -104,10 +103,9 @@ mod tests {
             post: facts.syms.intern(post),
             identity: IdentityKind::TtUser,
             handle: facts.syms.intern("maya"),
-            identity_label: facts.text.push("@maya"),
+            identity_label: facts.text.push("Maya's brand"),
             ad_id: facts.text.push(&format!("ad-{post}")),
             ad_name: facts.text.push(""),
-            campaign: facts.text.push(""),
         };
         facts.ads.push(ad);
         facts.remember_account_name(advertiser, name);

@@ -45,14 +45,13 @@ pub struct AdRow {
     pub identity: IdentityKind,
     /// The normalised handle of a TikTok-account identity; [`Sym::NONE`] for a custom identity.
     pub handle: Sym,
-    /// The identity's display text as exported (custom identity name or handle).
+    /// A custom identity's name as exported (empty for TikTok accounts: their handle is
+    /// `handle`, and a million copies of it would only cost memory).
     pub identity_label: Span,
     /// `Ad ID` as text.
     pub ad_id: Span,
     /// `Ad Name`, when given.
     pub ad_name: Span,
-    /// `Campaign Name`, when given.
-    pub campaign: Span,
 }
 
 /// Relation status of a TikTok account shared from a Business Center.

@@ -1,6 +1,6 @@
 //! `ads`: the Ads Manager ad-level export, one row per ad.
 
-use sparkcheck_facts::{AdRow, IdentityKind, InputKind, Sym};
+use sparkcheck_facts::{AdRow, IdentityKind, InputKind, Span, Sym};
 
 use crate::table::{Column, Row};
 use crate::values::{enum_value, optional_id, required_handle, required_id};
@@ -8,7 +8,6 @@ use crate::{Importer, RowError, RowSink};
 
 const ACCOUNT_ID: usize = 0;
 const ACCOUNT_NAME: usize = 1;
-const CAMPAIGN: usize = 2;
 const AD_NAME: usize = 3;
 const AD_ID: usize = 4;
 const IDENTITY_TYPE: usize = 5;
@@ -90,10 +89,13 @@ impl Importer for Ads {
             post,
             identity,
             handle,
-            identity_label: facts.text.push(label),
+            identity_label: if identity.is_tiktok_account() {
+                Span::EMPTY
+            } else {
+                facts.text.push(label)
+            },
             ad_id: facts.text.push(ad_id),
             ad_name: facts.text.push(row.text(AD_NAME)),
-            campaign: facts.text.push(row.text(CAMPAIGN)),
         };
         facts.ads.push(ad);
         Ok(())

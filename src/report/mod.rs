@@ -212,11 +212,9 @@ pub fn build(
             (cause.code().to_string(), text)
         })
         .collect();
-    let findings: Vec<FindingOut> = evaluation
-        .findings
-        .iter()
-        .map(|finding| finding_out(facts, finding))
-        .collect();
+    let findings = parallel_map(&evaluation.findings, settings.threads, |finding| {
+        finding_out(facts, finding)
+    });
     let unchecked = evaluation
         .unchecked
         .iter()
@@ -262,6 +260,29 @@ pub fn build(
         rejected,
         summary,
     }
+}
+
+/// `items.iter().map(f)`, in order, on up to `threads` threads for long lists.
+fn parallel_map<T: Sync, U: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&T) -> U + Sync,
+) -> Vec<U> {
+    const SMALL: usize = 4096;
+    if threads <= 1 || items.len() < SMALL {
+        return items.iter().map(f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<U>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a report thread does not panic"))
+            .collect()
+    })
 }
 
 fn finding_out(facts: &Facts, finding: &sparkcheck_policies::Finding) -> FindingOut {
