@@ -2,8 +2,11 @@
 
 mod causes;
 mod cli;
+mod determinism;
+mod hostile;
 mod importers;
 mod samples;
 mod scale;
+mod secrets;
 mod unseen;
 mod util;

@@ -24,6 +24,60 @@ pub use source::{InputKind, Rejection, RowRef, SourceFile};
 pub use sym::{Interner, Sym};
 pub use text::{Span, TextArena};
 
+/// A value from an input as a message may quote it: control characters escaped (a
+/// message is one line), at most 60 characters, and masked like an auth code when it
+/// looks like one (a code pasted into the wrong column is still a secret).
+pub fn quote(value: &str) -> String {
+    if looks_like_code(value) {
+        return mask_code(value);
+    }
+    let mut out = String::with_capacity(value.len().min(64) + 2);
+    for (count, c) in value.chars().enumerate() {
+        if count == 60 {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Whether `value` has the shape of a Spark Ads code: 16 or more characters without
+/// white space, mixing upper case, lower case and digits. IDs, handles, times and enum
+/// names never do.
+pub fn looks_like_code(value: &str) -> bool {
+    let (mut upper, mut lower, mut digits, mut length) = (0, 0, 0, 0);
+    for c in value.chars() {
+        if c.is_whitespace() {
+            return false;
+        }
+        length += 1;
+        upper += usize::from(c.is_uppercase());
+        lower += usize::from(c.is_lowercase());
+        digits += usize::from(c.is_ascii_digit());
+    }
+    length >= 16 && upper >= 2 && lower >= 2 && digits >= 1
+}
+
+/// The part of an auth code that reports may show: its last four characters, or nothing
+/// for a code of eight characters or fewer, so no report ever holds a code whole.
+pub fn code_tail(code: &str) -> &str {
+    if code.chars().nth(8).is_none() {
+        return "";
+    }
+    let start = code.char_indices().rev().nth(3).map_or(0, |(i, _)| i);
+    &code[start..]
+}
+
+/// An auth code masked to its last four characters: `****ab12`.
+pub fn mask_code(code: &str) -> String {
+    format!("****{}", code_tail(code))
+}
+
 /// Reports work done to whoever shows progress: `(done since the last call, total)`.
 /// Called from several threads; the units are the caller's (bytes, shards).
 pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);

@@ -34,7 +34,7 @@ const MILLIS_THRESHOLD: i64 = 100_000_000_000;
 pub fn parse_instant(text: &str) -> Result<i64, TimeError> {
     let text = text.trim();
     let error = || TimeError {
-        found: text.chars().take(60).collect(),
+        found: crate::quote(text),
     };
     if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
         let value: i64 = text.parse().map_err(|_| error())?;
@@ -192,7 +192,10 @@ pub fn parse_duration(text: &str) -> Result<i64, String> {
 }
 
 fn bad_duration(text: &str) -> String {
-    format!("expected a duration such as `7d`, `36h` or `2w`, found `{text}`")
+    format!(
+        "expected a duration such as `7d`, `36h` or `2w`, found `{}`",
+        crate::quote(text)
+    )
 }
 
 /// Prints a duration the way [`parse_duration`] reads it, in the largest exact unit.

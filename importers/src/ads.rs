@@ -107,7 +107,10 @@ fn identity_kind(row: &Row<'_>) -> Result<IdentityKind, RowError> {
     if crate::values::lookup(text, &[("TTS_TT", ()), ("TikTok Shop", ())]).is_some() {
         return Err(RowError::at(
             IDENTITY_TYPE,
-            format!("`{text}` is a TikTok Shop identity, which sparkcheck does not audit"),
+            format!(
+                "`{}` is a TikTok Shop identity, which sparkcheck does not audit",
+                sparkcheck_facts::quote(text)
+            ),
         ));
     }
     enum_value(row, IDENTITY_TYPE, &IDENTITY_TYPES)

@@ -60,6 +60,10 @@ impl Importer for Codes {
         &COLUMNS
     }
 
+    fn secret_columns(&self) -> &'static [usize] {
+        &[AUTH_CODE]
+    }
+
     fn import_row(&self, row: &Row<'_>, sink: &mut RowSink<'_>) -> Result<(), RowError> {
         let code = row.text(AUTH_CODE);
         if code.is_empty() {

@@ -114,7 +114,8 @@ pub fn import(
         };
         match importer.import_row(&row, &mut sink) {
             Ok(()) => imported += 1,
-            Err(error) => {
+            Err(mut error) => {
+                scrub_secrets(&mut error.message, &row, importer.secret_columns());
                 let column = error.column.and_then(|c| map.position(c));
                 let column_header = column.map(|position| &shown[position]);
                 rejections.push(Rejection {
@@ -137,6 +138,17 @@ pub fn import(
     source.rejected = rejections.len() as u64;
     facts.rejections.extend(rejections);
     Ok(())
+}
+
+/// Masks every secret value of the row (auth codes) wherever a message quotes it, even
+/// from another column: a shifted or pasted row may put a code where a status belongs.
+fn scrub_secrets(message: &mut String, row: &Row<'_>, secret_columns: &[usize]) {
+    for &column in secret_columns {
+        let secret = row.text(column);
+        if secret.len() > 4 && message.contains(secret) {
+            *message = message.replace(secret, &crate::values::mask_code(secret));
+        }
+    }
 }
 
 /// Line numbers from byte offsets, counted incrementally.
@@ -199,6 +211,18 @@ fn sniff_delimiter(text: &[u8], display: &str) -> u8 {
         .map_or(b',', |&(_, delimiter)| delimiter)
 }
 
+/// A header cell as an error may show it. A file without a header row starts with data,
+/// and its first cell may be an auth code: long cells with digits show their last four
+/// characters only, as codes do everywhere.
+fn shown_header(cell: &str) -> String {
+    let looks_like_data = cell.chars().count() > 12 && cell.chars().any(|c| c.is_ascii_digit());
+    if looks_like_data {
+        crate::values::mask_code(cell)
+    } else {
+        sparkcheck_facts::quote(cell)
+    }
+}
+
 fn describe_delimiter(delimiter: u8) -> &'static str {
     match delimiter {
         b'\t' => "tab",
@@ -222,12 +246,24 @@ fn unrecognised(
     missing: &[&crate::table::Column],
     delimiter: u8,
 ) -> String {
-    let found: Vec<String> = shown.iter().take(20).map(|h| format!("`{h}`")).collect();
+    let found: Vec<String> = shown
+        .iter()
+        .take(20)
+        .map(|h| format!("`{}`", shown_header(h)))
+        .collect();
     let missing: Vec<String> = missing.iter().map(|c| c.describe()).collect();
+    let data_like = shown
+        .iter()
+        .filter(|h| h.chars().any(|c| c.is_ascii_digit() || c == '@'))
+        .count();
+    let hint = if data_like * 2 > shown.len() {
+        "the first row looks like data: is the header row missing?"
+    } else {
+        "`sparkcheck audit --help` lists every kind's columns"
+    };
     format!(
         "the header matches no input kind (read with delimiter `{}`); found {}; \
-         the nearest kind is `{nearest}`, which also needs {}; \
-         hint: `sparkcheck audit --help` lists every kind's columns",
+         the nearest kind is `{nearest}`, which also needs {}; hint: {hint}",
         describe_delimiter(delimiter),
         found.join(", "),
         missing.join(", "),

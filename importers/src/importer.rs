@@ -82,6 +82,11 @@ pub trait Importer: Sync {
     /// Its columns; importers index into this list with their column constants.
     fn columns(&self) -> &'static [Column];
 
+    /// Columns whose values are secrets (auth codes): no message may quote them whole.
+    fn secret_columns(&self) -> &'static [usize] {
+        &[]
+    }
+
     /// Turns one data row into facts, or says why it cannot. On error nothing may have
     /// been pushed to the facts' row tables.
     fn import_row(&self, row: &Row<'_>, sink: &mut RowSink<'_>) -> Result<(), RowError>;

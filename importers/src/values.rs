@@ -32,15 +32,16 @@ pub fn check_id(text: &str) -> Result<(), String> {
     }
     const HINT: &str = "hint: re-export from TikTok, or format the ID columns as text \
                         before saving the sheet";
+    let shown = sparkcheck_facts::quote(text);
     if is_scientific(text) {
         return Err(format!(
-            "expected an ID, found `{text}`: a spreadsheet turned it into a number in \
+            "expected an ID, found `{shown}`: a spreadsheet turned it into a number in \
              scientific notation and its last digits are lost; {HINT}"
         ));
     }
     if is_decimal_zero(text) {
         return Err(format!(
-            "expected an ID, found `{text}`: a spreadsheet turned it into a decimal number \
+            "expected an ID, found `{shown}`: a spreadsheet turned it into a decimal number \
              (and long IDs lose digits that way); {HINT}"
         ));
     }
@@ -122,7 +123,7 @@ pub fn enum_value<T: Copy>(
         let found = if text.is_empty() {
             "nothing".to_string()
         } else {
-            format!("`{text}`")
+            format!("`{}`", sparkcheck_facts::quote(text))
         };
         RowError::at(
             column,
@@ -154,20 +155,7 @@ fn same_name(a: &str, b: &str) -> bool {
     }
 }
 
-/// The part of an auth code that reports may show: its last four characters, or nothing
-/// for a code of eight characters or fewer, so no report ever holds a code whole.
-pub fn code_tail(code: &str) -> &str {
-    if code.chars().nth(8).is_none() {
-        return "";
-    }
-    let start = code.char_indices().rev().nth(3).map_or(0, |(i, _)| i);
-    &code[start..]
-}
-
-/// An auth code masked to its last four characters: `****ab12`.
-pub fn mask_code(code: &str) -> String {
-    format!("****{}", code_tail(code))
-}
+pub use sparkcheck_facts::{code_tail, mask_code};
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,83 @@
+//! Auth codes are bearer secrets: no output of any kind may hold one whole (issue 8).
+//! Every code in every fixture is searched for in every output of every fixture.
+
+use std::path::{Path, PathBuf};
+
+use crate::util::{run, AS_OF};
+
+/// Every report format the CLI writes.
+pub const FORMATS: [&str; 2] = ["text", "json"];
+
+/// Folders holding inputs: the samples and every test fixture.
+fn input_folders() -> Vec<PathBuf> {
+    let mut folders = vec![PathBuf::from("samples")];
+    for parent in ["tests/cases", "tests/fixtures"] {
+        for entry in std::fs::read_dir(parent).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            }
+        }
+    }
+    folders.sort();
+    folders
+}
+
+/// The auth codes in a folder's code files: the first column of files whose header starts
+/// with `Auth Code` or `auth_code`, and first cells that start with `#` (headerless files).
+fn codes_in(folder: &Path, codes: &mut Vec<String>) {
+    for entry in std::fs::read_dir(folder).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            codes_in(&path, codes);
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let mut lines = text.lines();
+        let header = lines.next().unwrap_or("").to_ascii_lowercase();
+        let first_cell = |l: &str| l.split([',', ';', '\t']).next().unwrap_or("").to_string();
+        if header.starts_with("auth code") || header.starts_with("auth_code") {
+            codes.extend(lines.map(first_cell));
+        } else {
+            codes.extend(text.lines().map(first_cell).filter(|c| c.starts_with('#')));
+        }
+    }
+}
+
+#[test]
+fn no_output_holds_an_auth_code() {
+    let folders = input_folders();
+    let mut codes = Vec::new();
+    for folder in &folders {
+        codes_in(folder, &mut codes);
+    }
+    codes.retain(|c| c.len() > 8);
+    assert!(
+        codes.len() >= 20,
+        "the fixtures hold codes to look for ({})",
+        codes.len()
+    );
+    let mut outputs = 0;
+    for folder in &folders {
+        let folder = folder.to_string_lossy();
+        for format in FORMATS {
+            let output = run(&["audit", &folder, "--as-of", AS_OF, "--format", format]);
+            assert!(
+                matches!(output.status.code(), Some(0..=2)),
+                "{folder}: no crash"
+            );
+            let all = [output.stdout, output.stderr].concat();
+            let all = String::from_utf8_lossy(&all);
+            for code in &codes {
+                assert!(
+                    !all.contains(code.as_str()),
+                    "{code} in the {format} output of {folder}"
+                );
+            }
+            outputs += 1;
+        }
+    }
+    assert!(outputs > 30);
+}
