@@ -1,6 +1,7 @@
 //! `sparkcheck audit`: import, evaluate, report, and choose the exit status.
 
 use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
 
 use sparkcheck_policies::{preview, Settings};
 
@@ -9,8 +10,51 @@ use crate::progress::{Phase, Progress};
 use crate::report::{self, Report};
 use crate::ExitStatus;
 
-/// Runs an audit; errors go to stderr, the report to stdout or `--output`.
+/// Where one report goes, and in which format.
+#[derive(Clone, Debug)]
+struct Target {
+    /// `None`: standard output.
+    path: Option<PathBuf>,
+    format: Format,
+}
+
+/// The report targets: stdout in `--format` (text by default) when no `--output` is given,
+/// else each output file in `--format` or the format its extension names.
+fn targets(args: &AuditArgs) -> Result<Vec<Target>, String> {
+    if args.output.is_empty() {
+        let format = args.format.unwrap_or(Format::Text);
+        return Ok(vec![Target { path: None, format }]);
+    }
+    args.output
+        .iter()
+        .map(|path| {
+            let format = args
+                .format
+                .or_else(|| Format::from_extension(path))
+                .ok_or_else(|| {
+                    format!(
+                        "cannot tell the format of `{}` from its extension; hint: name it .json, \
+                     .csv, .xlsx, .md, .html, .xml (JUnit) or .txt, or pass --format",
+                        path.display()
+                    )
+                })?;
+            Ok(Target {
+                path: Some(path.clone()),
+                format,
+            })
+        })
+        .collect()
+}
+
+/// Runs an audit; errors go to stderr, reports to stdout or the `--output` files.
 pub fn run(args: &AuditArgs) -> ExitStatus {
+    let targets = match targets(args) {
+        Ok(targets) => targets,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitStatus::Error;
+        }
+    };
     let mut timings = Timings::start();
     let threads = args.threads.map_or_else(
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -53,29 +97,38 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
     );
     progress.phase(Phase::Reporting);
     progress.tick();
-    let report = report::build(&imported, &evaluation, &settings, args.policy.name());
+    let mut report = report::build(&imported, &evaluation, &settings, args.policy.name());
+    if targets.iter().any(|t| t.format == Format::Junit) {
+        report.pairs = report::audited_pairs(&imported, &evaluation);
+    }
     timings.lap("report");
-    if args.output.is_none() {
+    if targets.iter().any(|t| t.path.is_none()) {
         // The report and the bar would share the terminal.
         progress.finish();
     }
-    let written = emit(args, &report);
+    let mut failed = false;
+    for target in &targets {
+        if let Err(error) = emit(args, target, &report) {
+            if target.path.is_none() && error.kind() == io::ErrorKind::BrokenPipe {
+                continue;
+            }
+            let place = target
+                .path
+                .as_ref()
+                .map_or("standard output".to_string(), |p| {
+                    format!("`{}`", p.display())
+                });
+            progress.finish();
+            eprintln!("error: cannot write the report to {place}: {error}");
+            failed = true;
+        }
+    }
     timings.lap("write");
     progress.finish();
     if args.timings {
         eprintln!("{}", timings.to_json());
     }
-    if let Err(error) = written {
-        if error.kind() == io::ErrorKind::BrokenPipe {
-            return exit_status(&report, args.fail_on);
-        }
-        let target = args
-            .output
-            .as_ref()
-            .map_or("standard output".to_string(), |p| {
-                format!("`{}`", p.display())
-            });
-        eprintln!("error: cannot write the report to {target}: {error}");
+    if failed {
         return ExitStatus::Error;
     }
     exit_status(&report, args.fail_on)
@@ -133,14 +186,19 @@ fn now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
-fn emit(args: &AuditArgs, report: &Report) -> io::Result<()> {
-    let to_terminal = args.output.is_none() && io::stdout().is_terminal();
+fn emit(args: &AuditArgs, target: &Target, report: &Report) -> io::Result<()> {
+    let to_terminal = target.path.is_none() && io::stdout().is_terminal();
     let color = use_color(args.color, to_terminal, std::env::var_os("NO_COLOR"));
-    let render = |out: &mut dyn Write| match args.format {
+    let render = |out: &mut dyn Write| match target.format {
         Format::Json => report::json::write(report, out),
         Format::Text => report::text::write(report, out, color),
+        Format::Csv => report::csv::write(report, out),
+        Format::Markdown => report::markdown::write(report, out),
+        Format::Html => report::html::write(report, out),
+        Format::Junit => report::junit::write(report, out),
+        Format::Xlsx => out.write_all(&report::xlsx::to_bytes(report)?),
     };
-    match &args.output {
+    match &target.path {
         Some(path) => crate::output::write_atomically(path, render),
         None => crate::output::write_stdout(render),
     }

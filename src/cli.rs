@@ -9,6 +9,7 @@ Examples:
   sparkcheck audit samples/ --as-of 2026-11-20
   sparkcheck audit ads.csv bc.csv codes.csv --format json --output report.json
   sparkcheck audit exports/ --fail-on warning --expiry-window 14d
+  sparkcheck audit exports/ -o report.html -o worklists.xlsx -o findings.csv -o junit.xml
 
 Input kinds are recognised from their header row (any column order, any case, extra
 columns ignored; `,` `;` or tab; UTF-8 with or without BOM):
@@ -56,13 +57,15 @@ pub struct AuditArgs {
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
 
-    /// Report format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// Report format [default: text on standard output; for --output files, the format
+    /// their extension names: .json .csv .xlsx .md .html .xml (JUnit) .txt].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
 
-    /// Write the report to this file instead of standard output.
+    /// Write the report to FILE instead of standard output; repeat for several reports in
+    /// one run (each written atomically).
     #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    pub output: Vec<PathBuf>,
 
     /// The policy to evaluate.
     #[arg(long, value_enum, default_value_t = Policy::Preview)]
@@ -102,6 +105,33 @@ pub enum Format {
     Text,
     /// The canonical, versioned report.
     Json,
+    /// One row per finding, for spreadsheets (UTF-8 with BOM, formulas neutralised).
+    Csv,
+    /// An Excel workbook: IDs as text, frozen header, a worklist sheet per owner role.
+    Xlsx,
+    /// GitHub-flavoured Markdown, for tickets and PR comments.
+    Markdown,
+    /// One self-contained HTML page with charts and filters.
+    Html,
+    /// JUnit XML, one test case per audited post, for CI.
+    Junit,
+}
+
+impl Format {
+    /// The format an output file's extension names.
+    pub fn from_extension(path: &std::path::Path) -> Option<Format> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match extension.as_str() {
+            "txt" | "text" => Format::Text,
+            "json" => Format::Json,
+            "csv" => Format::Csv,
+            "xlsx" => Format::Xlsx,
+            "md" | "markdown" => Format::Markdown,
+            "html" | "htm" => Format::Html,
+            "xml" => Format::Junit,
+            _ => return None,
+        })
+    }
 }
 
 /// `--policy`.

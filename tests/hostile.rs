@@ -239,6 +239,10 @@ fn code_shaped_values_are_masked_wherever_they_are_quoted() {
             !sparkcheck_facts::quote(code).contains(&code[1..]),
             "{code}"
         );
+        let inside = format!(";MAYA\r99;{code};TT_USER \"{code}\"");
+        let quoted = sparkcheck_facts::quote(&inside);
+        assert!(!quoted.contains(&code[1..]), "{quoted}");
+        assert!(quoted.contains("TT_USER"), "{quoted}");
     }
     for value in [
         "7301234567890123456",

@@ -3,6 +3,7 @@
 mod causes;
 mod cli;
 mod determinism;
+mod formats;
 mod hostile;
 mod importers;
 mod samples;

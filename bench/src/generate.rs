@@ -104,7 +104,7 @@ impl<'a> ChunkedWriter<'a> {
     ) -> io::Result<(usize, &mut BufWriter<File>)> {
         let chunk = self.rows / CHUNK;
         let style = chunk % self.styles;
-        if self.rows % CHUNK == 0 {
+        if self.rows.is_multiple_of(CHUNK) {
             if let Some(mut file) = self.file.take() {
                 file.flush()?;
             }
@@ -369,7 +369,7 @@ fn write_ad(
                 (_, 1) => "TikTok account",
                 _ => "Business Center authorized TikTok account",
             };
-            let shown = if ad_number % 2 == 0 {
+            let shown = if ad_number.is_multiple_of(2) {
                 format!("@{h}")
             } else {
                 h.to_string()

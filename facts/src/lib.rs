@@ -28,9 +28,7 @@ pub use text::{Span, TextArena};
 /// message is one line), at most 60 characters, and masked like an auth code when it
 /// looks like one (a code pasted into the wrong column is still a secret).
 pub fn quote(value: &str) -> String {
-    if looks_like_code(value) {
-        return mask_code(value);
-    }
+    let value = mask_code_tokens(value);
     let mut out = String::with_capacity(value.len().min(64) + 2);
     for (count, c) in value.chars().enumerate() {
         if count == 60 {
@@ -44,6 +42,35 @@ pub fn quote(value: &str) -> String {
         }
     }
     out
+}
+
+/// `value` with every code-shaped token masked; tokens are separated by white space,
+/// quotes and the delimiters, so a code inside a longer value is found too.
+fn mask_code_tokens(value: &str) -> std::borrow::Cow<'_, str> {
+    let is_separator = |c: char| c.is_whitespace() || matches!(c, ',' | ';' | '"' | '\'' | '`');
+    if !value.split(is_separator).any(looks_like_code) {
+        return std::borrow::Cow::Borrowed(value);
+    }
+    let mut out = String::with_capacity(value.len());
+    let mut token_start = 0;
+    for (i, c) in value
+        .char_indices()
+        .chain(std::iter::once((value.len(), ' ')))
+    {
+        if is_separator(c) {
+            let token = &value[token_start..i];
+            if looks_like_code(token) {
+                out.push_str(&mask_code(token));
+            } else {
+                out.push_str(token);
+            }
+            if i < value.len() {
+                out.push(c);
+            }
+            token_start = i + c.len_utf8();
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Whether `value` has the shape of a Spark Ads code: 16 or more characters without

@@ -217,7 +217,7 @@ fn sniff_delimiter(text: &[u8], display: &str) -> u8 {
 fn shown_header(cell: &str) -> String {
     let looks_like_data = cell.chars().count() > 12 && cell.chars().any(|c| c.is_ascii_digit());
     if looks_like_data {
-        crate::values::mask_code(cell)
+        sparkcheck_facts::quote(&crate::values::mask_code(cell))
     } else {
         sparkcheck_facts::quote(cell)
     }

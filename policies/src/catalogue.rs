@@ -306,7 +306,7 @@ impl Cause {
                 symptom: "The ad shows a custom name instead of the creator's TikTok handle, and the post does not preview.",
                 why: "A custom identity is a name and an avatar with no TikTok account behind it, so it cannot carry a creator's post.",
                 fix: &[
-                    "In Ads Manager, edit the ads listed and set Identity to the TikTok account {handle}, not a Custom Identity, even one that looks the same.",
+                    "In Ads Manager, edit the ads listed and set Identity to {handle}, not a Custom Identity, even one that looks the same.",
                 ],
                 refresh: true,
             },

@@ -4,9 +4,15 @@
 //! the same [`Report`] and none recomputes anything. The wire types here are separate from
 //! the engine's so an engine refactor cannot change the JSON silently.
 
+pub mod csv;
 mod describe;
+pub mod escape;
+pub mod html;
 pub mod json;
+pub mod junit;
+pub mod markdown;
 pub mod text;
+pub mod xlsx;
 
 use std::collections::BTreeMap;
 
@@ -45,6 +51,9 @@ pub struct Report {
     pub rejected: Vec<RejectedOut>,
     /// Counts.
     pub summary: Summary,
+    /// Every audited pair, sorted; filled only for formats that need it (not in JSON).
+    #[serde(skip)]
+    pub pairs: Vec<PairOut>,
 }
 
 /// One input file.
@@ -169,6 +178,37 @@ pub struct Summary {
     pub rows: u64,
     /// Rows rejected in all inputs.
     pub rows_rejected: u64,
+    /// Per ad account, sorted by advertiser_id.
+    pub by_account: Vec<AccountSummary>,
+}
+
+/// Counts for one ad account.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AccountSummary {
+    /// The ad account.
+    pub advertiser_id: String,
+    /// Its name in the ads export, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_name: Option<String>,
+    /// (ad account, post) pairs audited.
+    pub pairs: usize,
+    /// Pairs with no error finding.
+    pub previewable: usize,
+    /// Pairs with at least one error finding.
+    pub broken: usize,
+    /// Findings per cause code.
+    pub by_cause: BTreeMap<String, usize>,
+}
+
+/// An audited pair, for formats that list passing pairs too (JUnit).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PairOut {
+    /// The ad account.
+    pub advertiser_id: String,
+    /// Its name in the ads export, when given.
+    pub account_name: Option<String>,
+    /// The post.
+    pub post_id: String,
 }
 
 /// The checks a pair without a known creator misses.
@@ -259,6 +299,7 @@ pub fn build(
         unchecked,
         rejected,
         summary,
+        pairs: Vec::new(),
     }
 }
 
@@ -331,17 +372,44 @@ fn summarise(facts: &Facts, evaluation: &Evaluation, findings: &[FindingOut]) ->
     let mut by_owner = BTreeMap::new();
     let mut broken = std::collections::BTreeSet::new();
     let (mut errors, mut warnings) = (0, 0);
+    let mut accounts: BTreeMap<&str, AccountSummary> = BTreeMap::new();
+    for &(advertiser, _) in &evaluation.pairs {
+        let id = facts.sym(advertiser);
+        let account = accounts.entry(id).or_insert_with(|| AccountSummary {
+            advertiser_id: id.to_string(),
+            account_name: account_name(facts, advertiser),
+            pairs: 0,
+            previewable: 0,
+            broken: 0,
+            by_cause: BTreeMap::new(),
+        });
+        account.pairs += 1;
+    }
     for (finding, out) in evaluation.findings.iter().zip(findings) {
         *by_cause.entry(out.cause.clone()).or_insert(0) += 1;
         *by_owner.entry(out.owner_role.clone()).or_insert(0) += 1;
+        if let Some(account) = accounts.get_mut(out.advertiser_id.as_str()) {
+            *account.by_cause.entry(out.cause.clone()).or_insert(0) += 1;
+        }
         match finding.cause.severity() {
             Severity::Error => {
                 errors += 1;
-                broken.insert((finding.advertiser, finding.post));
+                if broken.insert((finding.advertiser, finding.post)) {
+                    if let Some(account) = accounts.get_mut(out.advertiser_id.as_str()) {
+                        account.broken += 1;
+                    }
+                }
             }
             Severity::Warning => warnings += 1,
         }
     }
+    let by_account: Vec<AccountSummary> = accounts
+        .into_values()
+        .map(|mut account| {
+            account.previewable = account.pairs - account.broken;
+            account
+        })
+        .collect();
     Summary {
         pairs_audited: evaluation.pairs.len(),
         pairs_previewable: evaluation.pairs.len() - broken.len(),
@@ -356,5 +424,77 @@ fn summarise(facts: &Facts, evaluation: &Evaluation, findings: &[FindingOut]) ->
         non_spark_ads: evaluation.non_spark_ads,
         rows: facts.files.iter().map(|f| f.rows).sum(),
         rows_rejected: facts.files.iter().map(|f| f.rejected).sum(),
+        by_account,
     }
+}
+
+fn account_name(facts: &Facts, advertiser: sparkcheck_facts::Sym) -> Option<String> {
+    facts
+        .account_names
+        .get(&advertiser)
+        .map(|&span| facts.text.get(span).to_string())
+}
+
+/// Every audited pair as text, sorted (for JUnit, which lists passing pairs too).
+pub fn audited_pairs(imported: &Imported, evaluation: &Evaluation) -> Vec<PairOut> {
+    let facts = &imported.facts;
+    let mut pairs: Vec<PairOut> = evaluation
+        .pairs
+        .iter()
+        .map(|&(advertiser, post)| PairOut {
+            advertiser_id: facts.sym(advertiser).to_string(),
+            account_name: account_name(facts, advertiser),
+            post_id: facts.sym(post).to_string(),
+        })
+        .collect();
+    pairs.sort_by(|a, b| (&a.advertiser_id, &a.post_id).cmp(&(&b.advertiser_id, &b.post_id)));
+    pairs
+}
+
+/// The columns of one finding in tabular formats (CSV, XLSX).
+pub const FINDING_COLUMNS: [&str; 11] = [
+    "advertiser_id",
+    "account_name",
+    "post_id",
+    "handle",
+    "ad_ids",
+    "cause",
+    "severity",
+    "symptom",
+    "owner_role",
+    "fix",
+    "evidence",
+];
+
+/// A finding as the cells of [`FINDING_COLUMNS`]: lists joined with line breaks, fix
+/// steps numbered.
+pub fn finding_row(finding: &FindingOut) -> [String; 11] {
+    [
+        finding.advertiser_id.clone(),
+        finding.account_name.clone().unwrap_or_default(),
+        finding.post_id.clone(),
+        finding.handle.clone().unwrap_or_default(),
+        finding.ad_ids.join("\n"),
+        finding.cause.clone(),
+        finding.severity.clone(),
+        finding.symptom.clone(),
+        finding.owner_role.clone(),
+        numbered(&finding.fix),
+        finding
+            .evidence
+            .iter()
+            .map(|e| format!("{}:{}: {}", e.path, e.line, e.says))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    ]
+}
+
+/// `1. first\n2. second`.
+pub fn numbered(steps: &[String]) -> String {
+    steps
+        .iter()
+        .enumerate()
+        .map(|(i, step)| format!("{}. {step}", i + 1))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -2,7 +2,30 @@
 
 use std::io::{self, Write};
 
+use std::borrow::Cow;
+
 use super::{FindingOut, Report};
+
+/// Input text as a terminal may show it: control characters (line breaks that would
+/// break the layout, escape sequences that would drive the terminal) printed escaped.
+fn clean(text: &str) -> Cow<'_, str> {
+    if text.chars().any(char::is_control) {
+        Cow::Owned(
+            text.chars()
+                .flat_map(|c| {
+                    let escaped: Vec<char> = if c.is_control() {
+                        c.escape_default().collect()
+                    } else {
+                        vec![c]
+                    };
+                    escaped
+                })
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(text)
+    }
+}
 
 /// ANSI styles, or nothing.
 #[derive(Copy, Clone)]
@@ -52,12 +75,15 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> io::Result<()
             let name = finding
                 .account_name
                 .as_deref()
-                .map(|n| format!(" ({n})"))
+                .map(|n| format!(" ({})", clean(n)))
                 .unwrap_or_default();
             writeln!(
                 out,
                 "{}",
-                style.bold(&format!("ad account {}{name}", finding.advertiser_id))
+                style.bold(&format!(
+                    "ad account {}{name}",
+                    clean(&finding.advertiser_id)
+                ))
             )?;
             current_account = Some(&finding.advertiser_id);
             current_post = None;
@@ -72,11 +98,11 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> io::Result<()
 }
 
 fn write_post_heading(out: &mut dyn Write, finding: &FindingOut, style: Style) -> io::Result<()> {
-    let handle = finding.handle.as_deref().unwrap_or("creator unknown");
+    let handle = clean(finding.handle.as_deref().unwrap_or("creator unknown"));
     writeln!(
         out,
         "  {}",
-        style.bold(&format!("post {} by {handle}", finding.post_id))
+        style.bold(&format!("post {} by {handle}", clean(&finding.post_id)))
     )
 }
 
@@ -95,7 +121,7 @@ fn write_finding(out: &mut dyn Write, finding: &FindingOut, style: Style) -> io:
             out,
             "{INDENT}{} {}",
             style.dim("ads:"),
-            finding.ad_ids.join(", ")
+            clean(&finding.ad_ids.join(", "))
         )?;
     }
     for evidence in &finding.evidence {
@@ -103,14 +129,20 @@ fn write_finding(out: &mut dyn Write, finding: &FindingOut, style: Style) -> io:
             out,
             "{INDENT}{} {}:{}: {}",
             style.dim("evidence:"),
-            evidence.path,
+            clean(&evidence.path),
             evidence.line,
-            evidence.says
+            clean(&evidence.says)
         )?;
     }
     for (number, step) in finding.fix.iter().enumerate() {
         let label = if number == 0 { "fix:" } else { "    " };
-        writeln!(out, "{INDENT}{} {}. {step}", style.dim(label), number + 1)?;
+        writeln!(
+            out,
+            "{INDENT}{} {}. {}",
+            style.dim(label),
+            number + 1,
+            clean(step)
+        )?;
     }
     Ok(())
 }
@@ -154,8 +186,8 @@ fn write_footer(out: &mut dyn Write, report: &Report, style: Style) -> io::Resul
             out,
             "{} ad account {} post {}: {}",
             style.dim("not checked:"),
-            unchecked.advertiser_id,
-            unchecked.post_id,
+            clean(&unchecked.advertiser_id),
+            clean(&unchecked.post_id),
             unchecked.reason
         )?;
     }
@@ -164,7 +196,13 @@ fn write_footer(out: &mut dyn Write, report: &Report, style: Style) -> io::Resul
         let rows = if n == 1 { "row" } else { "rows" };
         writeln!(out, "{}", style.bold(&format!("{n} rejected {rows}:")))?;
         for row in &report.rejected {
-            writeln!(out, "  {}:{}: {}", row.path, row.line, row.reason)?;
+            writeln!(
+                out,
+                "  {}:{}: {}",
+                clean(&row.path),
+                row.line,
+                clean(&row.reason)
+            )?;
         }
     }
     let files = report.inputs.len();
@@ -179,7 +217,13 @@ fn write_footer(out: &mut dyn Write, report: &Report, style: Style) -> io::Resul
     )?;
     for input in &report.inputs {
         for note in &input.notes {
-            writeln!(out, "{} {}: {note}", style.dim("note:"), input.path)?;
+            writeln!(
+                out,
+                "{} {}: {}",
+                style.dim("note:"),
+                clean(&input.path),
+                clean(note)
+            )?;
         }
     }
     for skipped in &report.skipped {
@@ -187,7 +231,7 @@ fn write_footer(out: &mut dyn Write, report: &Report, style: Style) -> io::Resul
             out,
             "{} {} ({})",
             style.dim("skipped:"),
-            skipped.path,
+            clean(&skipped.path),
             skipped.reason
         )?;
     }
