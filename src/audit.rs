@@ -46,15 +46,55 @@ fn targets(args: &AuditArgs) -> Result<Vec<Target>, String> {
         .collect()
 }
 
+/// What the command line and the configuration settle before any input is read.
+struct Plan {
+    targets: Vec<Target>,
+    expiry_window: i64,
+    fail_on: FailOn,
+    options: report::BuildOptions,
+}
+
+/// Settles targets, configuration and baseline; every problem is a one-line error.
+fn plan(args: &AuditArgs) -> Result<Plan, String> {
+    let targets = targets(args)?;
+    let config = crate::config::load(args.config.as_deref()).map_err(|e| e.to_string())?;
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(crate::baseline::load)
+        .transpose()?;
+    let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Error);
+    if fail_on == FailOn::New && baseline.is_none() {
+        return Err(
+            "`--fail-on new` compares with a baseline; hint: add --baseline PREVIOUS.json"
+                .to_string(),
+        );
+    }
+    Ok(Plan {
+        targets,
+        expiry_window: args
+            .expiry_window
+            .or(config.expiry_window)
+            .unwrap_or(7 * 86_400),
+        fail_on,
+        options: report::BuildOptions {
+            severity: config.severity,
+            suppress: config.suppress,
+            baseline,
+        },
+    })
+}
+
 /// Runs an audit; errors go to stderr, reports to stdout or the `--output` files.
 pub fn run(args: &AuditArgs) -> ExitStatus {
-    let targets = match targets(args) {
-        Ok(targets) => targets,
+    let plan = match plan(args) {
+        Ok(plan) => plan,
         Err(message) => {
             eprintln!("error: {message}");
             return ExitStatus::Error;
         }
     };
+    let targets = &plan.targets;
     let mut timings = Timings::start();
     let threads = args.threads.map_or_else(
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -85,7 +125,7 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
     }
     let settings = Settings {
         as_of: args.as_of.unwrap_or_else(now),
-        expiry_window: args.expiry_window,
+        expiry_window: plan.expiry_window,
         threads,
     };
     progress.phase(Phase::Evaluating);
@@ -97,7 +137,13 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
     );
     progress.phase(Phase::Reporting);
     progress.tick();
-    let mut report = report::build(&imported, &evaluation, &settings, args.policy.name());
+    let mut report = report::build(
+        &imported,
+        &evaluation,
+        &settings,
+        args.policy.name(),
+        &plan.options,
+    );
     if targets.iter().any(|t| t.format == Format::Junit) {
         report.pairs = report::audited_pairs(&imported, &evaluation);
     }
@@ -107,7 +153,7 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
         progress.finish();
     }
     let mut failed = false;
-    for target in &targets {
+    for target in targets {
         if let Err(error) = emit(args, target, &report) {
             if target.path.is_none() && error.kind() == io::ErrorKind::BrokenPipe {
                 continue;
@@ -131,7 +177,7 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
     if failed {
         return ExitStatus::Error;
     }
-    exit_status(&report, args.fail_on)
+    exit_status(&report, plan.fail_on)
 }
 
 /// Wall time per phase, for `--timings` and the benchmark.
@@ -180,7 +226,8 @@ fn peak_rss_kb() -> u64 {
         .unwrap_or(0)
 }
 
-fn now() -> i64 {
+/// The current time in unix seconds.
+pub fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
@@ -191,7 +238,7 @@ fn emit(args: &AuditArgs, target: &Target, report: &Report) -> io::Result<()> {
     let color = use_color(args.color, to_terminal, std::env::var_os("NO_COLOR"));
     let render = |out: &mut dyn Write| match target.format {
         Format::Json => report::json::write(report, out),
-        Format::Text => report::text::write(report, out, color),
+        Format::Text => report::text::write(report, out, color, grouping(args.by)),
         Format::Csv => report::csv::write(report, out),
         Format::Markdown => report::markdown::write(report, out),
         Format::Html => report::html::write(report, out),
@@ -201,6 +248,13 @@ fn emit(args: &AuditArgs, target: &Target, report: &Report) -> io::Result<()> {
     match &target.path {
         Some(path) => crate::output::write_atomically(path, render),
         None => crate::output::write_stdout(render),
+    }
+}
+
+fn grouping(by: crate::cli::GroupBy) -> report::text::Grouping {
+    match by {
+        crate::cli::GroupBy::Account => report::text::Grouping::Account,
+        crate::cli::GroupBy::Role => report::text::Grouping::Role,
     }
 }
 
@@ -220,6 +274,11 @@ fn exit_status(report: &Report, fail_on: FailOn) -> ExitStatus {
     let failing = match fail_on {
         FailOn::Error => report.summary.errors,
         FailOn::Warning => report.summary.errors + report.summary.warnings,
+        FailOn::New => report
+            .findings
+            .iter()
+            .filter(|f| f.severity == "error" && f.status.as_deref() == Some("new"))
+            .count(),
     };
     if failing > 0 {
         ExitStatus::Failure

@@ -35,6 +35,46 @@ pub enum Command {
     /// Audit Spark Ads exports and explain every post that cannot preview.
     #[command(after_help = AFTER_HELP)]
     Audit(AuditArgs),
+    /// List the applied codes that stop working within a window, so creators renew in time.
+    #[command(
+        after_help = "Example:\n  sparkcheck expiring samples/ --within 30d --as-of 2026-11-20"
+    )]
+    Expiring(ExpiringArgs),
+}
+
+/// `sparkcheck expiring`.
+#[derive(Debug, Args)]
+pub struct ExpiringArgs {
+    /// Input files and folders (folders are read recursively).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// How far ahead to look, for example `30d` or `2w`.
+    #[arg(long, value_name = "DURATION", default_value = "30d", value_parser = parse_duration)]
+    pub within: i64,
+
+    /// Evaluate as of this instant instead of now.
+    #[arg(long, value_name = "TIME", value_parser = parse_instant)]
+    pub as_of: Option<i64>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExpiringFormat::Text)]
+    pub format: ExpiringFormat,
+
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `sparkcheck expiring --format`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExpiringFormat {
+    /// By date, for a terminal.
+    Text,
+    /// One row per post and ad account.
+    Csv,
+    /// The forecast as JSON.
+    Json,
 }
 
 /// `sparkcheck audit`.
@@ -49,13 +89,29 @@ pub struct AuditArgs {
     #[arg(long, value_name = "TIME", value_parser = parse_instant)]
     pub as_of: Option<i64>,
 
-    /// Warn about codes that end within this window, for example `7d`, `36h` or `2w`.
-    #[arg(long, value_name = "DURATION", default_value = "7d", value_parser = parse_duration)]
-    pub expiry_window: i64,
+    /// Warn about codes that end within this window, for example `7d`, `36h` or `2w`
+    /// [default: the config's `expiry-window`, else 7d].
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub expiry_window: Option<i64>,
 
-    /// Lowest severity that makes the exit status 1.
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    pub fail_on: FailOn,
+    /// What makes the exit status 1: error findings, warnings too, or only error findings
+    /// that are new against --baseline [default: the config's `fail-on`, else error].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+
+    /// An earlier JSON report: findings are marked new or persisting, and the ones gone are
+    /// listed as resolved.
+    #[arg(long, value_name = "REPORT.json")]
+    pub baseline: Option<PathBuf>,
+
+    /// The configuration (suppressions, defaults, severity overrides) [default:
+    /// ./sparkcheck.toml when it exists].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// How the text report groups findings.
+    #[arg(long, value_enum, default_value_t = GroupBy::Account)]
+    pub by: GroupBy,
 
     /// Report format [default: text on standard output; for --output files, the format
     /// their extension names: .json .csv .xlsx .md .html .xml (JUnit) .txt].
@@ -96,6 +152,17 @@ pub enum FailOn {
     Error,
     /// Warnings fail it too.
     Warning,
+    /// Only error findings that are new against --baseline fail it.
+    New,
+}
+
+/// `--by`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GroupBy {
+    /// By ad account, then post.
+    Account,
+    /// By owner role: each role's fix actions, the ones that clear most findings first.
+    Role,
 }
 
 /// `--format`.

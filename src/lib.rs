@@ -6,7 +6,10 @@
 //! reporters; the binary only parses arguments and maps the outcome to an exit code.
 
 pub mod audit;
+pub mod baseline;
 pub mod cli;
+pub mod config;
+pub mod expiring;
 pub mod output;
 pub mod progress;
 pub mod report;

@@ -10,6 +10,7 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let status = match cli.command {
         Command::Audit(args) => sparkcheck::audit::run(&args),
+        Command::Expiring(args) => sparkcheck::expiring::run(&args),
     };
     status.into()
 }

@@ -17,7 +17,13 @@ fn report_json(paths: &[PathBuf], threads: usize) -> String {
         threads,
     };
     let evaluation = preview::evaluate(&imported.facts, &settings);
-    let report = sparkcheck::report::build(&imported, &evaluation, &settings, "preview");
+    let report = sparkcheck::report::build(
+        &imported,
+        &evaluation,
+        &settings,
+        "preview",
+        &Default::default(),
+    );
     let mut out = Vec::new();
     sparkcheck::report::json::write(&report, &mut out).unwrap();
     String::from_utf8(out).unwrap()

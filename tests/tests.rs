@@ -11,3 +11,4 @@ mod scale;
 mod secrets;
 mod unseen;
 mod util;
+mod workflows;

@@ -59,7 +59,7 @@ fn cause_coverage(facts: &Facts, cause: Cause) -> Coverage {
             .iter()
             .any(|file| file.kind == kind && file.columns.contains(&column));
         if !has_column {
-            return Coverage::NotChecked(format!("no {kind} file has a `{column}` column"));
+            return Coverage::NotChecked(format!("no {kind} file has the `{column}` column"));
         }
     }
     Coverage::Checked

@@ -91,10 +91,49 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         )?;
     }
     writeln!(out, "</div>")?;
+    write_new_first(report, out)?;
     write_charts(report, out)?;
     write_table(report, out)?;
     write_footer(report, out)?;
     writeln!(out, "<script>{SCRIPT}</script></body></html>")
+}
+
+/// With a baseline: the new findings and the resolved ones, before anything else.
+fn write_new_first(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let Some(resolved) = &report.resolved else {
+        return Ok(());
+    };
+    let new: Vec<&FindingOut> = report
+        .findings
+        .iter()
+        .filter(|f| f.status.as_deref() == Some("new"))
+        .collect();
+    writeln!(
+        out,
+        "<h2>Since the baseline: {} new, {} resolved</h2><ul>",
+        new.len(),
+        resolved.len()
+    )?;
+    for f in new {
+        writeln!(
+            out,
+            "<li><b class=\"error\">new</b> <code>{}</code> ({}): {} · post {}</li>",
+            h(&f.cause),
+            h(&f.owner_role),
+            h(client(f)),
+            h(&f.post_id)
+        )?;
+    }
+    for r in resolved {
+        writeln!(
+            out,
+            "<li class=\"ok\">resolved <code>{}</code>: ad account {} · post {}</li>",
+            h(&r.cause),
+            h(&r.advertiser_id),
+            h(&r.post_id)
+        )?;
+    }
+    writeln!(out, "</ul>")
 }
 
 /// Horizontal bars, one per (label, value), scaled to the largest.

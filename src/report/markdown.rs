@@ -25,6 +25,8 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         summary.pairs_audited,
         summary.pairs_broken
     )?;
+    write_clients(report, out)?;
+    write_new_first(report, out)?;
     write_summary_tables(report, out)?;
     let mut start = 0;
     while start < report.findings.len() {
@@ -38,6 +40,67 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         start = end;
     }
     write_footer(report, out)
+}
+
+fn write_clients(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    if report.summary.by_client.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "| client | ad accounts | posts | previewable | broken |\n|---|---|---:|---:|---:|"
+    )?;
+    for c in &report.summary.by_client {
+        writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            md(&c.client),
+            md(&c.ad_accounts.join(", ")),
+            c.pairs,
+            c.previewable,
+            c.broken
+        )?;
+    }
+    writeln!(out)
+}
+
+/// With a baseline: what is new and what is resolved, before anything else.
+fn write_new_first(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let Some(resolved) = &report.resolved else {
+        return Ok(());
+    };
+    let new: Vec<&FindingOut> = report
+        .findings
+        .iter()
+        .filter(|f| f.status.as_deref() == Some("new"))
+        .collect();
+    writeln!(
+        out,
+        "### Since the baseline: {} new, {} resolved\n",
+        new.len(),
+        resolved.len()
+    )?;
+    for f in new {
+        writeln!(
+            out,
+            "- **new** `{}` ({}, {}): ad account {}, post {}",
+            f.cause,
+            f.severity,
+            f.owner_role,
+            md(&f.advertiser_id),
+            md(&f.post_id)
+        )?;
+    }
+    for r in resolved {
+        writeln!(
+            out,
+            "- resolved `{}`: ad account {}, post {}",
+            md(&r.cause),
+            md(&r.advertiser_id),
+            md(&r.post_id)
+        )?;
+    }
+    writeln!(out)
 }
 
 fn write_summary_tables(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -76,9 +139,14 @@ fn write_account(findings: &[FindingOut], out: &mut dyn Write) -> io::Result<()>
         "| post | handle | cause | severity | owner | what people see | ads |\n|---|---|---|---|---|---|---|"
     )?;
     for f in findings {
+        let new = if f.status.as_deref() == Some("new") {
+            "**new** "
+        } else {
+            ""
+        };
         writeln!(
             out,
-            "| {} | {} | `{}` | {} | {} | {} | {} |",
+            "| {} | {} | {new}`{}` | {} | {} | {} | {} |",
             md(&f.post_id),
             md(f.handle.as_deref().unwrap_or("")),
             f.cause,

@@ -4,6 +4,7 @@
 //! the same [`Report`] and none recomputes anything. The wire types here are separate from
 //! the engine's so an engine refactor cannot change the JSON silently.
 
+pub mod actions;
 pub mod csv;
 mod describe;
 pub mod escape;
@@ -19,7 +20,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use sparkcheck_facts::{time, Facts};
 use sparkcheck_importers::Imported;
-use sparkcheck_policies::{coverage, Coverage, Evaluation, Settings, Severity};
+use sparkcheck_policies::{coverage, Cause, Coverage, Evaluation, Settings, Severity};
+
+use crate::baseline::Baseline;
+use crate::config::Suppression;
 
 /// The JSON schema version of [`Report`].
 pub const SCHEMA_VERSION: u32 = 1;
@@ -42,8 +46,19 @@ pub struct Report {
     pub skipped: Vec<SkippedOut>,
     /// Each cause code: `checked` or `not checked: <why>`.
     pub coverage: BTreeMap<String, String>,
-    /// One per (ad account, post, cause), sorted by those three.
+    /// One per (ad account, post, cause), sorted by those three (suppressed ones left out).
     pub findings: Vec<FindingOut>,
+    /// Each distinct fix action with its owner and the findings it clears, most first.
+    pub actions: Vec<actions::ActionOut>,
+    /// Findings a configured suppression matched: not in `findings`, not in the exit status.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suppressed: Vec<SuppressedOut>,
+    /// Configured suppressions that matched nothing (or are past their `until`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unused_suppressions: Vec<UnusedSuppressionOut>,
+    /// With `--baseline`: its findings that are gone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved: Option<Vec<ResolvedOut>>,
     /// Pairs whose post has no known creator, so some checks could not run for them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unchecked: Vec<UncheckedOut>,
@@ -99,8 +114,11 @@ pub struct FindingOut {
     pub ad_ids: Vec<String>,
     /// The cause code.
     pub cause: String,
-    /// `error` or `warning`.
+    /// `error` or `warning` (after any configured override).
     pub severity: String,
+    /// With `--baseline`: `new` or `persisting`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
     /// What a user sees.
     pub symptom: String,
     /// Who must fix it.
@@ -109,6 +127,46 @@ pub struct FindingOut {
     pub fix: Vec<String>,
     /// The rows that prove it.
     pub evidence: Vec<EvidenceOut>,
+}
+
+/// A suppressed finding and the suppression that matched it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SuppressedOut {
+    /// The finding.
+    #[serde(flatten)]
+    pub finding: FindingOut,
+    /// Which `[[suppress]]` entry matched.
+    pub suppressed_by: String,
+    /// Its reason.
+    pub reason: String,
+}
+
+/// A suppression that matched nothing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UnusedSuppressionOut {
+    /// Which `[[suppress]]` entry.
+    pub suppression: String,
+    /// Its reason.
+    pub reason: String,
+    /// Why it matched nothing.
+    pub why: String,
+}
+
+/// A baseline finding that is gone.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ResolvedOut {
+    /// The ad account.
+    pub advertiser_id: String,
+    /// The post.
+    pub post_id: String,
+    /// The cause.
+    pub cause: String,
+    /// The handle it had.
+    pub handle: Option<String>,
+    /// Its severity then.
+    pub severity: String,
+    /// Its owner role.
+    pub owner_role: String,
 }
 
 /// One evidence row.
@@ -180,6 +238,33 @@ pub struct Summary {
     pub rows_rejected: u64,
     /// Per ad account, sorted by advertiser_id.
     pub by_account: Vec<AccountSummary>,
+    /// Per client (account name, or the ad account when it has none).
+    pub by_client: Vec<ClientSummary>,
+    /// Findings left out by a suppression.
+    pub suppressed: usize,
+    /// With `--baseline`: new findings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new: Option<usize>,
+    /// With `--baseline`: resolved findings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved: Option<usize>,
+}
+
+/// Counts for one client: every ad account sharing an account name.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClientSummary {
+    /// The account name (or the ad account id when the exports give no name).
+    pub client: String,
+    /// Its ad accounts.
+    pub ad_accounts: Vec<String>,
+    /// Pairs audited.
+    pub pairs: usize,
+    /// Pairs with no error finding.
+    pub previewable: usize,
+    /// Pairs with at least one error finding.
+    pub broken: usize,
+    /// Findings per cause code.
+    pub by_cause: BTreeMap<String, usize>,
 }
 
 /// Counts for one ad account.
@@ -221,12 +306,25 @@ const CREATOR_CHECKS: [sparkcheck_policies::Cause; 6] = [
     sparkcheck_policies::Cause::NotLinked,
 ];
 
+/// What shapes a report beyond the evaluation: severity overrides and suppressions from
+/// the configuration, and a baseline report.
+#[derive(Debug, Default)]
+pub struct BuildOptions {
+    /// Per-cause severity overrides.
+    pub severity: BTreeMap<Cause, Severity>,
+    /// Suppressions, in file order.
+    pub suppress: Vec<Suppression>,
+    /// The previous report's findings.
+    pub baseline: Option<Baseline>,
+}
+
 /// Resolves an evaluation into the canonical report.
 pub fn build(
     imported: &Imported,
     evaluation: &Evaluation,
     settings: &Settings,
     policy: &str,
+    options: &BuildOptions,
 ) -> Report {
     let facts = &imported.facts;
     let mut inputs: Vec<InputOut> = facts
@@ -252,9 +350,16 @@ pub fn build(
             (cause.code().to_string(), text)
         })
         .collect();
-    let findings = parallel_map(&evaluation.findings, settings.threads, |finding| {
-        finding_out(facts, finding)
+    let all_findings = parallel_map(&evaluation.findings, settings.threads, |finding| {
+        finding_out(facts, finding, &options.severity)
     });
+    let (mut findings, suppressed, unused_suppressions) =
+        suppress(all_findings, &options.suppress, settings.as_of);
+    let resolved = options
+        .baseline
+        .as_ref()
+        .map(|baseline| compare_with_baseline(&mut findings, &suppressed, baseline));
+    let actions = actions::actions(&findings);
     let unchecked = evaluation
         .unchecked
         .iter()
@@ -279,7 +384,7 @@ pub fn build(
         })
         .collect();
     rejected.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
-    let summary = summarise(facts, evaluation, &findings);
+    let summary = summarise(facts, evaluation, &findings, &suppressed, resolved.as_ref());
     Report {
         schema_version: SCHEMA_VERSION,
         as_of: time::format_instant(settings.as_of),
@@ -296,6 +401,10 @@ pub fn build(
             .collect(),
         coverage,
         findings,
+        actions,
+        suppressed,
+        unused_suppressions,
+        resolved,
         unchecked,
         rejected,
         summary,
@@ -326,7 +435,11 @@ fn parallel_map<T: Sync, U: Send>(
     })
 }
 
-fn finding_out(facts: &Facts, finding: &sparkcheck_policies::Finding) -> FindingOut {
+fn finding_out(
+    facts: &Facts,
+    finding: &sparkcheck_policies::Finding,
+    overrides: &BTreeMap<Cause, Severity>,
+) -> FindingOut {
     let advertiser = facts.sym(finding.advertiser);
     let post = facts.sym(finding.post);
     let handles: Vec<&str> = finding.handles.iter().map(|&h| facts.sym(h)).collect();
@@ -353,7 +466,13 @@ fn finding_out(facts: &Facts, finding: &sparkcheck_policies::Finding) -> Finding
             .map(|&ad| facts.text.get(facts.ads[ad as usize].ad_id).to_string())
             .collect(),
         cause: info.code.to_string(),
-        severity: info.severity.name().to_string(),
+        severity: overrides
+            .get(&finding.cause)
+            .copied()
+            .unwrap_or(info.severity)
+            .name()
+            .to_string(),
+        status: None,
         symptom: info.symptom.to_string(),
         owner_role: info.owner.name().to_string(),
         fix: finding
@@ -367,10 +486,16 @@ fn finding_out(facts: &Facts, finding: &sparkcheck_policies::Finding) -> Finding
     }
 }
 
-fn summarise(facts: &Facts, evaluation: &Evaluation, findings: &[FindingOut]) -> Summary {
+fn summarise(
+    facts: &Facts,
+    evaluation: &Evaluation,
+    findings: &[FindingOut],
+    suppressed: &[SuppressedOut],
+    resolved: Option<&Vec<ResolvedOut>>,
+) -> Summary {
     let mut by_cause = BTreeMap::new();
     let mut by_owner = BTreeMap::new();
-    let mut broken = std::collections::BTreeSet::new();
+    let mut broken: std::collections::BTreeSet<(&str, &str)> = std::collections::BTreeSet::new();
     let (mut errors, mut warnings) = (0, 0);
     let mut accounts: BTreeMap<&str, AccountSummary> = BTreeMap::new();
     for &(advertiser, _) in &evaluation.pairs {
@@ -385,22 +510,22 @@ fn summarise(facts: &Facts, evaluation: &Evaluation, findings: &[FindingOut]) ->
         });
         account.pairs += 1;
     }
-    for (finding, out) in evaluation.findings.iter().zip(findings) {
+    for out in findings {
         *by_cause.entry(out.cause.clone()).or_insert(0) += 1;
         *by_owner.entry(out.owner_role.clone()).or_insert(0) += 1;
-        if let Some(account) = accounts.get_mut(out.advertiser_id.as_str()) {
+        let account = accounts.get_mut(out.advertiser_id.as_str());
+        if let Some(account) = account {
             *account.by_cause.entry(out.cause.clone()).or_insert(0) += 1;
-        }
-        match finding.cause.severity() {
-            Severity::Error => {
-                errors += 1;
-                if broken.insert((finding.advertiser, finding.post)) {
-                    if let Some(account) = accounts.get_mut(out.advertiser_id.as_str()) {
-                        account.broken += 1;
-                    }
-                }
+            if out.severity == Severity::Error.name()
+                && broken.insert((&out.advertiser_id, &out.post_id))
+            {
+                account.broken += 1;
             }
-            Severity::Warning => warnings += 1,
+        }
+        if out.severity == Severity::Error.name() {
+            errors += 1;
+        } else {
+            warnings += 1;
         }
     }
     let by_account: Vec<AccountSummary> = accounts
@@ -410,6 +535,7 @@ fn summarise(facts: &Facts, evaluation: &Evaluation, findings: &[FindingOut]) ->
             account
         })
         .collect();
+    let by_client = clients(&by_account);
     Summary {
         pairs_audited: evaluation.pairs.len(),
         pairs_previewable: evaluation.pairs.len() - broken.len(),
@@ -425,7 +551,128 @@ fn summarise(facts: &Facts, evaluation: &Evaluation, findings: &[FindingOut]) ->
         rows: facts.files.iter().map(|f| f.rows).sum(),
         rows_rejected: facts.files.iter().map(|f| f.rejected).sum(),
         by_account,
+        by_client,
+        suppressed: suppressed.len(),
+        new: resolved.map(|_| {
+            findings
+                .iter()
+                .filter(|f| f.status.as_deref() == Some("new"))
+                .count()
+        }),
+        resolved: resolved.map(Vec::len),
     }
+}
+
+/// Ad accounts grouped by client name.
+fn clients(accounts: &[AccountSummary]) -> Vec<ClientSummary> {
+    let mut clients: BTreeMap<String, ClientSummary> = BTreeMap::new();
+    for account in accounts {
+        let name = account
+            .account_name
+            .clone()
+            .unwrap_or_else(|| account.advertiser_id.clone());
+        let client = clients
+            .entry(name.clone())
+            .or_insert_with(|| ClientSummary {
+                client: name,
+                ad_accounts: Vec::new(),
+                pairs: 0,
+                previewable: 0,
+                broken: 0,
+                by_cause: BTreeMap::new(),
+            });
+        client.ad_accounts.push(account.advertiser_id.clone());
+        client.pairs += account.pairs;
+        client.previewable += account.previewable;
+        client.broken += account.broken;
+        for (cause, n) in &account.by_cause {
+            *client.by_cause.entry(cause.clone()).or_insert(0) += n;
+        }
+    }
+    clients.into_values().collect()
+}
+
+/// Splits off the findings a suppression matches; lists the suppressions that matched
+/// nothing, or no longer apply.
+fn suppress(
+    findings: Vec<FindingOut>,
+    suppressions: &[Suppression],
+    as_of: i64,
+) -> (
+    Vec<FindingOut>,
+    Vec<SuppressedOut>,
+    Vec<UnusedSuppressionOut>,
+) {
+    if suppressions.is_empty() {
+        return (findings, Vec::new(), Vec::new());
+    }
+    let mut used = vec![false; suppressions.len()];
+    let mut kept = Vec::with_capacity(findings.len());
+    let mut suppressed = Vec::new();
+    for finding in findings {
+        match suppressions.iter().position(|s| s.matches(&finding, as_of)) {
+            Some(i) => {
+                used[i] = true;
+                suppressed.push(SuppressedOut {
+                    suppressed_by: suppressions[i].label(),
+                    reason: suppressions[i].reason.clone(),
+                    finding,
+                });
+            }
+            None => kept.push(finding),
+        }
+    }
+    let unused = suppressions
+        .iter()
+        .zip(used)
+        .filter(|(_, used)| !used)
+        .map(|(s, _)| UnusedSuppressionOut {
+            suppression: s.label(),
+            reason: s.reason.clone(),
+            why: match s.until {
+                Some(until) if until < as_of => {
+                    format!("past its `until` ({})", time::format_instant(until))
+                }
+                _ => "matched no finding".to_string(),
+            },
+        })
+        .collect();
+    (kept, suppressed, unused)
+}
+
+/// Marks each finding new or persisting and lists the baseline's findings that are gone.
+fn compare_with_baseline(
+    findings: &mut [FindingOut],
+    suppressed: &[SuppressedOut],
+    baseline: &Baseline,
+) -> Vec<ResolvedOut> {
+    let key = |f: &FindingOut| (f.advertiser_id.clone(), f.post_id.clone(), f.cause.clone());
+    for finding in findings.iter_mut() {
+        let status = if baseline.findings.contains_key(&key(finding)) {
+            "persisting"
+        } else {
+            "new"
+        };
+        finding.status = Some(status.to_string());
+    }
+    let present: std::collections::BTreeSet<_> = findings
+        .iter()
+        .map(key)
+        .chain(suppressed.iter().map(|s| key(&s.finding)))
+        .collect();
+    baseline
+        .findings
+        .iter()
+        .filter(|(k, _)| !present.contains(*k))
+        .map(|(_, f)| ResolvedOut {
+            advertiser_id: f.advertiser_id.clone(),
+            post_id: f.post_id.clone(),
+            cause: f.cause.clone(),
+            handle: f.handle.clone(),
+            severity: f.severity.clone(),
+            owner_role: f.owner_role.clone(),
+        })
+        .collect()
 }
 
 fn account_name(facts: &Facts, advertiser: sparkcheck_facts::Sym) -> Option<String> {

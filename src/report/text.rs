@@ -56,8 +56,22 @@ impl Style {
     }
 }
 
+/// How findings are grouped.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Grouping {
+    /// By ad account, then post.
+    Account,
+    /// By owner role, as fix actions.
+    Role,
+}
+
 /// Writes the text report.
-pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
+pub fn write(
+    report: &Report,
+    out: &mut dyn Write,
+    color: bool,
+    grouping: Grouping,
+) -> io::Result<()> {
     let style = Style { color };
     writeln!(
         out,
@@ -67,6 +81,131 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> io::Result<()
         report.as_of,
         report.expiry_window
     )?;
+    write_portfolio(report, out, style)?;
+    write_new_first(report, out, style)?;
+    match grouping {
+        Grouping::Account => write_by_account(report, out, style)?,
+        Grouping::Role => write_by_role(report, out, style)?,
+    }
+    write_footer(out, report, style)
+}
+
+/// Clients and their ad accounts: posts audited, previewable, broken.
+fn write_portfolio(report: &Report, out: &mut dyn Write, style: Style) -> io::Result<()> {
+    if report.summary.by_client.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{}",
+        style.bold(&format!(
+            "{:<32} {:>8} {:>12} {:>8}",
+            "client", "posts", "previewable", "broken"
+        ))
+    )?;
+    for client in &report.summary.by_client {
+        let name: String = clean(&client.client).chars().take(32).collect();
+        writeln!(
+            out,
+            "{name:<32} {:>8} {:>12} {:>8}",
+            client.pairs, client.previewable, client.broken
+        )?;
+    }
+    let s = &report.summary;
+    writeln!(
+        out,
+        "{:<32} {:>8} {:>12} {:>8}",
+        "all", s.pairs_audited, s.pairs_previewable, s.pairs_broken
+    )
+}
+
+/// With a baseline: the new findings first, in one line each.
+fn write_new_first(report: &Report, out: &mut dyn Write, style: Style) -> io::Result<()> {
+    let Some(resolved) = &report.resolved else {
+        return Ok(());
+    };
+    let new: Vec<&FindingOut> = report
+        .findings
+        .iter()
+        .filter(|f| f.status.as_deref() == Some("new"))
+        .collect();
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{}",
+        style.bold(&format!(
+            "since the baseline: {} new, {} resolved",
+            new.len(),
+            resolved.len()
+        ))
+    )?;
+    for f in &new {
+        writeln!(
+            out,
+            "  new      {} {} [{}] ad account {} post {}",
+            style.severity(&f.severity),
+            style.cause(&f.cause),
+            f.owner_role,
+            clean(&f.advertiser_id),
+            clean(&f.post_id)
+        )?;
+    }
+    for r in resolved {
+        writeln!(
+            out,
+            "  resolved {} ad account {} post {}",
+            style.cause(&r.cause),
+            clean(&r.advertiser_id),
+            clean(&r.post_id)
+        )?;
+    }
+    Ok(())
+}
+
+/// Each owner role's actions, those clearing most findings first.
+fn write_by_role(report: &Report, out: &mut dyn Write, style: Style) -> io::Result<()> {
+    let mut roles: Vec<(&str, usize)> = Vec::new();
+    for action in &report.actions {
+        match roles
+            .iter_mut()
+            .find(|(role, _)| *role == action.owner_role)
+        {
+            Some((_, n)) => *n += action.clears,
+            None => roles.push((&action.owner_role, action.clears)),
+        }
+    }
+    roles.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    for (role, count) in roles {
+        writeln!(out)?;
+        writeln!(out, "{}", style.bold(&format!("{role}: {count} findings")))?;
+        for action in report.actions.iter().filter(|a| a.owner_role == role) {
+            let findings = if action.clears == 1 {
+                "finding"
+            } else {
+                "findings"
+            };
+            writeln!(
+                out,
+                "  {:>4} {findings:<8} {}",
+                action.clears,
+                clean(&action.action)
+            )?;
+            for key in &action.findings {
+                writeln!(
+                    out,
+                    "            {} ad account {} post {}",
+                    style.cause(&key.cause),
+                    clean(&key.advertiser_id),
+                    clean(&key.post_id)
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn write_by_account(report: &Report, out: &mut dyn Write, style: Style) -> io::Result<()> {
     let mut current_account: Option<&str> = None;
     let mut current_post: Option<&str> = None;
     for finding in &report.findings {
@@ -94,7 +233,7 @@ pub fn write(report: &Report, out: &mut dyn Write, color: bool) -> io::Result<()
         }
         write_finding(out, finding, style)?;
     }
-    write_footer(out, report, style)
+    Ok(())
 }
 
 fn write_post_heading(out: &mut dyn Write, finding: &FindingOut, style: Style) -> io::Result<()> {
@@ -107,9 +246,13 @@ fn write_post_heading(out: &mut dyn Write, finding: &FindingOut, style: Style) -
 }
 
 fn write_finding(out: &mut dyn Write, finding: &FindingOut, style: Style) -> io::Result<()> {
+    let status = match finding.status.as_deref() {
+        Some("new") => "new ",
+        _ => "",
+    };
     writeln!(
         out,
-        "    {} {} [{}] {}",
+        "    {status}{} {} [{}] {}",
         style.severity(&finding.severity),
         style.cause(&finding.cause),
         finding.owner_role,
@@ -163,6 +306,23 @@ fn write_footer(out: &mut dyn Write, report: &Report, style: Style) -> io::Resul
             summary.pairs_broken
         ))
     )?;
+    if summary.suppressed > 0 {
+        writeln!(
+            out,
+            "suppressed by the configuration: {}",
+            summary.suppressed
+        )?;
+    }
+    for unused in &report.unused_suppressions {
+        writeln!(
+            out,
+            "{} {} ({}): {}",
+            style.paint("1;33", "warning: unused suppression"),
+            unused.suppression,
+            clean(&unused.reason),
+            unused.why
+        )?;
+    }
     if !summary.by_owner.is_empty() {
         let owners: Vec<String> = summary
             .by_owner

@@ -1,0 +1,311 @@
+//! `sparkcheck.toml`: suppressions with a reason, defaults for flags, severity overrides.
+//!
+//! ```toml
+//! expiry-window = "14d"          # default for --expiry-window
+//! fail-on = "warning"            # default for --fail-on (error, warning or new)
+//!
+//! [severity]                     # per-cause severity overrides
+//! NO_PREVIEW_FORMAT = "error"
+//!
+//! [[suppress]]                   # a known finding to leave out of the exit status
+//! cause = "CODE_EXPIRING_SOON"   # required
+//! advertiser_id = "7100000000000000001"   # optional: advertiser_id, post_id, handle
+//! reason = "renewal booked with the creator"   # required
+//! until = "2026-12-31"           # optional: stops applying after this time
+//! ```
+//!
+//! Command-line flags win over the file. A malformed file is exit 2 with its path, line and
+//! column and what was expected.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use sparkcheck_policies::{Cause, Severity};
+
+/// The file looked for in the current folder when `--config` is not given.
+pub const DEFAULT_FILE: &str = "sparkcheck.toml";
+
+/// A validated configuration.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// Where it was read from, for messages.
+    pub path: Option<PathBuf>,
+    /// `expiry-window` in seconds.
+    pub expiry_window: Option<i64>,
+    /// `fail-on`.
+    pub fail_on: Option<crate::cli::FailOn>,
+    /// `[severity]` overrides.
+    pub severity: BTreeMap<Cause, Severity>,
+    /// `[[suppress]]` entries, in file order.
+    pub suppress: Vec<Suppression>,
+}
+
+/// One `[[suppress]]` entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppression {
+    /// Its position among the entries (0-based), to name it in messages.
+    pub index: usize,
+    /// The cause it matches.
+    pub cause: Cause,
+    /// Optional narrowing.
+    pub advertiser_id: Option<String>,
+    /// Optional narrowing.
+    pub post_id: Option<String>,
+    /// Optional narrowing, compared without `@`, case-insensitively.
+    pub handle: Option<String>,
+    /// Why it is suppressed (required).
+    pub reason: String,
+    /// After this instant (unix seconds) it no longer applies.
+    pub until: Option<i64>,
+}
+
+/// A configuration that cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The file.
+    pub path: PathBuf,
+    /// Line and column (1-based), when known.
+    pub at: Option<(usize, usize)>,
+    /// What was expected and found.
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.at {
+            Some((line, column)) => write!(
+                f,
+                "`{}`:{line}:{column}: {}",
+                self.path.display(),
+                self.message
+            ),
+            None => write!(f, "`{}`: {}", self.path.display(), self.message),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    expiry_window: Option<toml::Spanned<String>>,
+    fail_on: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    severity: BTreeMap<String, toml::Spanned<String>>,
+    #[serde(default)]
+    suppress: Vec<toml::Spanned<RawSuppression>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSuppression {
+    cause: toml::Spanned<String>,
+    advertiser_id: Option<String>,
+    post_id: Option<String>,
+    handle: Option<String>,
+    reason: Option<String>,
+    until: Option<toml::Spanned<String>>,
+}
+
+/// Reads `--config FILE`, or `sparkcheck.toml` in the current folder when it exists.
+pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
+    let path = match explicit {
+        Some(path) => path.to_path_buf(),
+        None if Path::new(DEFAULT_FILE).is_file() => PathBuf::from(DEFAULT_FILE),
+        None => return Ok(Config::default()),
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| ConfigError {
+        path: path.clone(),
+        at: None,
+        message: format!("cannot read the configuration: {e}"),
+    })?;
+    parse(&path, &text)
+}
+
+/// Parses and validates a configuration's text.
+pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+    let error = |span: Option<std::ops::Range<usize>>, message: String| ConfigError {
+        path: path.to_path_buf(),
+        at: span.map(|s| line_column(text, s.start)),
+        message,
+    };
+    let raw: RawConfig = toml::from_str(text).map_err(|e| {
+        let message = e.message().trim_end_matches('\n').replace('\n', "; ");
+        error(e.span(), message)
+    })?;
+    let mut config = Config {
+        path: Some(path.to_path_buf()),
+        ..Config::default()
+    };
+    if let Some(window) = raw.expiry_window {
+        let seconds = sparkcheck_facts::time::parse_duration(window.get_ref())
+            .map_err(|m| error(Some(window.span()), format!("`expiry-window`: {m}")))?;
+        config.expiry_window = Some(seconds);
+    }
+    if let Some(fail_on) = raw.fail_on {
+        let value = <crate::cli::FailOn as clap::ValueEnum>::from_str(fail_on.get_ref(), true)
+            .map_err(|_| {
+                error(
+                    Some(fail_on.span()),
+                    format!(
+                        "`fail-on`: expected `error`, `warning` or `new`, found `{}`",
+                        fail_on.get_ref()
+                    ),
+                )
+            })?;
+        config.fail_on = Some(value);
+    }
+    for (code, severity) in raw.severity {
+        let cause = Cause::from_code(&code).ok_or_else(|| {
+            error(
+                Some(severity.span()),
+                format!(
+                    "`[severity]`: `{code}` is not a cause; hint: `sparkcheck explain` lists them"
+                ),
+            )
+        })?;
+        let value = match severity.get_ref().to_ascii_lowercase().as_str() {
+            "error" => Severity::Error,
+            "warning" => Severity::Warning,
+            other => {
+                return Err(error(
+                    Some(severity.span()),
+                    format!("`[severity]`: expected `error` or `warning`, found `{other}`"),
+                ))
+            }
+        };
+        config.severity.insert(cause, value);
+    }
+    for (index, entry) in raw.suppress.into_iter().enumerate() {
+        let span = entry.span();
+        let raw = entry.into_inner();
+        let cause = Cause::from_code(raw.cause.get_ref()).ok_or_else(|| {
+            error(
+                Some(raw.cause.span()),
+                format!(
+                    "`[[suppress]]`: `{}` is not a cause; hint: `sparkcheck explain` lists them",
+                    raw.cause.get_ref()
+                ),
+            )
+        })?;
+        let reason = raw.reason.filter(|r| !r.trim().is_empty()).ok_or_else(|| {
+            error(
+                Some(span.clone()),
+                "`[[suppress]]`: expected a `reason`, found none".to_string(),
+            )
+        })?;
+        let until = match raw.until {
+            Some(until) => Some(
+                sparkcheck_facts::time::parse_instant(until.get_ref())
+                    .map_err(|e| error(Some(until.span()), format!("`until`: {e}")))?,
+            ),
+            None => None,
+        };
+        config.suppress.push(Suppression {
+            index,
+            cause,
+            advertiser_id: raw.advertiser_id,
+            post_id: raw.post_id,
+            handle: raw
+                .handle
+                .map(|h| h.trim().trim_start_matches('@').to_lowercase()),
+            reason,
+            until,
+        });
+    }
+    Ok(config)
+}
+
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+impl Suppression {
+    /// Whether it applies at `as_of` to this finding.
+    pub fn matches(&self, finding: &crate::report::FindingOut, as_of: i64) -> bool {
+        if self.until.is_some_and(|until| until < as_of) || finding.cause != self.cause.code() {
+            return false;
+        }
+        let handle_matches = |wanted: &String| {
+            finding.handle.as_deref().is_some_and(|h| {
+                h.split(", ")
+                    .any(|one| one.trim_start_matches('@') == wanted)
+            })
+        };
+        self.advertiser_id
+            .as_ref()
+            .is_none_or(|a| *a == finding.advertiser_id)
+            && self.post_id.as_ref().is_none_or(|p| *p == finding.post_id)
+            && self.handle.as_ref().is_none_or(handle_matches)
+    }
+
+    /// How the entry reads in messages: `suppress #2 (CODE_EXPIRING_SOON)`.
+    pub fn label(&self) -> String {
+        format!("[[suppress]] #{} ({})", self.index + 1, self.cause.code())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_text(text: &str) -> Result<Config, ConfigError> {
+        parse(Path::new("sparkcheck.toml"), text)
+    }
+
+    #[test]
+    fn a_full_configuration_is_read() {
+        let config = parse_text(
+            "expiry-window = \"14d\"\nfail-on = \"warning\"\n[severity]\nNO_PREVIEW_FORMAT = \"error\"\n\
+             [[suppress]]\ncause = \"code_expiring_soon\"\nhandle = \"@Maya\"\nreason = \"renewal booked\"\nuntil = \"2026-12-31\"\n",
+        )
+        .unwrap();
+        assert_eq!(config.expiry_window, Some(14 * 86_400));
+        assert_eq!(config.severity[&Cause::NoPreviewFormat], Severity::Error);
+        assert_eq!(config.suppress[0].handle.as_deref(), Some("maya"));
+        assert_eq!(config.suppress[0].cause, Cause::CodeExpiringSoon);
+    }
+
+    #[test]
+    fn errors_name_the_line_and_what_was_expected() {
+        let cases = [
+            (
+                "fail-on = \"sometimes\"\n",
+                (1, 11),
+                "expected `error`, `warning` or `new`",
+            ),
+            (
+                "\n[[suppress]]\ncause = \"NOPE\"\nreason = \"x\"\n",
+                (3, 9),
+                "`NOPE` is not a cause",
+            ),
+            (
+                "[[suppress]]\ncause = \"CODE_MISSING\"\n",
+                (1, 1),
+                "expected a `reason`",
+            ),
+            ("expiry-window = \"soon\"\n", (1, 17), "expected a duration"),
+            ("colour = \"red\"\n", (1, 1), "unknown field `colour`"),
+            (
+                "[severity]\nCODE_MISSING = \"fatal\"\n",
+                (2, 16),
+                "expected `error` or `warning`",
+            ),
+            (
+                "expiry-window = \n",
+                (1, 17),
+                "string values must be quoted",
+            ),
+        ];
+        for (text, at, expected) in cases {
+            let error = parse_text(text).unwrap_err();
+            assert_eq!(error.at, Some(at), "{text:?}: {error}");
+            assert!(error.message.contains(expected), "{text:?}: {error}");
+            assert!(!error.to_string().contains('\n'), "one line: {error}");
+        }
+    }
+}
