@@ -1,9 +1,9 @@
 //! Ads grouped for the rules: a million ad rows collapse to one fact per
-//! (ad account, post, identity class, handle), and each group keeps its rows as evidence.
+//! (ad account, post, identity type, handle), and each group keeps its rows as evidence.
 
-use sparkcheck_facts::{Facts, Sym};
+use sparkcheck_facts::{Facts, IdentityKind, Sym};
 
-/// Spark ads sorted by (ad account, post, custom?, handle), with the group boundaries.
+/// Spark ads sorted by (ad account, post, identity type, handle), with the group boundaries.
 #[derive(Debug, Default)]
 pub struct AdIndex {
     /// Indexes into `facts.ads`, sorted by group key; ads without a post are left out.
@@ -15,16 +15,11 @@ pub struct AdIndex {
 }
 
 /// The sort key of an ad: what the rules see of it.
-type GroupKey = (Sym, Sym, bool, Sym);
+type GroupKey = (Sym, Sym, IdentityKind, Sym);
 
 fn key(facts: &Facts, index: u32) -> GroupKey {
     let ad = &facts.ads[index as usize];
-    (
-        ad.advertiser,
-        ad.post,
-        ad.identity.is_tiktok_account(),
-        ad.handle,
-    )
+    (ad.advertiser, ad.post, ad.identity, ad.handle)
 }
 
 impl AdIndex {

@@ -9,6 +9,7 @@
 mod ad_index;
 pub mod catalogue;
 mod coverage;
+pub mod engine;
 pub mod preview;
 pub mod shard;
 

@@ -9,26 +9,12 @@
 //! Every `Finding` tuple carries one piece of evidence ([`Ev`]); the Rust side merges the
 //! tuples of one (ad account, post, cause) into one finding with all their evidence.
 
-use rustc_hash::{FxBuildHasher, FxHashMap};
-use sparkcheck_facts::{Facts, InputKind, ItemType, Progress, Sym};
+use rustc_hash::FxBuildHasher;
+use sparkcheck_facts::{Facts, Progress};
 
-use crate::shard::{self, Shard};
-use crate::{AdIndex, Cause, Evaluation, Evidence, Finding, Settings};
-
-/// Evidence a finding tuple carries: an input row or a group of ad rows.
-#[derive(Copy, Clone, PartialEq, Eq, Hash, Debug)]
-pub enum Ev {
-    /// Nothing beyond the pair (the finding is about something absent).
-    None,
-    /// An [`AdIndex`] group.
-    Ads(u32),
-    /// `facts.codes[i]`.
-    Code(u32),
-    /// `facts.shares[i]`.
-    Share(u32),
-    /// `facts.links[i]`.
-    Link(u32),
-}
+use crate::engine::{self, Outputs};
+use crate::shard::Shard;
+use crate::{AdIndex, Evaluation, Settings};
 
 /// What the rules see of an ad's identity.
 #[derive(Copy, Clone, PartialEq, Eq, Hash, Debug)]
@@ -39,29 +25,10 @@ pub enum Ident {
     TikTok,
 }
 
-/// Properties of a post read from its code rows.
-#[derive(Copy, Clone, PartialEq, Eq, Hash, Debug)]
-pub enum PostFlag {
-    /// Deleted, private or under review.
-    Unavailable,
-    /// A carousel.
-    Carousel,
-}
-
-/// Code status as the rules need it.
-#[derive(Copy, Clone, PartialEq, Eq, Hash, Debug)]
-pub enum CodeState {
-    /// Any status that does not by itself make the code invalid.
-    Usable,
-    /// `EXPIRED`.
-    Expired,
-    /// `DELETED` or `REVOKED`.
-    Revoked,
-}
-
 mod program {
     #![allow(missing_docs, clippy::all)]
-    use super::{CodeState, Ev, Ident, PostFlag};
+    use super::Ident;
+    use crate::engine::{CodeState, Ev, PostFlag};
     use crate::Cause;
     use crepe::crepe;
     use sparkcheck_facts::{InputKind, Sym};
@@ -241,278 +208,61 @@ pub fn evaluate_timed(
     lap: &mut dyn FnMut(&'static str),
     progress: Progress<'_>,
 ) -> Evaluation {
-    let ads = AdIndex::build(facts);
-    let shards = shard::plan(facts, &ads, shard::shard_count(facts, &ads));
-    lap("group");
-    let outputs = run_shards(facts, &ads, &shards, settings, progress);
-    lap("evaluate");
-    let evaluation = merge(facts, &ads, outputs);
-    lap("merge");
-    evaluation
+    engine::evaluate(run_shard, facts, settings, None, lap, progress)
 }
 
 /// [`evaluate`] with an explicit number of shards, for tests that compare shardings.
 pub fn evaluate_sharded(facts: &Facts, settings: &Settings, shards: usize) -> Evaluation {
-    let ads = AdIndex::build(facts);
-    let shards = shard::plan(facts, &ads, shards);
-    let outputs = run_shards(
+    engine::evaluate(
+        run_shard,
         facts,
-        &ads,
-        &shards,
         settings,
+        Some(shards),
+        &mut |_| {},
         &sparkcheck_facts::no_progress,
-    );
-    merge(facts, &ads, outputs)
+    )
 }
 
-/// What one shard's run derives.
-type Outputs = (
-    Vec<program::Pair>,
-    Vec<program::CreatorOf>,
-    Vec<program::NoCreator>,
-    Vec<program::Finding>,
-);
-
-/// Evaluates every shard, `settings.threads` at a time; each thread takes the next shard.
-fn run_shards(
-    facts: &Facts,
-    ads: &AdIndex,
-    shards: &[Shard],
-    settings: &Settings,
-    progress: Progress<'_>,
-) -> Outputs {
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let threads = settings.threads.clamp(1, shards.len().max(1));
-    let work = || {
-        let mut outputs = Outputs::default();
-        loop {
-            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(shard) = shards.get(index) else {
-                return outputs;
-            };
-            let mut runtime = program::Crepe::new();
-            load_inputs(&mut runtime, facts, ads, shard, settings);
-            let (pairs, creators, no_creator, findings) =
-                runtime.run_with_hasher::<FxBuildHasher>();
-            outputs.0.extend(pairs);
-            outputs.1.extend(creators);
-            outputs.2.extend(no_creator);
-            outputs.3.extend(findings);
-            progress(1, shards.len() as u64);
-        }
-    };
-    if threads == 1 {
-        return work();
-    }
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
-        let mut all = Outputs::default();
-        for handle in handles {
-            let outputs = handle.join().expect("a policy thread does not panic");
-            all.0.extend(outputs.0);
-            all.1.extend(outputs.1);
-            all.2.extend(outputs.2);
-            all.3.extend(outputs.3);
-        }
-        all
-    })
-}
-
-fn merge(facts: &Facts, ads: &AdIndex, outputs: Outputs) -> Evaluation {
-    let (pairs, creators, no_creator, tuples) = outputs;
-
-    // (post, creator) sorted by id: a binary search per finding, no map of small vectors.
-    let mut creators_of: Vec<(Sym, Sym)> = creators
-        .into_iter()
-        .map(|program::CreatorOf(post, handle)| (post, handle))
-        .collect();
-    creators_of.sort_unstable();
-    let findings = merge_findings(facts, ads, &creators_of, tuples);
-    let text = |(a, p): &(Sym, Sym)| (facts.sym(*a), facts.sym(*p));
-    // Pairs are only counted: an order by id is stable for given facts and cheap.
-    let mut pairs: Vec<(Sym, Sym)> = pairs
-        .into_iter()
-        .map(|program::Pair(a, p)| (a, p))
-        .collect();
-    pairs.sort_unstable();
-    let mut unchecked: Vec<(Sym, Sym)> = no_creator
-        .into_iter()
-        .map(|program::NoCreator(a, p)| (a, p))
-        .collect();
-    unchecked.sort_unstable_by(|x, y| text(x).cmp(&text(y)));
-    Evaluation {
-        findings,
-        pairs,
-        unchecked,
-        spark_ads: ads.len(),
-        non_spark_ads: facts.ads.len() - ads.len(),
-    }
-}
-
-fn load_inputs(
-    runtime: &mut program::Crepe,
-    facts: &Facts,
-    ads: &AdIndex,
-    shard: &Shard,
-    settings: &Settings,
-) {
+/// Loads one shard into the program and runs it.
+fn run_shard(facts: &Facts, ads: &AdIndex, shard: &Shard, settings: &Settings) -> Outputs {
     use program::{AdUse, AsOf, Code, Given, Link, PostFlagged, Share};
-    let window_end = settings.as_of.saturating_add(settings.expiry_window);
-    runtime.extend([AsOf(settings.as_of, window_end)]);
+    let mut runtime = program::Crepe::new();
+    let (now, window_end) = engine::as_of(settings);
+    runtime.extend([AsOf(now, window_end)]);
+    runtime.extend(engine::given(facts).map(Given));
     runtime.extend(
-        InputKind::ALL
-            .into_iter()
-            .filter(|&kind| facts.has_input(kind))
-            .map(Given),
-    );
-    runtime.extend(shard.groups.iter().map(|&group| {
-        let ad = &facts.ads[ads.group(group)[0] as usize];
-        let ident = if ad.identity.is_tiktok_account() {
-            Ident::TikTok
-        } else {
-            Ident::Custom
-        };
-        AdUse(ad.advertiser, ad.post, ident, ad.handle, group)
-    }));
-    let codes = || {
-        shard
-            .codes
-            .iter()
-            .map(|&row| (&facts.codes[row as usize], row))
-    };
-    runtime.extend(codes().map(|(code, row)| {
-        let state = if code.status.is_revoked() {
-            CodeState::Revoked
-        } else if code.status == sparkcheck_facts::CodeStatus::Expired {
-            CodeState::Expired
-        } else {
-            CodeState::Usable
-        };
-        Code(
-            code.post,
-            code.creator,
-            code.advertiser,
-            state,
-            code.end.unwrap_or(i64::MAX),
-            row,
-        )
-    }));
-    runtime.extend(codes().flat_map(|(code, row)| {
-        let unavailable = code.post_unavailable.then_some(PostFlag::Unavailable);
-        let carousel = (code.item_type == ItemType::Carousel).then_some(PostFlag::Carousel);
-        [unavailable, carousel]
-            .into_iter()
-            .flatten()
-            .map(move |flag| PostFlagged(code.post, flag, row))
-    }));
-    runtime.extend(shard.shares.iter().map(|&row| {
-        let share = &facts.shares[row as usize];
-        Share(
-            share.handle,
-            share.advertiser,
-            share.ad_delivery,
-            share.status.is_active(),
-            share.valid_until.unwrap_or(i64::MAX),
-            share.role == sparkcheck_facts::AdAccountRole::Analyst,
-            row,
-        )
-    }));
-    runtime.extend(shard.links.iter().map(|&row| {
-        let link = &facts.links[row as usize];
-        Link(
-            link.handle,
-            link.status == sparkcheck_facts::LinkStatus::Connected,
-            row,
-        )
-    }));
-}
-
-/// Merges the tuples of each (ad account, post, cause) into one finding with its handles,
-/// ads and evidence, sorted by (advertiser_id, post_id, cause) as text.
-fn merge_findings(
-    facts: &Facts,
-    ads: &AdIndex,
-    creators_of: &[(Sym, Sym)],
-    tuples: impl IntoIterator<Item = program::Finding>,
-) -> Vec<Finding> {
-    #[derive(Default)]
-    struct Parts {
-        handles: Vec<Sym>,
-        groups: Vec<u32>,
-        evidence: Vec<Evidence>,
-    }
-    let mut merged: FxHashMap<(Sym, Sym, Cause), Parts> = FxHashMap::default();
-    for program::Finding(cause, advertiser, post, handle, ev) in tuples {
-        let parts = merged.entry((advertiser, post, cause)).or_default();
-        if !handle.is_none() {
-            parts.handles.push(handle);
-        }
-        match ev {
-            Ev::None => {}
-            Ev::Ads(group) => parts.groups.push(group),
-            Ev::Code(row) => parts.evidence.push(Evidence::Code(row)),
-            Ev::Share(row) => parts.evidence.push(Evidence::Share(row)),
-            Ev::Link(row) => parts.evidence.push(Evidence::Link(row)),
-        }
-    }
-    let mut findings: Vec<Finding> = merged
-        .into_iter()
-        .map(|((advertiser, post, cause), parts)| {
-            let mut handles = parts.handles;
-            if handles.is_empty() {
-                let start = creators_of.partition_point(|&(p, _)| p < post);
-                let end = creators_of.partition_point(|&(p, _)| p <= post);
-                handles = creators_of[start..end].iter().map(|&(_, h)| h).collect();
-            }
-            let mut group_ads: Vec<u32> = parts
-                .groups
-                .iter()
-                .flat_map(|&g| ads.group(g).iter().copied())
-                .collect();
-            let mut evidence = parts.evidence;
-            evidence.extend(group_ads.iter().map(|&ad| Evidence::Ad(ad)));
-            // Identity findings concern their own ads; every other cause, all the pair's ads.
-            let mut ad_rows = if matches!(cause, Cause::CustomIdentity | Cause::WrongIdentity) {
-                std::mem::take(&mut group_ads)
+        engine::ad_uses(facts, ads, shard).map(|(a, p, kind, h, g)| {
+            let ident = if kind.is_tiktok_account() {
+                Ident::TikTok
             } else {
-                ads.pair(advertiser, post).to_vec()
+                Ident::Custom
             };
-            ad_rows.sort_unstable_by_key(|&ad| facts.ads[ad as usize].at);
-            sort_dedup_by_text(&mut handles, facts);
-            evidence.sort_unstable_by_key(|&e| (row_of(facts, e), e));
-            evidence.dedup();
-            Finding {
-                advertiser,
-                post,
-                cause,
-                handles,
-                ads: ad_rows,
-                evidence,
-            }
-        })
-        .collect();
-    findings.sort_unstable_by(|x, y| {
-        (facts.sym(x.advertiser), facts.sym(x.post), x.cause.code()).cmp(&(
-            facts.sym(y.advertiser),
-            facts.sym(y.post),
-            y.cause.code(),
-        ))
-    });
-    findings
-}
-
-fn sort_dedup_by_text(handles: &mut Vec<Sym>, facts: &Facts) {
-    handles.sort_unstable_by(|a, b| facts.sym(*a).cmp(facts.sym(*b)));
-    handles.dedup();
-}
-
-/// Where an evidence row sits, for a stable order: (file path, line).
-fn row_of(facts: &Facts, evidence: Evidence) -> (&str, u32) {
-    let at = match evidence {
-        Evidence::Ad(i) => facts.ads[i as usize].at,
-        Evidence::Share(i) => facts.shares[i as usize].at,
-        Evidence::Code(i) => facts.codes[i as usize].at,
-        Evidence::Link(i) => facts.links[i as usize].at,
-    };
-    (facts.path(at), at.line)
+            AdUse(a, p, ident, h, g)
+        }),
+    );
+    runtime.extend(engine::codes(facts, shard).map(|(p, h, a, s, e, r)| Code(p, h, a, s, e, r)));
+    runtime.extend(engine::post_flags(facts, shard).map(|(p, f, r)| PostFlagged(p, f, r)));
+    runtime.extend(
+        engine::shares(facts, shard).map(|(h, a, d, b, u, an, r)| Share(h, a, d, b, u, an, r)),
+    );
+    runtime.extend(engine::links(facts, shard).map(|(h, c, r)| Link(h, c, r)));
+    let (pairs, creators, no_creator, findings) = runtime.run_with_hasher::<FxBuildHasher>();
+    Outputs {
+        pairs: pairs
+            .into_iter()
+            .map(|program::Pair(a, p)| (a, p))
+            .collect(),
+        creators: creators
+            .into_iter()
+            .map(|program::CreatorOf(p, h)| (p, h))
+            .collect(),
+        no_creator: no_creator
+            .into_iter()
+            .map(|program::NoCreator(a, p)| (a, p))
+            .collect(),
+        findings: findings
+            .into_iter()
+            .map(|program::Finding(c, a, p, h, e)| (c, a, p, h, e))
+            .collect(),
+    }
 }
