@@ -3,7 +3,7 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
-use sparkcheck_policies::{preview, Settings};
+use sparkcheck_policies::Settings;
 
 use crate::cli::{AuditArgs, ColorChoice, FailOn, Format};
 use crate::progress::{Phase, Progress};
@@ -129,7 +129,7 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
         threads,
     };
     progress.phase(Phase::Evaluating);
-    let evaluation = preview::evaluate_timed(
+    let evaluation = args.policy.policy().evaluate_timed(
         &imported.facts,
         &settings,
         &mut |phase| timings.lap(phase),
@@ -141,7 +141,7 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
         &imported,
         &evaluation,
         &settings,
-        args.policy.name(),
+        args.policy.policy(),
         &plan.options,
     );
     if targets.iter().any(|t| t.format == Format::Junit) {

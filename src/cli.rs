@@ -206,13 +206,16 @@ impl Format {
 pub enum Policy {
     /// Why posts do not preview (the troubleshooting guide's checklist).
     Preview,
+    /// Whether each ad can run as a Spark Ad at all, by its identity type.
+    Delivery,
 }
 
 impl Policy {
-    /// The policy's name in reports.
-    pub fn name(self) -> &'static str {
+    /// The policy in the engine.
+    pub fn policy(self) -> sparkcheck_policies::Policy {
         match self {
-            Policy::Preview => "preview",
+            Policy::Preview => sparkcheck_policies::Policy::Preview,
+            Policy::Delivery => sparkcheck_policies::Policy::Delivery,
         }
     }
 }

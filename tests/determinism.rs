@@ -21,7 +21,7 @@ fn report_json(paths: &[PathBuf], threads: usize) -> String {
         &imported,
         &evaluation,
         &settings,
-        "preview",
+        sparkcheck_policies::Policy::Preview,
         &Default::default(),
     );
     let mut out = Vec::new();

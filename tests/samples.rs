@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use sparkcheck_policies::Cause;
+use sparkcheck_policies::Policy;
 
 use crate::util::{assert_rows_accounted, audit_json, run, triples, AS_OF};
 
@@ -11,7 +11,11 @@ fn samples_show_every_cause_and_some_clean_posts() {
     let (code, report, json) = audit_json(&["samples/"]);
     assert_eq!(code, 1);
     let found: BTreeSet<String> = triples(&report).into_iter().map(|(_, _, c)| c).collect();
-    let all: BTreeSet<String> = Cause::ALL.iter().map(|c| c.code().to_string()).collect();
+    let all: BTreeSet<String> = Policy::Preview
+        .causes()
+        .iter()
+        .map(|c| c.code().to_string())
+        .collect();
     assert_eq!(found, all);
     let summary = &report["summary"];
     assert!(

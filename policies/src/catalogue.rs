@@ -91,6 +91,8 @@ pub enum Cause {
     PostUnavailable,
     /// The post is a carousel, which the preview tool never shows.
     NoPreviewFormat,
+    /// (`delivery`) A `TT_USER` ad's account is linked to its ad account in no data given.
+    TtAccountNotLinked,
 }
 
 /// A cause's catalogue entry.
@@ -123,7 +125,7 @@ const APPLY_CODE: &str = "In Ads Manager for ad account {advertiser}, open Creat
 
 impl Cause {
     /// Every cause, in the guide's order.
-    pub const ALL: [Cause; 15] = [
+    pub const ALL: [Cause; 16] = [
         Cause::HandleNotInBc,
         Cause::HandleNotShared,
         Cause::NoAdDelivery,
@@ -139,6 +141,7 @@ impl Cause {
         Cause::NotLinked,
         Cause::PostUnavailable,
         Cause::NoPreviewFormat,
+        Cause::TtAccountNotLinked,
     ];
 
     /// The cause whose code is `code` (case-insensitive).
@@ -347,6 +350,19 @@ impl Cause {
                 ],
                 refresh: true,
             },
+            Cause::TtAccountNotLinked => &CauseInfo {
+                code: "TT_ACCOUNT_NOT_LINKED",
+                severity: Severity::Error,
+                owner: OwnerRole::OrgAdmin,
+                when: "An ad uses a TikTok account (TT_USER) that no Business Center share links to its ad account.",
+                symptom: "The ad cannot run: the TikTok account is not available as an identity in this ad account.",
+                why: "A TikTok-account identity delivers only from an ad account it is linked to, directly or through a Business Center share.",
+                fix: &[
+                    "Link {handle} to ad account {advertiser}: in TikTok Business Center, Assets → Ad Accounts, share it with Ad Delivery, or link it under the ad account's identities.",
+                    "If it is linked outside any Business Center, add that identity export to the audit so the link is seen.",
+                ],
+                refresh: false,
+            },
             Cause::NoPreviewFormat => &CauseInfo {
                 code: "NO_PREVIEW_FORMAT",
                 severity: Severity::Warning,
@@ -362,8 +378,15 @@ impl Cause {
         }
     }
 
-    /// The fix steps for one finding, placeholders filled and the refresh step last.
-    pub fn fix_steps(self, handle: Option<&str>, advertiser: &str, post: &str) -> Vec<String> {
+    /// The fix steps for one finding, placeholders filled and, where the preview tool is
+    /// concerned (`refresh`), its hard refresh last.
+    pub fn fix_steps(
+        self,
+        handle: Option<&str>,
+        advertiser: &str,
+        post: &str,
+        refresh: bool,
+    ) -> Vec<String> {
         let handle = handle.map_or_else(
             || "the creator's TikTok account".to_string(),
             |h| format!("@{h}"),
@@ -378,7 +401,7 @@ impl Cause {
                     .replace("{post}", post)
             })
             .collect();
-        if info.refresh {
+        if info.refresh && refresh {
             steps.push(HARD_REFRESH.to_string());
         }
         steps
@@ -424,19 +447,21 @@ mod tests {
 
     #[test]
     fn fix_steps_fill_placeholders_and_end_with_the_refresh() {
-        let steps = Cause::HandleNotInBc.fix_steps(Some("acme"), "700", "730");
+        let steps = Cause::HandleNotInBc.fix_steps(Some("acme"), "700", "730", true);
         assert!(steps[0].contains("@acme"));
         assert!(steps[1].contains("ad account 700"));
         assert_eq!(steps.last().unwrap(), HARD_REFRESH);
         for cause in Cause::ALL {
-            let joined = cause.fix_steps(None, "A", "P").join(" ");
+            let joined = cause.fix_steps(None, "A", "P", true).join(" ");
             assert!(
                 !joined.contains('{'),
                 "{cause} leaves a placeholder: {joined}"
             );
         }
         assert!(!Cause::NoPreviewFormat
-            .fix_steps(None, "A", "P")
+            .fix_steps(None, "A", "P", true)
             .contains(&HARD_REFRESH.to_string()));
+        let delivery = Cause::CodeExpired.fix_steps(None, "A", "P", false);
+        assert!(!delivery.contains(&HARD_REFRESH.to_string()));
     }
 }

@@ -29,16 +29,18 @@ fn needs(cause: Cause) -> (&'static [InputKind], Option<(InputKind, &'static str
         Cause::CustomIdentity => (&[Ads], None),
         Cause::WrongIdentity => (&[Ads, Codes], None),
         Cause::NotLinked => (&[Links], None),
+        Cause::TtAccountNotLinked => (&[Ads, Bc], None),
         Cause::PostUnavailable => (&[Codes], Some((Codes, "Post Status"))),
         Cause::NoPreviewFormat => (&[Codes], Some((Codes, "Item Type"))),
     }
 }
 
-/// The coverage of every cause, in catalogue order.
-pub fn coverage(facts: &Facts) -> Vec<(Cause, Coverage)> {
-    Cause::ALL
-        .into_iter()
-        .map(|cause| (cause, cause_coverage(facts, cause)))
+/// The coverage of every cause `policy` can report, in catalogue order.
+pub fn coverage(facts: &Facts, policy: crate::Policy) -> Vec<(Cause, Coverage)> {
+    policy
+        .causes()
+        .iter()
+        .map(|&cause| (cause, cause_coverage(facts, cause)))
         .collect()
 }
 

@@ -9,6 +9,7 @@
 mod ad_index;
 pub mod catalogue;
 mod coverage;
+pub mod delivery;
 pub mod engine;
 pub mod preview;
 pub mod shard;
@@ -18,6 +19,83 @@ pub use catalogue::{Cause, CauseInfo, OwnerRole, Severity};
 pub use coverage::{coverage, Coverage};
 
 use sparkcheck_facts::Sym;
+
+/// A policy: a question the rules answer about every audited pair.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Policy {
+    /// Why a Spark post does not preview in the preview tool (the default).
+    Preview,
+    /// Whether each ad can run as a Spark Ad at all, by its identity type.
+    Delivery,
+}
+
+impl Policy {
+    /// Every policy.
+    pub const ALL: [Policy; 2] = [Policy::Preview, Policy::Delivery];
+
+    /// The name on the command line and in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Policy::Preview => "preview",
+            Policy::Delivery => "delivery",
+        }
+    }
+
+    /// The question it answers.
+    pub fn question(self) -> &'static str {
+        match self {
+            Policy::Preview => "Why does this Spark post not preview in the preview tool?",
+            Policy::Delivery => "Can this ad run as a Spark Ad at all, given its identity type?",
+        }
+    }
+
+    /// The causes it can report, in catalogue order.
+    pub fn causes(self) -> &'static [Cause] {
+        match self {
+            Policy::Preview => &Cause::ALL[..15],
+            Policy::Delivery => &[
+                Cause::HandleNotInBc,
+                Cause::HandleNotShared,
+                Cause::NoAdDelivery,
+                Cause::ShareInactive,
+                Cause::AnalystOnly,
+                Cause::CodeMissing,
+                Cause::CodeNotApplied,
+                Cause::CodeExpired,
+                Cause::CodeRevoked,
+                Cause::CodeExpiringSoon,
+                Cause::CustomIdentity,
+                Cause::WrongIdentity,
+                Cause::PostUnavailable,
+                Cause::TtAccountNotLinked,
+            ],
+        }
+    }
+
+    /// The policy whose name is `name`.
+    pub fn from_name(name: &str) -> Option<Policy> {
+        Policy::ALL.into_iter().find(|p| p.name() == name)
+    }
+
+    /// Evaluates the policy, with phase laps and shard progress.
+    pub fn evaluate_timed(
+        self,
+        facts: &sparkcheck_facts::Facts,
+        settings: &Settings,
+        lap: &mut dyn FnMut(&'static str),
+        progress: sparkcheck_facts::Progress<'_>,
+    ) -> Evaluation {
+        match self {
+            Policy::Preview => preview::evaluate_timed(facts, settings, lap, progress),
+            Policy::Delivery => delivery::evaluate_timed(facts, settings, lap, progress),
+        }
+    }
+
+    /// Evaluates the policy.
+    pub fn evaluate(self, facts: &sparkcheck_facts::Facts, settings: &Settings) -> Evaluation {
+        self.evaluate_timed(facts, settings, &mut |_| {}, &sparkcheck_facts::no_progress)
+    }
+}
 
 /// What an evaluation is relative to.
 #[derive(Copy, Clone, Debug)]

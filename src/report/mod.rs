@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use sparkcheck_facts::{time, Facts};
 use sparkcheck_importers::Imported;
-use sparkcheck_policies::{coverage, Cause, Coverage, Evaluation, Settings, Severity};
+use sparkcheck_policies::{coverage, Cause, Coverage, Evaluation, Policy, Settings, Severity};
 
 use crate::baseline::Baseline;
 use crate::config::Suppression;
@@ -323,7 +323,7 @@ pub fn build(
     imported: &Imported,
     evaluation: &Evaluation,
     settings: &Settings,
-    policy: &str,
+    policy: Policy,
     options: &BuildOptions,
 ) -> Report {
     let facts = &imported.facts;
@@ -340,7 +340,7 @@ pub fn build(
         })
         .collect();
     inputs.sort_by(|a, b| a.path.cmp(&b.path));
-    let coverage = coverage(facts)
+    let coverage = coverage(facts, policy)
         .into_iter()
         .map(|(cause, coverage)| {
             let text = match coverage {
@@ -351,7 +351,7 @@ pub fn build(
         })
         .collect();
     let all_findings = parallel_map(&evaluation.findings, settings.threads, |finding| {
-        finding_out(facts, finding, &options.severity)
+        finding_out(facts, finding, &options.severity, policy)
     });
     let (mut findings, suppressed, unused_suppressions) =
         suppress(all_findings, &options.suppress, settings.as_of);
@@ -388,7 +388,7 @@ pub fn build(
     Report {
         schema_version: SCHEMA_VERSION,
         as_of: time::format_instant(settings.as_of),
-        policy: policy.to_string(),
+        policy: policy.name().to_string(),
         expiry_window: time::format_duration(settings.expiry_window),
         inputs,
         skipped: imported
@@ -439,6 +439,7 @@ fn finding_out(
     facts: &Facts,
     finding: &sparkcheck_policies::Finding,
     overrides: &BTreeMap<Cause, Severity>,
+    policy: Policy,
 ) -> FindingOut {
     let advertiser = facts.sym(finding.advertiser);
     let post = facts.sym(finding.post);
@@ -475,9 +476,12 @@ fn finding_out(
         status: None,
         symptom: info.symptom.to_string(),
         owner_role: info.owner.name().to_string(),
-        fix: finding
-            .cause
-            .fix_steps(fix_handle.as_deref(), advertiser, post),
+        fix: finding.cause.fix_steps(
+            fix_handle.as_deref(),
+            advertiser,
+            post,
+            policy == Policy::Preview,
+        ),
         evidence: finding
             .evidence
             .iter()

@@ -297,12 +297,17 @@ fn write_footer(out: &mut dyn Write, report: &Report, style: Style) -> io::Resul
         out,
         "{}",
         style.bold(&format!(
-            "{} findings ({} errors, {} warnings); {} of {} pairs previewable, {} broken",
+            "{} findings ({} errors, {} warnings); {} of {} pairs {}, {} broken",
             summary.findings,
             summary.errors,
             summary.warnings,
             summary.pairs_previewable,
             summary.pairs_audited,
+            if report.policy == "delivery" {
+                "can deliver"
+            } else {
+                "previewable"
+            },
             summary.pairs_broken
         ))
     )?;
