@@ -35,11 +35,47 @@ pub enum Command {
     /// Audit Spark Ads exports and explain every post that cannot preview.
     #[command(after_help = AFTER_HELP)]
     Audit(AuditArgs),
+    /// Explain a cause: what it means, why it happens, who fixes it and how.
+    #[command(
+        after_help = "Examples:\n  sparkcheck explain CODE_EXPIRED\n  sparkcheck explain --all --markdown > docs/causes.md"
+    )]
+    Explain {
+        /// The cause code, such as `CODE_EXPIRED` (any case).
+        cause: Option<String>,
+        /// Every cause.
+        #[arg(long)]
+        all: bool,
+        /// As Markdown (the form of docs/causes.md).
+        #[arg(long)]
+        markdown: bool,
+    },
+    /// List the policies and the causes each can report.
+    Policies,
+    /// Run test cases: audit each case folder and compare with its expected report.
+    Test(TestArgs),
     /// List the applied codes that stop working within a window, so creators renew in time.
     #[command(
         after_help = "Example:\n  sparkcheck expiring samples/ --within 30d --as-of 2026-11-20"
     )]
     Expiring(ExpiringArgs),
+}
+
+/// `sparkcheck test`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "A case is a folder with input files, `expected.json` (the report it must\n\
+give) and optionally `case.toml`:\n  as-of = \"2026-11-20\"      # required unless given here\n  \
+policy = \"preview\"        # or delivery\n  config = \"sparkcheck.toml\"  # relative to the case\n\n\
+Example:\n  sparkcheck test samples/cases          # exit 1 and a diff when a case differs\n  \
+sparkcheck test samples/cases --update # write what the rules now say"
+)]
+pub struct TestArgs {
+    /// The folder holding the case folders (or one case folder).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Rewrite each case's expected.json with the current result.
+    #[arg(long)]
+    pub update: bool,
 }
 
 /// `sparkcheck expiring`.

@@ -7,9 +7,11 @@
 
 pub mod audit;
 pub mod baseline;
+pub mod casetest;
 pub mod cli;
 pub mod config;
 pub mod expiring;
+pub mod explain;
 pub mod output;
 pub mod progress;
 pub mod report;

@@ -11,6 +11,13 @@ fn main() -> std::process::ExitCode {
     let status = match cli.command {
         Command::Audit(args) => sparkcheck::audit::run(&args),
         Command::Expiring(args) => sparkcheck::expiring::run(&args),
+        Command::Explain {
+            cause,
+            all,
+            markdown,
+        } => sparkcheck::explain::run(cause.as_deref(), all, markdown),
+        Command::Policies => sparkcheck::explain::policies(),
+        Command::Test(args) => sparkcheck::casetest::run(&args),
     };
     status.into()
 }

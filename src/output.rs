@@ -37,3 +37,12 @@ pub fn write_stdout(render: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io
     render(&mut stdout)?;
     stdout.flush()
 }
+
+/// Prints `text` to standard output; a closed pipe (`| head`) ends the output quietly
+/// instead of panicking as `print!` does.
+pub fn print(text: &str) {
+    let mut stdout = io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+}

@@ -99,7 +99,12 @@ fn walk_dir(dir: &Path, display: &str, walk: &mut Walk) {
         } else {
             link_meta
         };
-        if meta.is_dir() {
+        if meta.is_dir() && is_test_case(&path) {
+            walk.skipped.push((
+                child,
+                "a `sparkcheck test` case folder, not an input".to_string(),
+            ));
+        } else if meta.is_dir() {
             walk_dir(&path, &child, walk);
         } else if has_input_extension(&name) {
             walk.files.push(InputFile {
@@ -111,6 +116,12 @@ fn walk_dir(dir: &Path, display: &str, walk: &mut Walk) {
                 .push((child, "not an input file extension".to_string()));
         }
     }
+}
+
+/// A `sparkcheck test` case (it holds `expected.json` or `case.toml`): its inputs belong
+/// to the case, not to a portfolio that happens to contain it.
+fn is_test_case(dir: &Path) -> bool {
+    dir.join("expected.json").is_file() || dir.join("case.toml").is_file()
 }
 
 fn join_display(dir: &str, name: &str) -> String {

@@ -114,6 +114,8 @@ pub struct CauseInfo {
     pub fix: &'static [&'static str],
     /// Whether the guide's last step, the hard refresh of the preview tool, applies.
     pub refresh: bool,
+    /// A minimal situation that makes it fire, row by row.
+    pub example: &'static str,
 }
 
 /// The guide's last step, after any fix.
@@ -182,6 +184,7 @@ impl Cause {
                     "Then, under Assets → Ad Accounts, share {handle} to ad account {advertiser} with the Ad Delivery permission.",
                 ],
                 refresh: true,
+                example: "codes: post 7301… by @maya, applied to ad account 7100…\nbc: no row names @maya",
             },
             Cause::HandleNotShared => &CauseInfo {
                 code: "HANDLE_NOT_SHARED",
@@ -196,6 +199,7 @@ impl Cause {
                     "If sharing is not offered, remove {handle} under Assets → TikTok Accounts and add it again.",
                 ],
                 refresh: true,
+                example: "codes: post 7301… by @maya, applied to ad account 7100…\nbc: @maya shared to ad account 7199… only",
             },
             Cause::NoAdDelivery => &CauseInfo {
                 code: "NO_AD_DELIVERY",
@@ -208,6 +212,7 @@ impl Cause {
                     "In TikTok Business Center, open Assets → Ad Accounts, edit the share of {handle} to ad account {advertiser} and turn on Ad Delivery (\"Deliver ads\").",
                 ],
                 refresh: true,
+                example: "bc: @maya shared to ad account 7100… with permissions `Existing posts`",
             },
             Cause::ShareInactive => &CauseInfo {
                 code: "SHARE_INACTIVE",
@@ -222,6 +227,7 @@ impl Cause {
                     "If the share will not come back, remove {handle} under Assets → TikTok Accounts and add it again.",
                 ],
                 refresh: true,
+                example: "bc: @maya shared to ad account 7100… with status `REVOKED` (or `Valid Until` past)",
             },
             Cause::AnalystOnly => &CauseInfo {
                 code: "ANALYST_ONLY",
@@ -235,6 +241,7 @@ impl Cause {
                     "In TikTok Business Center, open Assets → Ad Accounts and give the Business Center Admin or Operator access to ad account {advertiser}.",
                 ],
                 refresh: true,
+                example: "bc: @maya shared to ad account 7100… with Ad Account Role `ANALYST`",
             },
             Cause::CodeMissing => &CauseInfo {
                 code: "CODE_MISSING",
@@ -248,6 +255,7 @@ impl Cause {
                     APPLY_CODE,
                 ],
                 refresh: true,
+                example: "ads: ad 1800… of ad account 7100… uses post 7301…\ncodes: no row for post 7301…",
             },
             Cause::CodeNotApplied => &CauseInfo {
                 code: "CODE_NOT_APPLIED",
@@ -261,6 +269,7 @@ impl Cause {
                     "If nobody has the code any more, ask {handle} to generate a new one (TikTok app: \"…\" → Ad settings → Generate code).",
                 ],
                 refresh: true,
+                example: "ads: ad of ad account 7199… uses post 7301…\ncodes: the code of post 7301… is applied to ad account 7100… only",
             },
             Cause::CodeExpired => &CauseInfo {
                 code: "CODE_EXPIRED",
@@ -274,6 +283,7 @@ impl Cause {
                     APPLY_CODE,
                 ],
                 refresh: true,
+                example: "codes: post 7301… applied to 7100…, status `IN_USE`, End Time before --as-of",
             },
             Cause::CodeRevoked => &CauseInfo {
                 code: "CODE_REVOKED",
@@ -287,6 +297,7 @@ impl Cause {
                     APPLY_CODE,
                 ],
                 refresh: true,
+                example: "codes: post 7301… applied to 7100…, status `DELETED`",
             },
             Cause::CodeExpiringSoon => &CauseInfo {
                 code: "CODE_EXPIRING_SOON",
@@ -300,6 +311,7 @@ impl Cause {
                     APPLY_CODE,
                 ],
                 refresh: false,
+                example: "codes: post 7301… applied to 7100…, End Time 3 days after --as-of (window 7d)",
             },
             Cause::CustomIdentity => &CauseInfo {
                 code: "CUSTOM_IDENTITY",
@@ -312,6 +324,7 @@ impl Cause {
                     "In Ads Manager, edit the ads listed and set Identity to {handle}, not a Custom Identity, even one that looks the same.",
                 ],
                 refresh: true,
+                example: "ads: ad 1800… uses post 7301… with Identity Type `Custom Identity`",
             },
             Cause::WrongIdentity => &CauseInfo {
                 code: "WRONG_IDENTITY",
@@ -325,6 +338,7 @@ impl Cause {
                     "Check the identity again after saving: a similar-looking handle is a different account.",
                 ],
                 refresh: true,
+                example: "codes: post 7301… by @maya\nads: ad 1800… uses post 7301… with identity @maya.official",
             },
             Cause::NotLinked => &CauseInfo {
                 code: "NOT_LINKED",
@@ -337,6 +351,7 @@ impl Cause {
                     "In the preview tool (Motion), connect the TikTok account {handle} again with a user who has access to it.",
                 ],
                 refresh: true,
+                example: "links: @maya `disconnected` (or no row for @maya)",
             },
             Cause::PostUnavailable => &CauseInfo {
                 code: "POST_UNAVAILABLE",
@@ -349,6 +364,7 @@ impl Cause {
                     "Ask {handle} to make post {post} public again, or wait until its review ends; a deleted post cannot come back, so pick another post for the ads.",
                 ],
                 refresh: true,
+                example: "codes: post 7301… with Post Status `ONLY_AUTHOR_SEE`",
             },
             Cause::TtAccountNotLinked => &CauseInfo {
                 code: "TT_ACCOUNT_NOT_LINKED",
@@ -362,6 +378,7 @@ impl Cause {
                     "If it is linked outside any Business Center, add that identity export to the audit so the link is seen.",
                 ],
                 refresh: false,
+                example: "ads: ad 1800… of ad account 7100… uses @maya as `TT_USER`\nbc: @maya shared to ad account 7199… only",
             },
             Cause::NoPreviewFormat => &CauseInfo {
                 code: "NO_PREVIEW_FORMAT",
@@ -374,6 +391,7 @@ impl Cause {
                     "Nothing blocks delivery: check the carousel in Ads Manager's own ad preview, or use a single-video post where a preview-tool preview is needed.",
                 ],
                 refresh: false,
+                example: "codes: post 7301… with Item Type `CAROUSEL`",
             },
         }
     }
