@@ -49,6 +49,7 @@ fn targets(args: &AuditArgs) -> Result<Vec<Target>, String> {
 /// What the command line and the configuration settle before any input is read.
 struct Plan {
     targets: Vec<Target>,
+    plugins: Vec<crate::config::PluginSpec>,
     expiry_window: i64,
     fail_on: FailOn,
     options: report::BuildOptions,
@@ -72,6 +73,7 @@ fn plan(args: &AuditArgs) -> Result<Plan, String> {
     }
     Ok(Plan {
         targets,
+        plugins: config.importers,
         expiry_window: args
             .expiry_window
             .or(config.expiry_window)
@@ -102,7 +104,7 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
     );
     let progress = Progress::new(!args.quiet && io::stderr().is_terminal());
     progress.phase(Phase::Reading);
-    let imported = sparkcheck_importers::import_paths(&args.paths, threads, &|done, total| {
+    let imported = crate::plugins::import(&args.paths, &plan.plugins, threads, &|done, total| {
         progress.advance(done, total)
     });
     timings.lap("read");

@@ -51,6 +51,11 @@ pub enum Command {
     },
     /// List the policies and the causes each can report.
     Policies,
+    /// Print the facts read from the inputs as JSON Lines (the format plugins write).
+    #[command(
+        after_help = "Examples:\n  sparkcheck facts samples/ > portfolio.jsonl\n  sparkcheck audit portfolio.jsonl --as-of 2026-11-20   # facts round-trip\n  sparkcheck facts --schema"
+    )]
+    Facts(FactsArgs),
     /// Run test cases: audit each case folder and compare with its expected report.
     Test(TestArgs),
     /// List the applied codes that stop working within a window, so creators renew in time.
@@ -58,6 +63,23 @@ pub enum Command {
         after_help = "Example:\n  sparkcheck expiring samples/ --within 30d --as-of 2026-11-20"
     )]
     Expiring(ExpiringArgs),
+}
+
+/// `sparkcheck facts`.
+#[derive(Debug, Args)]
+pub struct FactsArgs {
+    /// Input files and folders.
+    #[arg(value_name = "PATH", required_unless_present = "schema")]
+    pub paths: Vec<PathBuf>,
+    /// Print the JSON Schema of one line instead.
+    #[arg(long)]
+    pub schema: bool,
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The configuration (for its `[[importer]]` plugins) [default: ./sparkcheck.toml].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// `sparkcheck test`.

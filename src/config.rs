@@ -40,6 +40,23 @@ pub struct Config {
     pub severity: BTreeMap<Cause, Severity>,
     /// `[[suppress]]` entries, in file order.
     pub suppress: Vec<Suppression>,
+    /// `[[importer]]` entries: external commands that turn files into facts.
+    pub importers: Vec<PluginSpec>,
+}
+
+/// One `[[importer]]`: an external command that reads a file and prints facts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PluginSpec {
+    /// Its name in messages.
+    pub name: String,
+    /// The program and its arguments; the file's path is appended. Never run by a shell.
+    pub command: Vec<String>,
+    /// A file-name pattern (`*` and `?`) of the files it takes.
+    pub files: Option<String>,
+    /// A header cell that marks its files (in their first line).
+    pub header: Option<String>,
+    /// How long it may run per file, in seconds.
+    pub timeout: u64,
 }
 
 /// One `[[suppress]]` entry.
@@ -95,6 +112,18 @@ struct RawConfig {
     severity: BTreeMap<String, toml::Spanned<String>>,
     #[serde(default)]
     suppress: Vec<toml::Spanned<RawSuppression>>,
+    #[serde(default)]
+    importer: Vec<toml::Spanned<RawImporter>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawImporter {
+    name: String,
+    command: Vec<String>,
+    files: Option<String>,
+    header: Option<String>,
+    timeout: Option<toml::Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -212,6 +241,35 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
                 .map(|h| h.trim().trim_start_matches('@').to_lowercase()),
             reason,
             until,
+        });
+    }
+    for entry in raw.importer {
+        let span = entry.span();
+        let raw = entry.into_inner();
+        if raw.name.trim().is_empty() || raw.command.is_empty() || raw.command[0].trim().is_empty()
+        {
+            return Err(error(
+                Some(span),
+                "`[[importer]]`: expected a `name` and a non-empty `command` list".to_string(),
+            ));
+        }
+        if raw.files.is_none() && raw.header.is_none() {
+            return Err(error(
+                Some(span),
+                format!("`[[importer]]` `{}`: expected `files` (a pattern) or `header` (a column name) to choose its files", raw.name),
+            ));
+        }
+        let timeout = match raw.timeout {
+            Some(t) => sparkcheck_facts::time::parse_duration(t.get_ref())
+                .map_err(|m| error(Some(t.span()), format!("`timeout`: {m}")))?,
+            None => 60,
+        };
+        config.importers.push(PluginSpec {
+            name: raw.name,
+            command: raw.command,
+            files: raw.files,
+            header: raw.header,
+            timeout: u64::try_from(timeout.max(1)).unwrap_or(60),
         });
     }
     Ok(config)

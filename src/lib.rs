@@ -12,7 +12,9 @@ pub mod cli;
 pub mod config;
 pub mod expiring;
 pub mod explain;
+pub mod facts_cmd;
 pub mod output;
+pub mod plugins;
 pub mod progress;
 pub mod report;
 

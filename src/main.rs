@@ -17,6 +17,7 @@ fn main() -> std::process::ExitCode {
             markdown,
         } => sparkcheck::explain::run(cause.as_deref(), all, markdown),
         Command::Policies => sparkcheck::explain::policies(),
+        Command::Facts(args) => sparkcheck::facts_cmd::run(&args),
         Command::Test(args) => sparkcheck::casetest::run(&args),
     };
     status.into()

@@ -6,6 +6,7 @@ mod determinism;
 mod formats;
 mod hostile;
 mod importers;
+mod plugin_inputs;
 mod policy_tools;
 mod samples;
 mod scale;

@@ -138,7 +138,9 @@ pub struct Facts {
 impl Facts {
     /// Whether at least one file of `kind` was imported (its checks can run).
     pub fn has_input(&self, kind: InputKind) -> bool {
-        self.files.iter().any(|file| file.kind == kind)
+        self.files
+            .iter()
+            .any(|file| file.kind == kind || file.provides.contains(&kind))
     }
 
     /// Registers a source file and returns its index for [`RowRef::file`].

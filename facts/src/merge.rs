@@ -95,6 +95,7 @@ mod tests {
             rejected: 0,
             notes: vec![],
             columns: vec![],
+            provides: vec![],
         });
         let advertiser = facts.syms.intern(advertiser);
         let ad = AdRow {

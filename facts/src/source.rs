@@ -11,15 +11,18 @@ pub enum InputKind {
     Codes,
     /// TikTok accounts connected in the preview tool.
     Links,
+    /// Facts in sparkcheck's JSON Lines format (from `sparkcheck facts` or a plugin).
+    Facts,
 }
 
 impl InputKind {
     /// Every kind, in report order.
-    pub const ALL: [InputKind; 4] = [
+    pub const ALL: [InputKind; 5] = [
         InputKind::Ads,
         InputKind::Bc,
         InputKind::Codes,
         InputKind::Links,
+        InputKind::Facts,
     ];
 
     /// The kind's name in reports and on the command line.
@@ -29,6 +32,7 @@ impl InputKind {
             InputKind::Bc => "bc",
             InputKind::Codes => "codes",
             InputKind::Links => "links",
+            InputKind::Facts => "facts",
         }
     }
 }
@@ -65,6 +69,8 @@ pub struct SourceFile {
     pub notes: Vec<String>,
     /// Canonical names of the optional columns the file has (for coverage).
     pub columns: Vec<&'static str>,
+    /// The kinds of facts a `facts` file held (a CSV file provides its own kind).
+    pub provides: Vec<InputKind>,
 }
 
 /// A row that could not become a fact.

@@ -71,6 +71,7 @@ pub fn import(
         rejected: 0,
         notes,
         columns: map.optional_present(importer.columns()),
+        provides: Vec::new(),
     });
 
     let (mut rows, mut imported) = (0u64, 0u64);

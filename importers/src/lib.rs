@@ -11,6 +11,7 @@ mod bc;
 mod codes;
 mod csv_file;
 pub mod decode;
+pub mod facts_jsonl;
 mod importer;
 mod links;
 pub mod registry;
@@ -185,6 +186,17 @@ fn import_text(
         message,
     };
     let decoded = decode::decode(raw).map_err(|e| error(e.to_string()))?;
+    if facts_jsonl::looks_like_facts(&decoded.text) {
+        let text = std::str::from_utf8(&decoded.text).map_err(|e| error(e.to_string()))?;
+        facts_jsonl::import(
+            display,
+            sparkcheck_facts::InputKind::Facts,
+            text,
+            facts,
+            None,
+        );
+        return Ok(());
+    }
     // Progress is in bytes of the file as stored; a transcoded file reports at its end.
     let advance = |bytes: u64| {
         if matches!(decoded.text, std::borrow::Cow::Borrowed(_)) {

@@ -56,10 +56,9 @@ fn cause_coverage(facts: &Facts, cause: Cause) -> Coverage {
         return Coverage::NotChecked(format!("no {inputs} input given"));
     }
     if let Some((kind, column)) = column {
-        let has_column = facts
-            .files
-            .iter()
-            .any(|file| file.kind == kind && file.columns.contains(&column));
+        let has_column = facts.files.iter().any(|file| {
+            (file.kind == kind || file.provides.contains(&kind)) && file.columns.contains(&column)
+        });
         if !has_column {
             return Coverage::NotChecked(format!("no {kind} file has the `{column}` column"));
         }

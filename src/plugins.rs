@@ -1,0 +1,229 @@
+//! External-command importers (`[[importer]]` in `sparkcheck.toml`): an agency feeds data
+//! from a source sparkcheck never saw, without forking it.
+//!
+//! A plugin takes the files its `files` pattern or `header` cell selects. sparkcheck runs
+//! its `command` (an argument list, never a shell) with the file's path appended, reads
+//! facts as JSON Lines from its stdout (`docs/facts.md`) and treats each line like a row: a
+//! bad line is a rejection naming the plugin and its output line. A missing program, a
+//! non-zero exit or a timeout fails the run (exit 2) with the plugin's name and the tail of
+//! its stderr.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use sparkcheck_facts::{InputKind, Progress};
+use sparkcheck_importers::{walk, Imported, InputError};
+
+use crate::config::PluginSpec;
+
+/// Imports `paths` with the built-in importers and the configuration's plugins.
+pub fn import_with_plugins(
+    paths: &[PathBuf],
+    config: Option<&Path>,
+    threads: usize,
+    progress: Progress<'_>,
+) -> Result<Imported, String> {
+    let config = crate::config::load(config).map_err(|e| e.to_string())?;
+    Ok(import(paths, &config.importers, threads, progress))
+}
+
+/// Imports with the given plugins.
+pub fn import(
+    paths: &[PathBuf],
+    plugins: &[PluginSpec],
+    threads: usize,
+    progress: Progress<'_>,
+) -> Imported {
+    if plugins.is_empty() {
+        return sparkcheck_importers::import_paths(paths, threads, progress);
+    }
+    let walked = walk(paths);
+    let mut builtin = Vec::new();
+    let mut for_plugins: Vec<(PathBuf, String, &PluginSpec)> = Vec::new();
+    for file in &walked.files {
+        match choose(plugins, &file.path) {
+            Some(plugin) => for_plugins.push((file.path.clone(), file.display.clone(), plugin)),
+            None => builtin.push(file.path.clone()),
+        }
+    }
+    // A folder walk skips names without an input extension; a plugin's pattern claims them.
+    let mut skipped = Vec::new();
+    for (display, reason) in walked.skipped {
+        let path = PathBuf::from(&display);
+        match plugins
+            .iter()
+            .find(|p| p.files.as_deref().is_some_and(|g| name_matches(g, &path)))
+        {
+            Some(plugin) if path.is_file() => for_plugins.push((path, display, plugin)),
+            _ => skipped.push((display, reason)),
+        }
+    }
+    let mut imported = sparkcheck_importers::import_paths(&builtin, threads, progress);
+    imported.errors.extend(walked.errors);
+    imported.skipped.extend(skipped);
+    imported.skipped.sort();
+    for_plugins.sort_by(|a, b| a.1.cmp(&b.1));
+    for (path, display, plugin) in for_plugins {
+        match run_plugin(plugin, &path) {
+            Ok(stdout) => sparkcheck_importers::facts_jsonl::import(
+                &display,
+                InputKind::Facts,
+                &stdout,
+                &mut imported.facts,
+                Some(&plugin.name),
+            ),
+            Err(message) => imported.errors.push(InputError {
+                path: display,
+                message,
+            }),
+        }
+    }
+    imported
+}
+
+/// The plugin that takes `path`: by file-name pattern first, then by a header cell.
+fn choose<'p>(plugins: &'p [PluginSpec], path: &Path) -> Option<&'p PluginSpec> {
+    if let Some(plugin) = plugins
+        .iter()
+        .find(|p| p.files.as_deref().is_some_and(|g| name_matches(g, path)))
+    {
+        return Some(plugin);
+    }
+    let wanted: Vec<&PluginSpec> = plugins.iter().filter(|p| p.header.is_some()).collect();
+    if wanted.is_empty() {
+        return None;
+    }
+    let mut first_line = String::new();
+    let file = std::fs::File::open(path).ok()?;
+    let _ = std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(file.take(64 * 1024)),
+        &mut first_line,
+    );
+    let cells: Vec<String> = first_line
+        .trim_start_matches('\u{feff}')
+        .split([',', ';', '\t'])
+        .map(|c| c.trim().trim_matches('"').to_lowercase())
+        .collect();
+    wanted.into_iter().find(|p| {
+        p.header
+            .as_deref()
+            .is_some_and(|h| cells.contains(&h.trim().to_lowercase()))
+    })
+}
+
+/// Whether the file name of `path` matches `pattern` (`*` any run, `?` one character).
+fn name_matches(pattern: &str, path: &Path) -> bool {
+    let name: Vec<char> = path
+        .file_name()
+        .map(|n| n.to_string_lossy().chars().collect())
+        .unwrap_or_default();
+    let pattern: Vec<char> = pattern.chars().collect();
+    // Classic wildcard matching with backtracking to the last star.
+    let (mut p, mut n, mut star, mut mark) = (0, 0, None, 0);
+    while n < name.len() {
+        if p < pattern.len() && (pattern[p] == '?' || pattern[p].eq_ignore_ascii_case(&name[n])) {
+            p += 1;
+            n += 1;
+        } else if p < pattern.len() && pattern[p] == '*' {
+            star = Some(p);
+            mark = n;
+            p += 1;
+        } else if let Some(s) = star {
+            p = s + 1;
+            mark += 1;
+            n = mark;
+        } else {
+            return false;
+        }
+    }
+    pattern[p..].iter().all(|&c| c == '*')
+}
+
+/// Runs one plugin on one file and returns its stdout.
+fn run_plugin(plugin: &PluginSpec, path: &Path) -> Result<String, String> {
+    let name = &plugin.name;
+    let mut child = Command::new(&plugin.command[0])
+        .args(&plugin.command[1..])
+        .arg(path)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("importer `{name}`: cannot run `{}`: {e}; hint: check `command` in the configuration", plugin.command[0]))?;
+    // Read both pipes on their own threads, so a chatty plugin cannot block on a full pipe.
+    let mut stdout = child.stdout.take().expect("stdout is piped");
+    let mut stderr = child.stderr.take().expect("stderr is piped");
+    let out_reader = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = stdout.read_to_end(&mut bytes);
+        bytes
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = stderr.read_to_end(&mut bytes);
+        bytes
+    });
+    let deadline = Instant::now() + Duration::from_secs(plugin.timeout);
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Ok(status),
+            Ok(None) if Instant::now() >= deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break Err(format!(
+                    "timed out after {}",
+                    sparkcheck_facts::time::format_duration(plugin.timeout as i64)
+                ));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(e) => break Err(e.to_string()),
+        }
+    };
+    if status.is_err() {
+        // A killed plugin's own children may hold its pipes open: do not wait for them.
+        return Err(format!(
+            "importer `{name}` {}",
+            status.err().unwrap_or_default()
+        ));
+    }
+    let out = out_reader.join().unwrap_or_default();
+    let err = err_reader.join().unwrap_or_default();
+    let tail = stderr_tail(&err);
+    match status {
+        Ok(status) if status.success() => String::from_utf8(out).map_err(|_| {
+            format!("importer `{name}`: its output is not UTF-8; expected facts as JSON Lines")
+        }),
+        Ok(status) => Err(format!("importer `{name}` failed ({status}){tail}")),
+        Err(why) => Err(format!("importer `{name}` {why}{tail}")),
+    }
+}
+
+/// The last lines of a plugin's stderr, in one line, codes masked.
+fn stderr_tail(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    if lines.is_empty() {
+        return String::new();
+    }
+    let tail = lines[lines.len().saturating_sub(3)..].join(" | ");
+    let shown: String = sparkcheck_facts::quote(&tail);
+    format!("; its stderr ends: {shown}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_name_patterns() {
+        let m = |p: &str, n: &str| name_matches(p, Path::new(n));
+        assert!(m("*.roster", "dir/motion.roster"));
+        assert!(m("motion_*.ROSTER", "motion_export.roster"));
+        assert!(m("a?c", "abc"));
+        assert!(!m("*.roster", "motion.csv"));
+        assert!(m("*", "anything"));
+        assert!(!m("a*b*c", "abxd"));
+    }
+}

@@ -1,0 +1,185 @@
+//! Plugin inputs (issue 6): the facts format round-trips, external importers run end to
+//! end, and their failures are clear.
+
+use std::collections::BTreeSet;
+
+use crate::util::{audit_json, run, triples, AS_OF};
+
+fn temp(name: &str) -> std::path::PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("sparkcheck-plugins-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn facts_round_trip_through_json_lines() {
+    let dir = temp("roundtrip");
+    let facts = dir.join("samples.jsonl");
+    let output = run(&["facts", "samples", "-o", &facts.to_string_lossy()]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = std::fs::read_to_string(&facts).unwrap();
+    assert!(text.starts_with(r#"{"fact":"header","format":"sparkcheck-facts","version":1}"#));
+    assert!(
+        !text.contains("#SpkA7mAyAtr4iLhOoK01xQ9z"),
+        "codes are masked in facts"
+    );
+    let (_, direct, _) = audit_json(&["samples"]);
+    let (code, again, _) = audit_json(&[&facts.to_string_lossy()]);
+    assert_eq!(code, 1);
+    let keys = |r: &serde_json::Value| triples(r).into_iter().collect::<BTreeSet<_>>();
+    assert_eq!(
+        keys(&again),
+        keys(&direct),
+        "the same findings from the facts"
+    );
+    assert_eq!(again["coverage"], direct["coverage"]);
+    assert_eq!(again["inputs"][0]["kind"], "facts");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_schema_describes_every_fact() {
+    let output = run(&["facts", "--schema"]);
+    let schema: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let text = schema.to_string();
+    for fact in ["header", "ad", "share", "code", "link", "account"] {
+        assert!(
+            text.contains(&format!("\"{fact}\"")),
+            "{fact} missing from the schema"
+        );
+    }
+}
+
+#[test]
+fn a_bad_facts_line_is_a_rejection_not_a_failure() {
+    let dir = temp("badline");
+    let file = dir.join("facts.jsonl");
+    std::fs::write(
+        &file,
+        "{\"fact\":\"header\",\"format\":\"sparkcheck-facts\",\"version\":1}\n\
+         {\"fact\":\"link\",\"handle\":\"@maya\",\"status\":\"connected\"}\n\
+         {\"fact\":\"link\",\"handle\":\"@lee\"\n\
+         {\"fact\":\"ad\",\"advertiser_id\":\"7.1E+18\",\"identity_type\":\"TT_USER\",\"ad_id\":\"1\"}\n",
+    )
+    .unwrap();
+    let (_, report, _) = audit_json(&[&file.to_string_lossy()]);
+    assert_eq!(report["inputs"][0]["rows"], 3);
+    assert_eq!(report["inputs"][0]["rejected"], 2);
+    let reasons: Vec<String> = report["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["reason"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        reasons[0].starts_with("expected one fact as a JSON object"),
+        "{reasons:?}"
+    );
+    assert!(reasons[1].contains("scientific notation"), "{reasons:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_example_plugin_runs_end_to_end() {
+    let args = [
+        "audit",
+        "samples/lumen-skincare",
+        "samples/business-center",
+        "samples/codes",
+        "samples/plugins",
+        "--config",
+        "samples/plugins/sparkcheck.toml",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+    ];
+    let output = run(&args);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let roster = report["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["path"] == "samples/plugins/motion_team.roster")
+        .unwrap();
+    assert_eq!(
+        (roster["rows"].as_u64(), roster["rejected"].as_u64()),
+        (Some(11), Some(1))
+    );
+    assert_eq!(report["coverage"]["NOT_LINKED"], "checked");
+    let not_linked: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["cause"] == "NOT_LINKED")
+        .collect();
+    assert_eq!(
+        not_linked.len(),
+        3,
+        "skin.by.sam is disconnected; derma.dev's line is rejected, so unknown"
+    );
+    let evidence = &not_linked
+        .iter()
+        .find(|f| f["handle"] == "@skin.by.sam")
+        .unwrap()["evidence"][0];
+    assert_eq!(evidence["path"], "samples/plugins/motion_team.roster");
+    assert_eq!(
+        evidence["line"], 11,
+        "the plugin's own source line is cited"
+    );
+    let rejected = &report["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["path"] == "samples/plugins/motion_team.roster")
+        .unwrap()["reason"];
+    assert!(
+        rejected
+            .as_str()
+            .unwrap()
+            .starts_with("importer `motion-roster`, output line 12:"),
+        "{rejected}"
+    );
+}
+
+fn config_with(dir: &std::path::Path, importer: &str) -> String {
+    let path = dir.join("sparkcheck.toml");
+    std::fs::write(
+        &path,
+        format!("[[importer]]\nname = \"broken\"\nfiles = \"*.roster\"\n{importer}"),
+    )
+    .unwrap();
+    std::fs::copy(
+        "samples/plugins/motion_team.roster",
+        dir.join("team.roster"),
+    )
+    .unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn plugin_failures_are_exit_2_with_name_and_stderr() {
+    let cases = [
+        ("missing", "command = [\"no-such-sparkcheck-plugin\"]\n", "importer `broken`: cannot run `no-such-sparkcheck-plugin`"),
+        ("failing", "command = [\"sh\", \"-c\", \"echo first >&2; echo the sheet is locked >&2; exit 3\"]\n", "importer `broken` failed (exit status: 3); its stderr ends: first | the sheet is locked"),
+        ("slow", "command = [\"sh\", \"-c\", \"sleep 5\"]\ntimeout = \"1s\"\n", "importer `broken` timed out after 1s"),
+    ];
+    for (name, importer, expected) in cases {
+        let dir = temp(name);
+        let config = config_with(&dir, importer);
+        let output = run(&["audit", &dir.to_string_lossy(), "--config", &config]);
+        assert_eq!(output.status.code(), Some(2), "{name}");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(stderr.contains(expected), "{name}: {stderr}");
+        assert!(output.stdout.is_empty(), "{name}: no report");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
