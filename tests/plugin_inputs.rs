@@ -183,3 +183,102 @@ fn plugin_failures_are_exit_2_with_name_and_stderr() {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+#[test]
+fn xlsx_sheets_are_read_like_csv_and_numeric_ids_are_caught() {
+    use rust_xlsxwriter::{ExcelDateTime, Workbook};
+    let dir = temp("xlsx");
+    let path = dir.join("Ads Manager download.xlsx");
+    let mut workbook = Workbook::new();
+    let ads = workbook.add_worksheet().set_name("Ads").unwrap();
+    for (col, title) in [
+        "Account ID",
+        "Ad ID",
+        "Identity Type",
+        "Identity",
+        "Post ID",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ads.write_string(0, col as u16, *title).unwrap();
+    }
+    ads.write_string(1, 0, "7100000000000000001").unwrap();
+    ads.write_number(1, 1, 42.0).unwrap();
+    ads.write_string(1, 2, "Authorized post").unwrap();
+    ads.write_string(1, 3, "@maya.moves").unwrap();
+    ads.write_string(1, 4, "7301000000000000001").unwrap();
+    // A post ID typed into Excel as a number: its last digits are gone.
+    ads.write_string(2, 0, "7100000000000000001").unwrap();
+    ads.write_string(2, 1, "43").unwrap();
+    ads.write_string(2, 2, "Authorized post").unwrap();
+    ads.write_string(2, 3, "@maya.moves").unwrap();
+    ads.write_number(2, 4, 7_301_000_000_000_000_002.0).unwrap();
+    let notes = workbook.add_worksheet().set_name("Notes").unwrap();
+    notes.write_string(0, 0, "Reminder").unwrap();
+    let codes = workbook.add_worksheet().set_name("Codes").unwrap();
+    for (col, title) in [
+        "Auth Code",
+        "Post ID",
+        "TikTok Account",
+        "Ad Account ID",
+        "Status",
+        "End Time",
+    ]
+    .iter()
+    .enumerate()
+    {
+        codes.write_string(0, col as u16, *title).unwrap();
+    }
+    for (col, value) in [
+        "#XlsxSecretCode0001Ab",
+        "7301000000000000001",
+        "maya.moves",
+        "7100000000000000001",
+        "IN_USE",
+    ]
+    .iter()
+    .enumerate()
+    {
+        codes.write_string(1, col as u16, *value).unwrap();
+    }
+    let end = ExcelDateTime::from_ymd(2026, 11, 22).unwrap();
+    let date_format = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+    codes
+        .write_datetime_with_format(1, 5, &end, &date_format)
+        .unwrap();
+    workbook.save(&path).unwrap();
+
+    let (_, report, json) = audit_json(&[&path.to_string_lossy()]);
+    let inputs: Vec<String> = report["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            i["path"]
+                .as_str()
+                .unwrap()
+                .rsplit('#')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(inputs, ["Ads", "Codes"], "the Notes sheet is no input");
+    let rejected = &report["rejected"][0];
+    assert_eq!(rejected["line"], 3);
+    assert!(
+        rejected["reason"]
+            .as_str()
+            .unwrap()
+            .contains("scientific notation"),
+        "{rejected}"
+    );
+    let causes: Vec<(String, String, String)> = triples(&report);
+    assert_eq!(
+        causes[0].2, "CODE_EXPIRING_SOON",
+        "the Excel date ends 2026-11-22: {causes:?}"
+    );
+    assert!(!json.contains("#XlsxSecretCode0001Ab"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

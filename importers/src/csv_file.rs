@@ -103,34 +103,15 @@ pub fn import(
             });
             continue;
         }
-        let row = Row::new(&record, &map);
-        let at = RowRef {
+        let table = Table {
+            importer,
+            map: &map,
+            shown: &shown,
             file,
-            line: u32::try_from(line).unwrap_or(u32::MAX),
         };
-        let mut sink = RowSink {
-            facts,
-            at,
-            recent: &mut recent,
-        };
-        match importer.import_row(&row, &mut sink) {
+        match import_record(&table, line, &record, facts, &mut recent) {
             Ok(()) => imported += 1,
-            Err(mut error) => {
-                scrub_secrets(&mut error.message, &row, importer.secret_columns());
-                let column = error.column.and_then(|c| map.position(c));
-                let column_header = column.map(|position| &shown[position]);
-                rejections.push(Rejection {
-                    file,
-                    line,
-                    reason: match (column, column_header) {
-                        (Some(position), Some(header)) => {
-                            format!("column {} (`{header}`): {}", position + 1, error.message)
-                        }
-                        _ => error.message,
-                    },
-                    column: column_header.cloned(),
-                })
-            }
+            Err(rejection) => rejections.push(rejection),
         }
     }
     let source = &mut facts.files[file as usize];
@@ -139,6 +120,53 @@ pub fn import(
     source.rejected = rejections.len() as u64;
     facts.rejections.extend(rejections);
     Ok(())
+}
+
+/// What one table's rows are read with.
+pub(crate) struct Table<'t> {
+    /// The importer its header chose.
+    pub importer: &'static dyn crate::Importer,
+    /// Where the importer's columns are.
+    pub map: &'t crate::table::ColumnMap,
+    /// The header cells as written, for messages.
+    pub shown: &'t [String],
+    /// The source file's index.
+    pub file: u32,
+}
+
+/// Turns one record into facts, or into its rejection naming the column at fault.
+pub(crate) fn import_record(
+    table: &Table<'_>,
+    line: u64,
+    record: &csv::StringRecord,
+    facts: &mut Facts,
+    recent: &mut crate::RecentSyms,
+) -> Result<(), Rejection> {
+    let row = Row::new(record, table.map);
+    let at = RowRef {
+        file: table.file,
+        line: u32::try_from(line).unwrap_or(u32::MAX),
+    };
+    let mut sink = RowSink { facts, at, recent };
+    table
+        .importer
+        .import_row(&row, &mut sink)
+        .map_err(|mut error| {
+            scrub_secrets(&mut error.message, &row, table.importer.secret_columns());
+            let column = error.column.and_then(|c| table.map.position(c));
+            let column_header = column.map(|position| &table.shown[position]);
+            Rejection {
+                file: table.file,
+                line,
+                reason: match (column, column_header) {
+                    (Some(position), Some(header)) => {
+                        format!("column {} (`{header}`): {}", position + 1, error.message)
+                    }
+                    _ => error.message,
+                },
+                column: column_header.cloned(),
+            }
+        })
 }
 
 /// Masks every secret value of the row (auth codes) wherever a message quotes it, even

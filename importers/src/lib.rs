@@ -18,6 +18,7 @@ pub mod registry;
 pub mod table;
 pub mod values;
 mod walk;
+mod xlsx_file;
 
 pub use importer::{Importer, RecentSyms, RowError, RowSink};
 pub use walk::{walk, InputFile, Walk};
@@ -185,6 +186,11 @@ fn import_text(
         path: display.to_string(),
         message,
     };
+    if raw.starts_with(b"PK\x03\x04") && display.to_ascii_lowercase().ends_with(".xlsx") {
+        let result = xlsx_file::import(display, raw, facts).map_err(error);
+        advance(raw.len() as u64);
+        return result;
+    }
     let decoded = decode::decode(raw).map_err(|e| error(e.to_string()))?;
     if facts_jsonl::looks_like_facts(&decoded.text) {
         let text = std::str::from_utf8(&decoded.text).map_err(|e| error(e.to_string()))?;
