@@ -199,8 +199,10 @@ fn short_rows_and_unknown_values_are_rejected_not_fatal() {
 fn unusable_files_are_errors_naming_what_is_wrong() {
     let empty = import("empty.csv", b"").unwrap_err();
     assert!(empty.message.contains("empty"), "{empty}");
-    let binary = import("sheet.xlsx", b"PK\x03\x04\x00\x00binary").unwrap_err();
+    let binary = import("photo.csv", b"\x89PNG\x00\x00binary").unwrap_err();
     assert!(binary.message.contains("not a text file"), "{binary}");
+    let broken = import("sheet.xlsx", b"PK\x03\x04\x00\x00truncated").unwrap_err();
+    assert!(broken.message.contains("cannot open the workbook"), "{broken}");
     let unknown = import("x.csv", b"Name;Budget\nA;1\n").unwrap_err();
     assert!(
         unknown
