@@ -202,7 +202,10 @@ fn unusable_files_are_errors_naming_what_is_wrong() {
     let binary = import("photo.csv", b"\x89PNG\x00\x00binary").unwrap_err();
     assert!(binary.message.contains("not a text file"), "{binary}");
     let broken = import("sheet.xlsx", b"PK\x03\x04\x00\x00truncated").unwrap_err();
-    assert!(broken.message.contains("cannot open the workbook"), "{broken}");
+    assert!(
+        broken.message.contains("cannot open the workbook"),
+        "{broken}"
+    );
     let unknown = import("x.csv", b"Name;Budget\nA;1\n").unwrap_err();
     assert!(
         unknown

@@ -282,3 +282,64 @@ fn xlsx_sheets_are_read_like_csv_and_numeric_ids_are_caught() {
     assert!(!json.contains("#XlsxSecretCode0001Ab"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn tiktok_api_responses_are_read_by_shape() {
+    let dir = temp("api");
+    let record = r##"{"item_info":{"auth_code":"#ApiSecretCode000000Zz","item_id":"7305000000000000001","item_type":"CAROUSEL","status":"HESITATE_RECOMMEND"},"user_info":{"tiktok_name":"maya.moves"},"auth_info":{"ad_auth_status":"AUTHORIZED","auth_start_time":"2026-10-01 00:00:00","auth_end_time":"2027-01-01 00:00:00"}}"##;
+    // The envelope, with the ad account in the file name.
+    std::fs::write(
+        dir.join("tt_video_info_7100000000000000001.json"),
+        format!(r#"{{"code":0,"message":"OK","request_id":"r1","data":{{"list":[{record}],"page_info":{{"page":1}}}}}}"#),
+    )
+    .unwrap();
+    // JSON Lines from a connector: one record names its ad account, one cannot.
+    let with_field = record.replacen('{', r#"{"advertiser_id":"7100000000000000002","#, 1);
+    std::fs::write(
+        dir.join("connector.jsonl"),
+        format!("{with_field}\n{record}\n"),
+    )
+    .unwrap();
+    let (_, report, json) = audit_json(&[&dir.to_string_lossy()]);
+    let keys: BTreeSet<(String, String, String)> = triples(&report).into_iter().collect();
+    assert!(
+        keys.contains(&(
+            "7100000000000000001".into(),
+            "7305000000000000001".into(),
+            "NO_PREVIEW_FORMAT".into()
+        )),
+        "{keys:?}"
+    );
+    assert!(
+        keys.contains(&(
+            "7100000000000000002".into(),
+            "7305000000000000001".into(),
+            "NO_PREVIEW_FORMAT".into()
+        )),
+        "{keys:?}"
+    );
+    let rejected = &report["rejected"][0];
+    assert_eq!(
+        rejected["path"].as_str().unwrap().rsplit('/').next(),
+        Some("connector.jsonl")
+    );
+    assert_eq!(rejected["line"], 2);
+    assert!(
+        rejected["reason"]
+            .as_str()
+            .unwrap()
+            .contains("has no `advertiser_id`; hint:"),
+        "{rejected}"
+    );
+    assert!(!json.contains("#ApiSecretCode000000Zz"));
+
+    std::fs::write(
+        dir.join("error.json"),
+        r#"{"code":40105,"message":"Access token is incorrect","request_id":"r2","data":{}}"#,
+    )
+    .unwrap();
+    let output = run(&["audit", &dir.join("error.json").to_string_lossy()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("an API error (code 40105"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -35,6 +35,12 @@ fn codes_in(folder: &Path, codes: &mut Vec<String>) {
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };
+        // Codes inside saved API responses: every `"auth_code": "..."` value.
+        for part in text.split("\"auth_code\"").skip(1) {
+            if let Some(code) = part.split('"').nth(1) {
+                codes.push(code.to_string());
+            }
+        }
         let mut lines = text.lines();
         let header = lines.next().unwrap_or("").to_ascii_lowercase();
         let first_cell = |l: &str| l.split([',', ';', '\t']).next().unwrap_or("").to_string();

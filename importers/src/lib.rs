@@ -16,6 +16,7 @@ mod importer;
 mod links;
 pub mod registry;
 pub mod table;
+mod tiktok_api;
 pub mod values;
 mod walk;
 mod xlsx_file;
@@ -202,6 +203,10 @@ fn import_text(
             None,
         );
         return Ok(());
+    }
+    if tiktok_api::looks_like_json(&decoded.text) {
+        let text = std::str::from_utf8(&decoded.text).map_err(|e| error(e.to_string()))?;
+        return tiktok_api::import(display, text, facts).map_err(error);
     }
     // Progress is in bytes of the file as stored; a transcoded file reports at its end.
     let advance = |bytes: u64| {
