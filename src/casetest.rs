@@ -249,7 +249,26 @@ fn diff(expected: &Value, actual: &Value) -> Vec<String> {
             "  + {cause} ad account {advertiser} post {post} (found, not expected)"
         ));
     }
-    for section in ["coverage", "rejected", "suppressed", "unused_suppressions"] {
+    if let (Some(before), Some(after)) = (
+        expected["coverage"].as_object(),
+        actual["coverage"].as_object(),
+    ) {
+        let keys: std::collections::BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+        for key in keys {
+            let (was, now) = (
+                before.get(key).unwrap_or(&Value::Null),
+                after.get(key).unwrap_or(&Value::Null),
+            );
+            if was != now {
+                lines.push(format!(
+                    "  ~ coverage {key}: {} → {}",
+                    short(was),
+                    short(now)
+                ));
+            }
+        }
+    }
+    for section in ["rejected", "suppressed", "unused_suppressions"] {
         if expected[section] != actual[section] {
             lines.push(format!(
                 "  ~ {section}: {} → {}",

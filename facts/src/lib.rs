@@ -17,8 +17,8 @@ mod text;
 pub mod time;
 
 pub use rows::{
-    AdAccountRole, AdRow, CodeRow, CodeStatus, IdentityKind, ItemType, LinkRow, LinkStatus,
-    ShareRow, ShareStatus,
+    AdAccountRole, AdRow, CodeRow, CodeStatus, IdentityKind, IdentityRow, ItemType, LinkRow,
+    LinkStatus, ShareRow, ShareStatus,
 };
 pub use source::{InputKind, Rejection, RowRef, SourceFile};
 pub use sym::{Interner, Sym};
@@ -129,6 +129,8 @@ pub struct Facts {
     pub codes: Vec<CodeRow>,
     /// `link(handle, status)`: one per preview-tool link row.
     pub links: Vec<LinkRow>,
+    /// `identity(advertiser, handle, kind, available)`: one per identity record.
+    pub identities: Vec<IdentityRow>,
     /// `account_name(advertiser, name)`: the first non-empty account name seen per ad account.
     pub account_names: rustc_hash::FxHashMap<Sym, Span>,
     /// Rows that could not become facts, with the reason.

@@ -53,6 +53,15 @@ impl Facts {
             link.handle = sym(link.handle);
             link
         }));
+        self.identities
+            .extend(other.identities.into_iter().map(|mut identity| {
+                identity.at = at(identity.at);
+                identity.advertiser = sym(identity.advertiser);
+                identity.handle = sym(identity.handle);
+                identity.available_status = span(identity.available_status);
+                identity.bc_id = span(identity.bc_id);
+                identity
+            }));
         for (advertiser, name) in other.account_names {
             let name = other.text.get(name);
             self.remember_account_name(sym(advertiser), name);

@@ -211,6 +211,26 @@ pub struct CodeRow {
     pub item_type: ItemType,
 }
 
+/// `identity(advertiser, handle, kind, available)`: a TikTok-account identity an ad account
+/// has (TikTok API `/identity/get/`).
+#[derive(Copy, Clone, Debug)]
+pub struct IdentityRow {
+    /// Where the row came from.
+    pub at: RowRef,
+    /// The ad account that has the identity.
+    pub advertiser: Sym,
+    /// The TikTok account's normalised handle.
+    pub handle: Sym,
+    /// The identity type.
+    pub kind: IdentityKind,
+    /// Whether `available_status` is `AVAILABLE`.
+    pub available: bool,
+    /// `available_status` as given.
+    pub available_status: Span,
+    /// `identity_authorized_bc_id`, when given.
+    pub bc_id: Span,
+}
+
 /// Connection state of a TikTok account in the preview tool.
 #[derive(Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum LinkStatus {

@@ -13,16 +13,19 @@ pub enum InputKind {
     Links,
     /// Facts in sparkcheck's JSON Lines format (from `sparkcheck facts` or a plugin).
     Facts,
+    /// Identities of ad accounts (TikTok API `/identity/get/`).
+    Identities,
 }
 
 impl InputKind {
     /// Every kind, in report order.
-    pub const ALL: [InputKind; 5] = [
+    pub const ALL: [InputKind; 6] = [
         InputKind::Ads,
         InputKind::Bc,
         InputKind::Codes,
         InputKind::Links,
         InputKind::Facts,
+        InputKind::Identities,
     ];
 
     /// The kind's name in reports and on the command line.
@@ -33,6 +36,7 @@ impl InputKind {
             InputKind::Codes => "codes",
             InputKind::Links => "links",
             InputKind::Facts => "facts",
+            InputKind::Identities => "identities",
         }
     }
 }

@@ -97,6 +97,17 @@ pub enum FactLine {
         advertiser_id: String,
         account_name: String,
     },
+    /// `identity(advertiser, handle, identity_type, available_status)`.
+    Identity {
+        advertiser_id: String,
+        handle: String,
+        identity_type: String,
+        available_status: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        bc_id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source: Option<Source>,
+    },
 }
 
 /// Where a fact came from.
@@ -196,6 +207,19 @@ pub fn write(facts: &Facts, out: &mut dyn Write) -> io::Result<()> {
                     ItemType::Carousel => "CAROUSEL".into(),
                 },
                 source: source(code.at),
+            },
+        )?;
+    }
+    for identity in &facts.identities {
+        line(
+            out,
+            &FactLine::Identity {
+                advertiser_id: sym(identity.advertiser),
+                handle: sym(identity.handle),
+                identity_type: identity.kind.api_name().into(),
+                available_status: text(identity.available_status),
+                bc_id: text(identity.bc_id),
+                source: source(identity.at),
             },
         )?;
     }
@@ -323,7 +347,8 @@ fn fact_source(fact: &FactLine) -> Option<&Source> {
         FactLine::Ad { source, .. }
         | FactLine::Share { source, .. }
         | FactLine::Code { source, .. }
-        | FactLine::Link { source, .. } => source.as_ref(),
+        | FactLine::Link { source, .. }
+        | FactLine::Identity { source, .. } => source.as_ref(),
         FactLine::Header { .. } | FactLine::Account { .. } => None,
     }
 }
@@ -335,6 +360,7 @@ fn fact_kind(fact: &FactLine) -> Option<InputKind> {
         FactLine::Share { .. } => Some(InputKind::Bc),
         FactLine::Code { .. } => Some(InputKind::Codes),
         FactLine::Link { .. } => Some(InputKind::Links),
+        FactLine::Identity { .. } => Some(InputKind::Identities),
         FactLine::Header { .. } => None,
     }
 }
@@ -545,6 +571,32 @@ pub fn add_fact(fact: FactLine, at: RowRef, facts: &mut Facts) -> Result<(), Str
                 },
             };
             facts.codes.push(row);
+            Ok(())
+        }
+        FactLine::Identity {
+            advertiser_id,
+            handle: h,
+            identity_type,
+            available_status,
+            bc_id,
+            ..
+        } => {
+            id(&advertiser_id, "advertiser_id")?;
+            let h = handle(&h, "handle")?;
+            let kind = choice(&identity_type, "identity_type", &IDENTITY_TYPES)?;
+            if available_status.trim().is_empty() {
+                return Err("`available_status`: expected `AVAILABLE` or TikTok's reason, found an empty value".into());
+            }
+            let identity = sparkcheck_facts::IdentityRow {
+                at,
+                advertiser: facts.syms.intern(&advertiser_id),
+                handle: facts.syms.intern(&h),
+                kind,
+                available: available_status.trim().eq_ignore_ascii_case("AVAILABLE"),
+                available_status: facts.text.push(available_status.trim()),
+                bc_id: facts.text.push(&bc_id),
+            };
+            facts.identities.push(identity);
             Ok(())
         }
         FactLine::Link {

@@ -119,6 +119,24 @@ fn code_fact(record: &Value, advertiser: Option<&str>) -> Result<FactLine, Strin
             source: None,
         });
     }
+    if record.get("available_status").is_some() && record.get("identity_type").is_some() {
+        let advertiser = advertiser
+            .map(str::to_string)
+            .ok_or_else(missing_advertiser)?;
+        let handle = ["user_name", "display_name"]
+            .iter()
+            .map(|k| text(record, k))
+            .find(|t| !t.is_empty())
+            .unwrap_or_default();
+        return Ok(FactLine::Identity {
+            advertiser_id: advertiser,
+            handle,
+            identity_type: text(record, "identity_type"),
+            available_status: text(record, "available_status"),
+            bc_id: text(record, "identity_authorized_bc_id"),
+            source: None,
+        });
+    }
     if record.get("auth_code_status").is_some() {
         let creator = ["tiktok_name", "display_name", "user_name"]
             .iter()
@@ -156,13 +174,20 @@ fn code_fact(record: &Value, advertiser: Option<&str>) -> Result<FactLine, Strin
 /// Imports a saved API response; `Err` when it is no response sparkcheck reads.
 pub fn import(display: &str, body: &str, facts: &mut Facts) -> Result<(), String> {
     let records = records(body)?;
-    let recognised = records
-        .iter()
-        .any(|(_, r)| r.get("item_info").is_some() || r.get("auth_code_status").is_some());
+    let is_identity =
+        |r: &Value| r.get("available_status").is_some() && r.get("identity_type").is_some();
+    let recognised = records.iter().any(|(_, r)| {
+        r.get("item_info").is_some() || r.get("auth_code_status").is_some() || is_identity(r)
+    });
+    let kind = if records.iter().all(|(_, r)| is_identity(r)) {
+        InputKind::Identities
+    } else {
+        InputKind::Codes
+    };
     if !recognised {
         return Err(
             "this JSON is neither sparkcheck facts nor a TikTok API response sparkcheck reads \
-                    (`/tt_video/list/`, `/tt_video/info/`, `/business/post/authorize/status`); \
+                    (`/tt_video/list/`, `/tt_video/info/`, `/business/post/authorize/status`, `/identity/get/`); \
                     hint: `sparkcheck facts --schema` describes the facts format"
                 .to_string(),
         );
@@ -170,7 +195,7 @@ pub fn import(display: &str, body: &str, facts: &mut Facts) -> Result<(), String
     let from_name = advertiser_from_name(display);
     let file = facts.add_file(SourceFile {
         path: display.to_string(),
-        kind: InputKind::Codes,
+        kind,
         rows: 0,
         imported: 0,
         rejected: 0,

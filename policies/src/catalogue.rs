@@ -93,6 +93,8 @@ pub enum Cause {
     NoPreviewFormat,
     /// (`delivery`) A `TT_USER` ad's account is linked to its ad account in no data given.
     TtAccountNotLinked,
+    /// The ad account's identity for the handle is not available (`available_status`).
+    IdentityUnavailable,
 }
 
 /// A cause's catalogue entry.
@@ -127,7 +129,7 @@ const APPLY_CODE: &str = "In Ads Manager for ad account {advertiser}, open Creat
 
 impl Cause {
     /// Every cause, in the guide's order.
-    pub const ALL: [Cause; 16] = [
+    pub const ALL: [Cause; 17] = [
         Cause::HandleNotInBc,
         Cause::HandleNotShared,
         Cause::NoAdDelivery,
@@ -144,6 +146,7 @@ impl Cause {
         Cause::PostUnavailable,
         Cause::NoPreviewFormat,
         Cause::TtAccountNotLinked,
+        Cause::IdentityUnavailable,
     ];
 
     /// The cause whose code is `code` (case-insensitive).
@@ -379,6 +382,20 @@ impl Cause {
                 ],
                 refresh: false,
                 example: "ads: ad 1800… of ad account 7100… uses @maya as `TT_USER`\nbc: @maya shared to ad account 7199… only",
+            },
+            Cause::IdentityUnavailable => &CauseInfo {
+                code: "IDENTITY_UNAVAILABLE",
+                severity: Severity::Error,
+                owner: OwnerRole::OrgAdmin,
+                when: "The ad account's identity for the handle an ad uses has an available_status other than AVAILABLE.",
+                symptom: "The TikTok account cannot be picked as the ad's identity, or its posts cannot be pulled in.",
+                why: "TikTok marks an identity unusable when its binding is gone (NO_VALID_BIND_ACCOUNT), its permissions do not cover ads (SCOPE_UNAVAILABLE), the account is private (IS_PRIVATE_ACCOUNT) or it is not a business account (NOT_BUSINESS_ACCOUNT).",
+                fix: &[
+                    "Read the identity's status in the evidence: for NO_VALID_BIND_ACCOUNT or SCOPE_UNAVAILABLE, authorize {handle} again for ad account {advertiser} (Business Center, Assets → TikTok Accounts) with ad permissions.",
+                    "For IS_PRIVATE_ACCOUNT or NOT_BUSINESS_ACCOUNT, ask {handle} to make the account public and switch it to a business account in the TikTok app.",
+                ],
+                refresh: true,
+                example: "identities (/identity/get/ of ad account 7100…): @maya, TT_USER, available_status `IS_PRIVATE_ACCOUNT`\nads: ad 1800… of 7100… uses @maya",
             },
             Cause::NoPreviewFormat => &CauseInfo {
                 code: "NO_PREVIEW_FORMAT",

@@ -15,7 +15,7 @@ pub enum Coverage {
 
 /// The input kinds each cause needs, and the optional column it needs in one of them.
 fn needs(cause: Cause) -> (&'static [InputKind], Option<(InputKind, &'static str)>) {
-    use InputKind::{Ads, Bc, Codes, Links};
+    use InputKind::{Ads, Bc, Codes, Identities, Links};
     match cause {
         Cause::HandleNotInBc
         | Cause::HandleNotShared
@@ -29,7 +29,9 @@ fn needs(cause: Cause) -> (&'static [InputKind], Option<(InputKind, &'static str
         Cause::CustomIdentity => (&[Ads], None),
         Cause::WrongIdentity => (&[Ads, Codes], None),
         Cause::NotLinked => (&[Links], None),
-        Cause::TtAccountNotLinked => (&[Ads, Bc], None),
+        // Linked through a BC share or in identity data: either input will do.
+        Cause::TtAccountNotLinked => (&[Ads], None),
+        Cause::IdentityUnavailable => (&[Ads, Identities], None),
         Cause::PostUnavailable => (&[Codes], Some((Codes, "Post Status"))),
         Cause::NoPreviewFormat => (&[Codes], Some((Codes, "Item Type"))),
     }
@@ -51,6 +53,12 @@ fn cause_coverage(facts: &Facts, cause: Cause) -> Coverage {
         .filter(|&&kind| !facts.has_input(kind))
         .map(|kind| kind.name())
         .collect();
+    if cause == Cause::TtAccountNotLinked
+        && !facts.has_input(InputKind::Bc)
+        && !facts.has_input(InputKind::Identities)
+    {
+        return Coverage::NotChecked("no bc or identities input given".to_string());
+    }
     if !missing.is_empty() {
         let inputs = missing.join(" and ");
         return Coverage::NotChecked(format!("no {inputs} input given"));

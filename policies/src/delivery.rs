@@ -41,6 +41,9 @@ mod program {
         pub struct Share(pub Sym, pub Sym, pub bool, pub bool, pub i64, pub bool, pub u32);
         @input
         pub struct PostFlagged(pub Sym, pub PostFlag, pub u32);
+        // identity(Adv, Handle, Available, Row): from `/identity/get/`.
+        @input
+        pub struct Identity(pub Sym, pub Sym, pub bool, pub u32);
 
         // ---- derived relations -------------------------------------------------------------
         struct HasCode(Sym);
@@ -54,6 +57,8 @@ mod program {
         // account_ad(Adv, Post, Handle, Group): an ad whose identity is a TikTok account
         // it must own the post through (TT_USER or BC_AUTH_TT).
         struct AccountAd(Sym, Sym, Sym, u32);
+        struct Linked(Sym, Sym);
+        struct LinkData();
 
         @output
         pub struct Pair(pub Sym, pub Sym);
@@ -137,9 +142,22 @@ mod program {
             AdUse(a, p, IdentityKind::BcAuthTt, h, _), !ShareOk(h, a), Share(h, a, _, _, _, true, r);
 
         // ---- TT_USER ads: the account linked to the ad account --------------------------------
-        // TT_ACCOUNT_NOT_LINKED(A, P, H) :- given(bc), ad_use(A, P, tt_user, H, G), !shared_to(H, A).
+        // linked(H, A) :- shared_to(H, A).
+        Linked(h, a) <- SharedTo(h, a);
+        // linked(H, A) :- identity(A, H, _, _).        Note: the ad account lists it as its own.
+        Linked(h, a) <- Identity(a, h, _, _);
+        // link_data(K) :- given(bc).  link_data(K) :- given(identities).
+        LinkData() <- Given(InputKind::Bc);
+        LinkData() <- Given(InputKind::Identities);
+        // TT_ACCOUNT_NOT_LINKED(A, P, H) :- link_data(), ad_use(A, P, tt_user, H, G), !linked(H, A).
         Finding(Cause::TtAccountNotLinked, a, p, h, Ev::Ads(g)) <-
-            Given(InputKind::Bc), AdUse(a, p, IdentityKind::TtUser, h, g), !SharedTo(h, a);
+            LinkData(), AdUse(a, p, IdentityKind::TtUser, h, g), !Linked(h, a);
+
+        // IDENTITY_UNAVAILABLE(A, P, H) :- ad_use(A, P, K, H, _), K != custom, identity(A, H, false, R).
+        Finding(Cause::IdentityUnavailable, a, p, h, Ev::Identity(r)) <-
+            AccountAd(a, p, h, _), Identity(a, h, false, r);
+        Finding(Cause::IdentityUnavailable, a, p, h, Ev::Identity(r)) <-
+            AdUse(a, p, IdentityKind::AuthCode, h, _), Identity(a, h, false, r);
 
         // ---- the post must be the identity's own (TT_USER and BC_AUTH_TT) ---------------------
         // WRONG_IDENTITY(A, P, C) :- account_ad(A, P, H, G), !creator_of(P, H), creator_of(P, C).
@@ -192,6 +210,9 @@ fn run_shard(facts: &Facts, ads: &AdIndex, shard: &Shard, settings: &Settings) -
     runtime.extend(engine::ad_uses(facts, ads, shard).map(|(a, p, k, h, g)| AdUse(a, p, k, h, g)));
     runtime.extend(engine::codes(facts, shard).map(|(p, h, a, s, e, r)| Code(p, h, a, s, e, r)));
     runtime.extend(engine::post_flags(facts, shard).map(|(p, f, r)| PostFlagged(p, f, r)));
+    runtime.extend(
+        engine::identities(facts, shard).map(|(a, h, ok, r)| program::Identity(a, h, ok, r)),
+    );
     runtime.extend(
         engine::shares(facts, shard).map(|(h, a, d, b, u, an, r)| Share(h, a, d, b, u, an, r)),
     );

@@ -25,6 +25,8 @@ pub enum Ev {
     Share(u32),
     /// `facts.links[i]`.
     Link(u32),
+    /// `facts.identities[i]`.
+    Identity(u32),
 }
 
 /// Properties of a post read from its code rows.
@@ -246,6 +248,22 @@ pub fn shares<'a>(
     })
 }
 
+/// `identity(adv, handle, available, row)`.
+pub fn identities<'a>(
+    facts: &'a Facts,
+    shard: &'a Shard,
+) -> impl Iterator<Item = (Sym, Sym, bool, u32)> + 'a {
+    shard.identities.iter().map(|&row| {
+        let identity = &facts.identities[row as usize];
+        (
+            identity.advertiser,
+            identity.handle,
+            identity.available,
+            row,
+        )
+    })
+}
+
 /// `link(handle, connected, row)`.
 pub fn links<'a>(
     facts: &'a Facts,
@@ -283,6 +301,7 @@ fn merge_findings(
             Ev::Code(row) => parts.evidence.push(Evidence::Code(row)),
             Ev::Share(row) => parts.evidence.push(Evidence::Share(row)),
             Ev::Link(row) => parts.evidence.push(Evidence::Link(row)),
+            Ev::Identity(row) => parts.evidence.push(Evidence::Identity(row)),
         }
     }
     let mut findings: Vec<Finding> = merged
@@ -343,6 +362,7 @@ fn row_of(facts: &Facts, evidence: Evidence) -> (&str, u32) {
         Evidence::Share(i) => facts.shares[i as usize].at,
         Evidence::Code(i) => facts.codes[i as usize].at,
         Evidence::Link(i) => facts.links[i as usize].at,
+        Evidence::Identity(i) => facts.identities[i as usize].at,
     };
     (facts.path(at), at.line)
 }

@@ -52,7 +52,24 @@ impl Policy {
     /// The causes it can report, in catalogue order.
     pub fn causes(self) -> &'static [Cause] {
         match self {
-            Policy::Preview => &Cause::ALL[..15],
+            Policy::Preview => &[
+                Cause::HandleNotInBc,
+                Cause::HandleNotShared,
+                Cause::NoAdDelivery,
+                Cause::ShareInactive,
+                Cause::AnalystOnly,
+                Cause::CodeMissing,
+                Cause::CodeNotApplied,
+                Cause::CodeExpired,
+                Cause::CodeRevoked,
+                Cause::CodeExpiringSoon,
+                Cause::CustomIdentity,
+                Cause::WrongIdentity,
+                Cause::NotLinked,
+                Cause::PostUnavailable,
+                Cause::NoPreviewFormat,
+                Cause::IdentityUnavailable,
+            ],
             Policy::Delivery => &[
                 Cause::HandleNotInBc,
                 Cause::HandleNotShared,
@@ -68,6 +85,7 @@ impl Policy {
                 Cause::WrongIdentity,
                 Cause::PostUnavailable,
                 Cause::TtAccountNotLinked,
+                Cause::IdentityUnavailable,
             ],
         }
     }
@@ -119,6 +137,8 @@ pub enum Evidence {
     Code(u32),
     /// `facts.links[i]`.
     Link(u32),
+    /// `facts.identities[i]`.
+    Identity(u32),
 }
 
 /// One (ad account, post, cause) that is wrong.

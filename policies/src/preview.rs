@@ -58,6 +58,9 @@ mod program {
         // post_flag(Post, Flag, Row): read from the post's code rows.
         @input
         pub struct PostFlagged(pub Sym, pub PostFlag, pub u32);
+        // identity(Adv, Handle, Available, Row): from `/identity/get/`.
+        @input
+        pub struct Identity(pub Sym, pub Sym, pub bool, pub u32);
 
         // ---- derived relations ----------------------------------------------------------
         struct HasCode(Sym);
@@ -175,6 +178,11 @@ mod program {
         Finding(Cause::WrongIdentity, a, p, c, Ev::Ads(g)) <-
             AdUse(a, p, Ident::TikTok, h, g), !CreatorOf(p, h), CreatorOf(p, c);
 
+        // ---- the ad account's identity -----------------------------------------------------------
+        // IDENTITY_UNAVAILABLE(A, P, H) :- ad_use(A, P, tiktok, H, _), identity(A, H, false, R).
+        Finding(Cause::IdentityUnavailable, a, p, h, Ev::Identity(r)) <-
+            AdUse(a, p, Ident::TikTok, h, _), Identity(a, h, false, r);
+
         // ---- preview-tool links ------------------------------------------------------------------
         // connected(H) :- link(H, true, _).
         Connected(h) <- Link(h, true, _);
@@ -242,6 +250,9 @@ fn run_shard(facts: &Facts, ads: &AdIndex, shard: &Shard, settings: &Settings) -
     );
     runtime.extend(engine::codes(facts, shard).map(|(p, h, a, s, e, r)| Code(p, h, a, s, e, r)));
     runtime.extend(engine::post_flags(facts, shard).map(|(p, f, r)| PostFlagged(p, f, r)));
+    runtime.extend(
+        engine::identities(facts, shard).map(|(a, h, ok, r)| program::Identity(a, h, ok, r)),
+    );
     runtime.extend(
         engine::shares(facts, shard).map(|(h, a, d, b, u, an, r)| Share(h, a, d, b, u, an, r)),
     );

@@ -30,6 +30,8 @@ pub struct Shard {
     pub shares: Vec<u32>,
     /// `facts.links` indexes.
     pub links: Vec<u32>,
+    /// `facts.identities` indexes.
+    pub identities: Vec<u32>,
 }
 
 /// Posts (codes plus ad groups) per shard: small enough for crepe's tables to stay in cache.
@@ -48,6 +50,7 @@ pub fn plan(facts: &Facts, ads: &AdIndex, count: usize) -> Vec<Shard> {
             codes: (0..facts.codes.len() as u32).collect(),
             shares: (0..facts.shares.len() as u32).collect(),
             links: (0..facts.links.len() as u32).collect(),
+            identities: (0..facts.identities.len() as u32).collect(),
         }];
     }
     let n = count as u32;
@@ -83,6 +86,11 @@ pub fn plan(facts: &Facts, ads: &AdIndex, count: usize) -> Vec<Shard> {
     for (row, link) in (0u32..).zip(&facts.links) {
         for shard in shards_needing(link.handle) {
             shards[shard].links.push(row);
+        }
+    }
+    for (row, identity) in (0u32..).zip(&facts.identities) {
+        for shard in shards_needing(identity.handle) {
+            shards[shard].identities.push(row);
         }
     }
     shards

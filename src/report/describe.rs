@@ -20,6 +20,21 @@ pub fn evidence(facts: &Facts, evidence: Evidence) -> EvidenceOut {
             let code = &facts.codes[i as usize];
             (code.at, code_says(facts, i as usize))
         }
+        Evidence::Identity(i) => {
+            let identity = &facts.identities[i as usize];
+            let mut says = format!(
+                "ad account {} has the identity @{} ({}) with available_status {}",
+                facts.sym(identity.advertiser),
+                facts.sym(identity.handle),
+                identity.kind.api_name(),
+                facts.text.get(identity.available_status)
+            );
+            let bc = facts.text.get(identity.bc_id);
+            if !bc.is_empty() {
+                says.push_str(&format!(", authorized by BC {bc}"));
+            }
+            (identity.at, says)
+        }
         Evidence::Link(i) => {
             let link = &facts.links[i as usize];
             let mut says = format!(
