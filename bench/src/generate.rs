@@ -159,24 +159,10 @@ fn time_text(secs: i64, style: usize) -> String {
     }
 }
 
+/// `YYYY-MM-DD HH:MM:SS` or RFC 3339, through sparkcheck's own formatter.
 fn format_datetime(secs: i64, separator: char, suffix: &str) -> String {
-    let days = secs.div_euclid(DAY);
-    let rem = secs.rem_euclid(DAY);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}{separator}{:02}:{:02}:{:02}{suffix}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    let rfc3339 = sparkcheck_facts::time::format_instant(secs);
+    format!("{}{separator}{}{suffix}", &rfc3339[..10], &rfc3339[11..19])
 }
 
 /// Writes a portfolio of about `ads` ads into `dir` and returns what was injected.

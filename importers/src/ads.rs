@@ -32,7 +32,7 @@ static COLUMNS: [Column; 11] = [
 ];
 
 /// API enum names and Ads Manager UI labels of the identity types.
-const IDENTITY_TYPES: [(&str, IdentityKind); 9] = [
+pub(crate) const IDENTITY_TYPES: [(&str, IdentityKind); 9] = [
     ("CUSTOMIZED_USER", IdentityKind::Custom),
     ("Custom Identity", IdentityKind::Custom),
     ("AUTH_CODE", IdentityKind::AuthCode),

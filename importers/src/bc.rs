@@ -26,7 +26,7 @@ static COLUMNS: [Column; 8] = [
     Column::optional("Ad Account Role", &["advertiser_role"]),
 ];
 
-const STATUSES: [(&str, ShareStatus); 6] = [
+pub(crate) const STATUSES: [(&str, ShareStatus); 6] = [
     ("BOUND", ShareStatus::Bound),
     ("PENDING", ShareStatus::Pending),
     ("REJECTED", ShareStatus::Rejected),
@@ -35,7 +35,7 @@ const STATUSES: [(&str, ShareStatus); 6] = [
     ("REVOKED", ShareStatus::Revoked),
 ];
 
-const ROLES: [(&str, AdAccountRole); 3] = [
+pub(crate) const ROLES: [(&str, AdAccountRole); 3] = [
     ("ADMIN", AdAccountRole::Admin),
     ("OPERATOR", AdAccountRole::Operator),
     ("ANALYST", AdAccountRole::Analyst),

@@ -30,7 +30,7 @@ static COLUMNS: [Column; 9] = [
     Column::optional("Item Type", &["item_type"]),
 ];
 
-const STATUSES: [(&str, CodeStatus); 6] = [
+pub(crate) const STATUSES: [(&str, CodeStatus); 6] = [
     ("NOT_USED", CodeStatus::NotUsed),
     ("IN_USE", CodeStatus::InUse),
     ("AUTHORIZED", CodeStatus::Authorized),
@@ -40,7 +40,7 @@ const STATUSES: [(&str, CodeStatus); 6] = [
 ];
 
 /// Post statuses under which the post cannot be shown: deleted, private, under review.
-const UNAVAILABLE_POST_STATUSES: [(&str, ()); 5] = [
+pub(crate) const UNAVAILABLE_POST_STATUSES: [(&str, ()); 5] = [
     ("USER_DELETE", ()),
     ("AUDIT_DELETE", ()),
     ("ONLY_AUTHOR_SEE", ()),

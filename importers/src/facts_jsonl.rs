@@ -9,8 +9,8 @@ use std::io::{self, Write};
 
 use serde::{Deserialize, Serialize};
 use sparkcheck_facts::{
-    time, AdAccountRole, AdRow, CodeRow, CodeStatus, Facts, IdentityKind, InputKind, ItemType,
-    LinkRow, LinkStatus, Rejection, RowRef, ShareRow, ShareStatus, SourceFile, Sym,
+    time, AdAccountRole, AdRow, CodeRow, Facts, InputKind, ItemType, LinkRow, Rejection, RowRef,
+    ShareRow, SourceFile, Sym,
 };
 
 /// The version written in the header line.
@@ -400,46 +400,11 @@ fn handle(value: &str, field: &str) -> Result<String, String> {
     Ok(handle)
 }
 
-const IDENTITY_TYPES: [(&str, IdentityKind); 4] = [
-    ("CUSTOMIZED_USER", IdentityKind::Custom),
-    ("AUTH_CODE", IdentityKind::AuthCode),
-    ("TT_USER", IdentityKind::TtUser),
-    ("BC_AUTH_TT", IdentityKind::BcAuthTt),
-];
-const CODE_STATUSES: [(&str, CodeStatus); 6] = [
-    ("NOT_USED", CodeStatus::NotUsed),
-    ("IN_USE", CodeStatus::InUse),
-    ("AUTHORIZED", CodeStatus::Authorized),
-    ("EXPIRED", CodeStatus::Expired),
-    ("DELETED", CodeStatus::Deleted),
-    ("REVOKED", CodeStatus::Revoked),
-];
-const SHARE_STATUSES: [(&str, ShareStatus); 6] = [
-    ("BOUND", ShareStatus::Bound),
-    ("PENDING", ShareStatus::Pending),
-    ("REJECTED", ShareStatus::Rejected),
-    ("REJECT", ShareStatus::Rejected),
-    ("UNBOUND", ShareStatus::Unbound),
-    ("REVOKED", ShareStatus::Revoked),
-];
-const ROLES: [(&str, AdAccountRole); 4] = [
-    ("", AdAccountRole::Unknown),
-    ("ADMIN", AdAccountRole::Admin),
-    ("OPERATOR", AdAccountRole::Operator),
-    ("ANALYST", AdAccountRole::Analyst),
-];
-const LINK_STATUSES: [(&str, LinkStatus); 3] = [
-    ("connected", LinkStatus::Connected),
-    ("disconnected", LinkStatus::Disconnected),
-    ("expired", LinkStatus::Expired),
-];
-const UNAVAILABLE: [(&str, ()); 5] = [
-    ("USER_DELETE", ()),
-    ("AUDIT_DELETE", ()),
-    ("ONLY_AUTHOR_SEE", ()),
-    ("ONLY_FRIEND_SEE", ()),
-    ("REVIEW_PENDING", ()),
-];
+// The same names the CSV importers accept (UI labels included).
+use crate::ads::IDENTITY_TYPES;
+use crate::bc::{ROLES, STATUSES as SHARE_STATUSES};
+use crate::codes::{STATUSES as CODE_STATUSES, UNAVAILABLE_POST_STATUSES as UNAVAILABLE};
+use crate::links::STATUSES as LINK_STATUSES;
 
 /// Checks one fact and adds it; nothing is added when it is rejected.
 pub fn add_fact(fact: FactLine, at: RowRef, facts: &mut Facts) -> Result<(), String> {
@@ -506,7 +471,11 @@ pub fn add_fact(fact: FactLine, at: RowRef, facts: &mut Facts) -> Result<(), Str
             }
             let h = handle(&h, "handle")?;
             let status = choice(&status, "status", &SHARE_STATUSES)?;
-            let role = choice(&role, "role", &ROLES)?;
+            let role = if role.trim().is_empty() {
+                AdAccountRole::Unknown
+            } else {
+                choice(&role, "role", &ROLES)?
+            };
             let valid_until = instant(&valid_until, "valid_until")?;
             let share = ShareRow {
                 at,

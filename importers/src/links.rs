@@ -16,7 +16,7 @@ static COLUMNS: [Column; 3] = [
     Column::optional("Connected At", &[]),
 ];
 
-const STATUSES: [(&str, LinkStatus); 3] = [
+pub(crate) const STATUSES: [(&str, LinkStatus); 3] = [
     ("connected", LinkStatus::Connected),
     ("disconnected", LinkStatus::Disconnected),
     ("expired", LinkStatus::Expired),
