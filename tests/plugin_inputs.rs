@@ -343,3 +343,28 @@ fn tiktok_api_responses_are_read_by_shape() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("an API error (code 40105"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn bc_asset_responses_are_shares() {
+    let dir = temp("bcassets");
+    std::fs::copy("tests/fixtures/clean/ads.csv", dir.join("ads.csv")).unwrap();
+    std::fs::copy("tests/fixtures/clean/codes.csv", dir.join("codes.csv")).unwrap();
+    std::fs::write(
+        dir.join("bc_assets.json"),
+        r#"{"code":0,"message":"OK","request_id":"r","data":{"list":[
+            {"bc_id":"7000000000000000001","asset_type":"TT_ACCOUNT","asset_name":"@creator.one","advertiser_id":"7100000000000000001","permissions":["POST"],"relation_status":"BOUND","advertiser_role":"ADMIN"}
+        ]}}"#,
+    )
+    .unwrap();
+    let (_, report, _) = audit_json(&[&dir.to_string_lossy()]);
+    let causes: Vec<String> = triples(&report).into_iter().map(|t| t.2).collect();
+    assert_eq!(causes, ["NO_AD_DELIVERY"], "a share without ad delivery");
+    let assets = report["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["path"].as_str().unwrap().ends_with("bc_assets.json"))
+        .unwrap();
+    assert_eq!(assets["kind"], "bc");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -4,7 +4,11 @@
 //! - `/tt_video/list/` and `/tt_video/info/` records (`item_info`, `user_info`,
 //!   `auth_info`): the advertiser side of codes;
 //! - `/business/post/authorize/status` records (`auth_code`, `auth_code_status`, ...): the
-//!   creator side, not applied.
+//!   creator side, not applied;
+//! - `/identity/get/` records (`identity_type`, `user_name`, `available_status`): identities;
+//! - Business Center asset records with `asset_type` `TT_ACCOUNT` (`asset_name`, `bc_id`,
+//!   the `advertiser_id` it is assigned to, `permissions`, `relation_status`,
+//!   `advertiser_role`): BC shares, one per record.
 //!
 //! The API takes the ad account as a request parameter, so a record may lack it: it is
 //! taken from an `advertiser_id` field a connector added, else from an ad account ID in the
@@ -92,6 +96,14 @@ fn time_field(value: &Value, key: &str) -> Option<String> {
     (!t.is_empty()).then_some(t)
 }
 
+/// A Business Center asset record of a TikTok account (`asset_type` `TT_ACCOUNT`).
+fn is_bc_asset(record: &Value) -> bool {
+    record
+        .get("asset_type")
+        .and_then(Value::as_str)
+        .is_some_and(|t| t.eq_ignore_ascii_case("TT_ACCOUNT"))
+}
+
 /// A record as a code fact, or why it is none.
 fn code_fact(record: &Value, advertiser: Option<&str>) -> Result<FactLine, String> {
     let missing_advertiser = || {
@@ -116,6 +128,52 @@ fn code_fact(record: &Value, advertiser: Option<&str>) -> Result<FactLine, Strin
             end: time_field(&auth, "auth_end_time"),
             post_status: text(item, "status"),
             item_type: text(item, "item_type"),
+            source: None,
+        });
+    }
+    if is_bc_asset(record) {
+        let handle = ["asset_name", "user_name", "display_name"]
+            .iter()
+            .map(|k| text(record, k))
+            .find(|t| !t.is_empty())
+            .unwrap_or_default();
+        let permissions: Vec<String> = match record
+            .get("permissions")
+            .or_else(|| record.get("asset_permissions"))
+        {
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+            Some(Value::String(s)) => vec![s.clone()],
+            _ => Vec::new(),
+        };
+        let status = text(record, "relation_status");
+        return Ok(FactLine::Share {
+            bc_id: text(record, "bc_id"),
+            bc_name: text(record, "bc_name"),
+            handle,
+            // Assigned to no ad account when the record names none (the account is in the BC).
+            advertiser_id: text(record, "advertiser_id"),
+            ad_delivery: permissions.iter().any(|p| {
+                crate::values::lookup(
+                    p,
+                    &[
+                        ("AD_DELIVERY", ()),
+                        ("Ad Delivery", ()),
+                        ("Deliver ads", ()),
+                    ],
+                )
+                .is_some()
+            }),
+            permissions: permissions.join(";"),
+            status: if status.is_empty() {
+                "BOUND".to_string()
+            } else {
+                status
+            },
+            valid_until: None,
+            role: text(record, "advertiser_role"),
             source: None,
         });
     }
@@ -177,17 +235,22 @@ pub fn import(display: &str, body: &str, facts: &mut Facts) -> Result<(), String
     let is_identity =
         |r: &Value| r.get("available_status").is_some() && r.get("identity_type").is_some();
     let recognised = records.iter().any(|(_, r)| {
-        r.get("item_info").is_some() || r.get("auth_code_status").is_some() || is_identity(r)
+        r.get("item_info").is_some()
+            || r.get("auth_code_status").is_some()
+            || is_identity(r)
+            || is_bc_asset(r)
     });
     let kind = if records.iter().all(|(_, r)| is_identity(r)) {
         InputKind::Identities
+    } else if records.iter().all(|(_, r)| is_bc_asset(r)) {
+        InputKind::Bc
     } else {
         InputKind::Codes
     };
     if !recognised {
         return Err(
             "this JSON is neither sparkcheck facts nor a TikTok API response sparkcheck reads \
-                    (`/tt_video/list/`, `/tt_video/info/`, `/business/post/authorize/status`, `/identity/get/`); \
+                    (`/tt_video/list/`, `/tt_video/info/`, `/business/post/authorize/status`, `/identity/get/`, BC TikTok-account assets); \
                     hint: `sparkcheck facts --schema` describes the facts format"
                 .to_string(),
         );
@@ -203,7 +266,7 @@ pub fn import(display: &str, body: &str, facts: &mut Facts) -> Result<(), String
             "a TikTok API response; lines are record numbers unless the file is JSON Lines"
                 .to_string(),
         ],
-        columns: vec!["End Time", "Post Status", "Item Type"],
+        columns: vec!["End Time", "Post Status", "Item Type", "Ad Account Role"],
         provides: Vec::new(),
     });
     let (mut imported, mut rejections) = (0u64, Vec::new());
