@@ -9,7 +9,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 use sparkcheck_facts::{time, Facts};
-use sparkcheck_policies::{preview, Cause, Evidence, Settings};
+use sparkcheck_policies::{Cause, Evidence, Policy, Settings};
 
 use crate::cli::{ExpiringArgs, ExpiringFormat};
 use crate::ExitStatus;
@@ -89,7 +89,7 @@ pub fn run(args: &ExpiringArgs) -> ExitStatus {
 
 /// The pairs whose every valid applied code ends within the settings' window.
 pub fn forecast(facts: &Facts, settings: &Settings) -> Forecast {
-    let evaluation = preview::evaluate(facts, settings);
+    let evaluation = Policy::Preview.evaluate(facts, settings);
     let mut expiring: Vec<Expiring> = evaluation
         .findings
         .iter()

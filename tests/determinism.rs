@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
-use sparkcheck_policies::{preview, Settings};
+use sparkcheck_policies::{Policy, Settings};
 
 fn report_json(paths: &[PathBuf], threads: usize) -> String {
     let imported =
@@ -16,7 +16,7 @@ fn report_json(paths: &[PathBuf], threads: usize) -> String {
         expiry_window: 7 * 86_400,
         threads,
     };
-    let evaluation = preview::evaluate(&imported.facts, &settings);
+    let evaluation = Policy::Preview.evaluate(&imported.facts, &settings);
     let report = sparkcheck::report::build(
         &imported,
         &evaluation,

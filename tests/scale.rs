@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use sparkcheck_policies::{preview, Settings};
+use sparkcheck_policies::{Policy, Settings};
 
 use crate::util::{assert_rows_accounted, run};
 
@@ -75,16 +75,16 @@ fn sharding_changes_nothing() {
         expiry_window: 7 * 86_400,
         threads: 1,
     };
-    let whole = preview::evaluate_sharded(&imported.facts, &settings, 1);
+    let whole = Policy::Preview.evaluate_sharded(&imported.facts, &settings, 1);
     assert!(
         whole.findings.len() > 500,
         "the portfolio has findings to compare"
     );
     for shards in [2, 7, 64] {
-        let sharded = preview::evaluate_sharded(&imported.facts, &settings, shards);
+        let sharded = Policy::Preview.evaluate_sharded(&imported.facts, &settings, shards);
         assert!(sharded == whole, "{shards} shards give another answer");
     }
-    let threaded = preview::evaluate(
+    let threaded = Policy::Preview.evaluate(
         &imported.facts,
         &Settings {
             threads: 2,

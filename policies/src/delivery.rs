@@ -13,11 +13,11 @@
 //! policy beside `preview` and explains where they disagree.
 
 use rustc_hash::FxBuildHasher;
-use sparkcheck_facts::{Facts, Progress};
+use sparkcheck_facts::Facts;
 
 use crate::engine::{self, Outputs};
 use crate::shard::Shard;
-use crate::{AdIndex, Evaluation, Settings};
+use crate::{AdIndex, Settings};
 
 mod program {
     #![allow(missing_docs, clippy::all)]
@@ -174,34 +174,12 @@ mod program {
     }
 }
 
-/// Runs the `delivery` policy over `facts` as of `settings`.
-pub fn evaluate(facts: &Facts, settings: &Settings) -> Evaluation {
-    evaluate_timed(facts, settings, &mut |_| {}, &sparkcheck_facts::no_progress)
-}
-
-/// [`evaluate`], with phase laps and shard progress.
-pub fn evaluate_timed(
+pub(crate) fn run_shard(
     facts: &Facts,
+    ads: &AdIndex,
+    shard: &Shard,
     settings: &Settings,
-    lap: &mut dyn FnMut(&'static str),
-    progress: Progress<'_>,
-) -> Evaluation {
-    engine::evaluate(run_shard, facts, settings, None, lap, progress)
-}
-
-/// [`evaluate`] with an explicit number of shards.
-pub fn evaluate_sharded(facts: &Facts, settings: &Settings, shards: usize) -> Evaluation {
-    engine::evaluate(
-        run_shard,
-        facts,
-        settings,
-        Some(shards),
-        &mut |_| {},
-        &sparkcheck_facts::no_progress,
-    )
-}
-
-fn run_shard(facts: &Facts, ads: &AdIndex, shard: &Shard, settings: &Settings) -> Outputs {
+) -> Outputs {
     use program::{AdUse, AsOf, Code, Given, PostFlagged, Share};
     let mut runtime = program::Crepe::new();
     let (now, window_end) = engine::as_of(settings);

@@ -103,9 +103,30 @@ impl Policy {
         lap: &mut dyn FnMut(&'static str),
         progress: sparkcheck_facts::Progress<'_>,
     ) -> Evaluation {
+        engine::evaluate(self.run_shard(), facts, settings, None, lap, progress)
+    }
+
+    /// Evaluates the policy in exactly `shards` shards, for tests that compare shardings.
+    pub fn evaluate_sharded(
+        self,
+        facts: &sparkcheck_facts::Facts,
+        settings: &Settings,
+        shards: usize,
+    ) -> Evaluation {
+        engine::evaluate(
+            self.run_shard(),
+            facts,
+            settings,
+            Some(shards),
+            &mut |_| {},
+            &sparkcheck_facts::no_progress,
+        )
+    }
+
+    fn run_shard(self) -> engine::RunShard {
         match self {
-            Policy::Preview => preview::evaluate_timed(facts, settings, lap, progress),
-            Policy::Delivery => delivery::evaluate_timed(facts, settings, lap, progress),
+            Policy::Preview => preview::run_shard,
+            Policy::Delivery => delivery::run_shard,
         }
     }
 

@@ -10,11 +10,11 @@
 //! tuples of one (ad account, post, cause) into one finding with all their evidence.
 
 use rustc_hash::FxBuildHasher;
-use sparkcheck_facts::{Facts, Progress};
+use sparkcheck_facts::Facts;
 
 use crate::engine::{self, Outputs};
 use crate::shard::Shard;
-use crate::{AdIndex, Evaluation, Settings};
+use crate::{AdIndex, Settings};
 
 /// What the rules see of an ad's identity.
 #[derive(Copy, Clone, PartialEq, Eq, Hash, Debug)]
@@ -203,36 +203,13 @@ mod program {
     }
 }
 
-/// Runs the `preview` policy over `facts` as of `settings`.
-pub fn evaluate(facts: &Facts, settings: &Settings) -> Evaluation {
-    evaluate_timed(facts, settings, &mut |_| {}, &sparkcheck_facts::no_progress)
-}
-
-/// [`evaluate`], calling `lap` after each phase (`group`, `evaluate`, `merge`) and
-/// `progress` as shards are done.
-pub fn evaluate_timed(
-    facts: &Facts,
-    settings: &Settings,
-    lap: &mut dyn FnMut(&'static str),
-    progress: Progress<'_>,
-) -> Evaluation {
-    engine::evaluate(run_shard, facts, settings, None, lap, progress)
-}
-
-/// [`evaluate`] with an explicit number of shards, for tests that compare shardings.
-pub fn evaluate_sharded(facts: &Facts, settings: &Settings, shards: usize) -> Evaluation {
-    engine::evaluate(
-        run_shard,
-        facts,
-        settings,
-        Some(shards),
-        &mut |_| {},
-        &sparkcheck_facts::no_progress,
-    )
-}
-
 /// Loads one shard into the program and runs it.
-fn run_shard(facts: &Facts, ads: &AdIndex, shard: &Shard, settings: &Settings) -> Outputs {
+pub(crate) fn run_shard(
+    facts: &Facts,
+    ads: &AdIndex,
+    shard: &Shard,
+    settings: &Settings,
+) -> Outputs {
     use program::{AdUse, AsOf, Code, Given, Link, PostFlagged, Share};
     let mut runtime = program::Crepe::new();
     let (now, window_end) = engine::as_of(settings);
