@@ -3,9 +3,8 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
-use sparkcheck_policies::Settings;
-
 use crate::cli::{AuditArgs, ColorChoice, FailOn, Format};
+use crate::pipeline::{self, Observer, Plan};
 use crate::progress::{Phase, Progress};
 use crate::report::{self, Report};
 use crate::ExitStatus;
@@ -46,23 +45,15 @@ fn targets(args: &AuditArgs) -> Result<Vec<Target>, String> {
         .collect()
 }
 
-/// What the command line and the configuration settle before any input is read.
-struct Plan {
-    targets: Vec<Target>,
-    plugins: Vec<crate::config::PluginSpec>,
-    expiry_window: i64,
-    fail_on: FailOn,
-    options: report::BuildOptions,
-}
-
-/// Settles targets, configuration and baseline; every problem is a one-line error.
-fn plan(args: &AuditArgs) -> Result<Plan, String> {
+/// Settles targets, configuration and baseline into a pipeline plan; every problem is a
+/// one-line error.
+fn plan(args: &AuditArgs) -> Result<(Vec<Target>, Plan, FailOn), String> {
     let targets = targets(args)?;
     let config = crate::config::load(args.config.as_deref()).map_err(|e| e.to_string())?;
     let baseline = args
         .baseline
         .as_deref()
-        .map(crate::baseline::load)
+        .map(crate::triage::baseline::load)
         .transpose()?;
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Error);
     if fail_on == FailOn::New && baseline.is_none() {
@@ -71,92 +62,63 @@ fn plan(args: &AuditArgs) -> Result<Plan, String> {
                 .to_string(),
         );
     }
-    Ok(Plan {
-        targets,
-        plugins: config.importers,
-        expiry_window: args
-            .expiry_window
-            .or(config.expiry_window)
-            .unwrap_or(7 * 86_400),
-        fail_on,
-        options: report::BuildOptions {
-            severity: config.severity,
-            suppress: config.suppress,
-            baseline,
-        },
-    })
+    let mut plan = Plan::new(args.paths.clone(), args.as_of.unwrap_or_else(now));
+    plan.config = config;
+    plan.policy = args.policy.policy();
+    plan.expiry_window = args.expiry_window;
+    plan.baseline = baseline;
+    if let Some(threads) = args.threads {
+        plan.threads = usize::from(threads);
+    }
+    Ok((targets, plan, fail_on))
 }
 
 /// Runs an audit; errors go to stderr, reports to stdout or the `--output` files.
 pub fn run(args: &AuditArgs) -> ExitStatus {
-    let plan = match plan(args) {
-        Ok(plan) => plan,
+    let (targets, plan, fail_on) = match plan(args) {
+        Ok(planned) => planned,
         Err(message) => {
             eprintln!("error: {message}");
             return ExitStatus::Error;
         }
     };
-    let targets = &plan.targets;
+    let targets = &targets;
     let mut timings = Timings::start();
-    let threads = args.threads.map_or_else(
-        || std::thread::available_parallelism().map_or(1, |n| n.get()),
-        usize::from,
-    );
     let progress = Progress::new(!args.quiet && io::stderr().is_terminal());
     progress.phase(Phase::Reading);
-    let imported = crate::plugins::import(&args.paths, &plan.plugins, threads, &|done, total| {
-        progress.advance(done, total)
-    });
-    timings.lap("read");
-    if !imported.errors.is_empty() {
-        progress.finish();
-        for error in &imported.errors {
-            eprintln!("error: {error}");
+    let advance = |done, total| progress.advance(done, total);
+    let mut lap = |phase: &'static str| {
+        if phase == "read" {
+            progress.phase(Phase::Evaluating);
         }
-        let n = imported.errors.len();
-        eprintln!(
-            "error: {n} input {} could not be used; no report was written",
-            if n == 1 { "file" } else { "files" }
-        );
-        return ExitStatus::Error;
-    }
-    if imported.facts.files.is_empty() {
-        progress.finish();
-        eprintln!("error: no input files found under the paths given; hint: name the export files or their folder");
-        return ExitStatus::Error;
-    }
-    let settings = Settings {
-        as_of: args.as_of.unwrap_or_else(now),
-        expiry_window: plan.expiry_window,
-        threads,
+        timings.lap(phase);
     };
-    progress.phase(Phase::Evaluating);
-    let evaluation = args.policy.policy().evaluate_timed(
-        &imported.facts,
-        &settings,
-        &mut |phase| timings.lap(phase),
-        &|done, total| progress.advance(done, total),
-    );
+    let mut observer = Observer {
+        lap: &mut lap,
+        progress: &advance,
+    };
+    let result = pipeline::run(plan, &mut observer);
     progress.phase(Phase::Reporting);
     progress.tick();
-    let mut report = report::build(
-        &imported,
-        &evaluation,
-        &settings,
-        args.policy.policy(),
-        &plan.options,
-    );
+    let mut run = match result {
+        Ok(run) => run,
+        Err(error) => {
+            progress.finish();
+            eprintln!("{error}");
+            return ExitStatus::Error;
+        }
+    };
     if targets.iter().any(|t| t.format == Format::Junit) {
-        report.pairs = report::audited_pairs(&imported, &evaluation);
+        run.report.pairs = run.audited_pairs();
     }
-    timings.lap("report");
+    let report = &run.report;
     if targets.iter().any(|t| t.path.is_none()) {
         // The report and the bar would share the terminal.
         progress.finish();
     }
     let mut failed = false;
     for target in targets {
-        if let Err(error) = emit(args, target, &report) {
+        if let Err(error) = emit(args, target, report) {
             if target.path.is_none() && error.kind() == io::ErrorKind::BrokenPipe {
                 continue;
             }
@@ -179,7 +141,7 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
     if failed {
         return ExitStatus::Error;
     }
-    exit_status(&report, plan.fail_on)
+    exit_status(report, fail_on)
 }
 
 /// Wall time per phase, for `--timings` and the benchmark.
@@ -279,7 +241,7 @@ fn exit_status(report: &Report, fail_on: FailOn) -> ExitStatus {
         FailOn::New => report
             .findings
             .iter()
-            .filter(|f| f.severity == "error" && f.status.as_deref() == Some("new"))
+            .filter(|f| f.severity.is_error() && f.is_new())
             .count(),
     };
     if failing > 0 {

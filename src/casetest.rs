@@ -1,17 +1,18 @@
 //! `sparkcheck test DIR`: policy changes tested like code. Each case folder holds input
 //! files, `expected.json` (the report the case must give) and optionally `case.toml`
-//! (`as-of`, `policy`, `config`). A case whose findings, coverage or rejections differ is
-//! shown as a readable diff and the exit is 1; `--update` rewrites the expected files.
+//! (`as-of`, `policy`, `config`). The whole expected report is compared (findings,
+//! coverage, rejected rows, summary counts, inputs): a case that differs anywhere is shown
+//! as a readable diff and the exit is 1; `--update` rewrites the expected files.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use serde_json::Value;
-use sparkcheck_policies::{Policy, Settings};
+use sparkcheck_policies::Policy;
 
 use crate::cli::TestArgs;
-use crate::report::{self, BuildOptions};
+use crate::pipeline::{self, Observer, Plan, RunError};
 use crate::ExitStatus;
 
 /// The file holding a case's expected report.
@@ -152,30 +153,16 @@ fn run_case(case: &Path) -> Result<(Value, Option<Value>), String> {
         })
         .collect();
     inputs.sort();
-    let mut imported =
-        sparkcheck_importers::import_paths(&inputs, 1, &sparkcheck_facts::no_progress);
-    if let Some(error) = imported.errors.first() {
-        return Err(error.to_string());
-    }
-    // Paths relative to the case, so a case gives the same report wherever it is run from.
-    let prefix = format!("{}/", case.display());
-    for file in &mut imported.facts.files {
-        if let Some(relative) = file.path.strip_prefix(&prefix) {
-            file.path = relative.to_string();
-        }
-    }
-    let settings = Settings {
-        as_of,
-        expiry_window: config.expiry_window.unwrap_or(7 * 86_400),
-        threads: 1,
-    };
-    let evaluation = policy.evaluate(&imported.facts, &settings);
-    let options = BuildOptions {
-        severity: config.severity,
-        suppress: config.suppress,
-        baseline: None,
-    };
-    let report = report::build(&imported, &evaluation, &settings, policy, &options);
+    let mut plan = Plan::new(inputs, as_of);
+    plan.config = config;
+    plan.policy = policy;
+    plan.threads = 1;
+    plan.relative_to = Some(case.to_path_buf());
+    let run = Observer::quiet(|observer| pipeline::run(plan, observer)).map_err(|e| match e {
+        RunError::Inputs(errors) => errors.first().map_or_else(String::new, ToString::to_string),
+        RunError::NoInputs => format!("`{shown}`: the case holds no input file"),
+    })?;
+    let report = run.report;
     let actual = serde_json::to_value(&report).expect("a report serialises");
     let expected = match std::fs::read_to_string(case.join(EXPECTED)) {
         Ok(text) => Some(serde_json::from_str(&text).map_err(|e| {
@@ -268,16 +255,50 @@ fn diff(expected: &Value, actual: &Value) -> Vec<String> {
             }
         }
     }
-    for section in ["rejected", "suppressed", "unused_suppressions"] {
-        if expected[section] != actual[section] {
-            lines.push(format!(
-                "  ~ {section}: {} → {}",
-                short(&expected[section]),
-                short(&actual[section])
-            ));
+    // Every other part of the report, field by field.
+    let mut rest = Vec::new();
+    for (key, value) in actual.as_object().into_iter().flatten() {
+        if !matches!(key.as_str(), "findings" | "coverage") {
+            diff_values(key, &expected[key.as_str()], value, &mut rest);
         }
     }
+    for (key, value) in expected.as_object().into_iter().flatten() {
+        if actual.get(key).is_none() {
+            diff_values(key, value, &Value::Null, &mut rest);
+        }
+    }
+    lines.extend(rest);
     lines
+}
+
+/// The differences between two values under `path`, one line per leaf (lists whose
+/// lengths differ are shown whole).
+fn diff_values(path: &str, expected: &Value, actual: &Value, lines: &mut Vec<String>) {
+    if expected == actual {
+        return;
+    }
+    match (expected, actual) {
+        (Value::Object(was), Value::Object(now)) => {
+            let keys: std::collections::BTreeSet<&String> = was.keys().chain(now.keys()).collect();
+            for key in keys {
+                let (a, b) = (
+                    was.get(key).unwrap_or(&Value::Null),
+                    now.get(key).unwrap_or(&Value::Null),
+                );
+                diff_values(&format!("{path}.{key}"), a, b, lines);
+            }
+        }
+        (Value::Array(was), Value::Array(now)) if was.len() == now.len() => {
+            for (i, (a, b)) in was.iter().zip(now).enumerate() {
+                diff_values(&format!("{path}[{i}]"), a, b, lines);
+            }
+        }
+        _ => lines.push(format!(
+            "  ~ {path}: {} → {}",
+            short(expected),
+            short(actual)
+        )),
+    }
 }
 
 /// A JSON value in one line of at most 120 characters.

@@ -12,11 +12,15 @@ Examples:
   sparkcheck audit exports/ -o report.html -o worklists.xlsx -o findings.csv -o junit.xml
 
 Input kinds are recognised from their header row (any column order, any case, extra
-columns ignored; `,` `;` or tab; UTF-8 with or without BOM):
-  ads    Account ID, Ad ID, Identity Type, Identity, Post ID
-  bc     BC ID, TikTok Account, Ad Account ID, Permissions [Status, Valid Until, Ad Account Role]
-  codes  Auth Code, Post ID, TikTok Account, Ad Account ID, Status [End Time, Post Status, Item Type]
-  links  TikTok Account, Status [Connected At]
+columns ignored; `,` `;` or tab; UTF-8 with or without BOM; also .xlsx sheets):
+  ads         Account ID, Ad ID, Identity Type, Identity, Post ID
+  bc          BC ID, TikTok Account, Ad Account ID, Permissions [Status, Valid Until, Ad Account Role]
+  codes       Auth Code, Post ID, TikTok Account, Ad Account ID, Status [End Time, Post Status, Item Type]
+  links       TikTok Account, Status [Connected At]
+  identities  Advertiser ID, Identity Type, TikTok Account, Available Status [Identity Authorized BC ID]
+Saved TikTok API responses (.json/.jsonl) are read by shape, sparkcheck facts (JSON Lines)
+by their header line, and `[[importer]]` plugins from the configuration take the files they
+claim.
 
 Exit status: 0 no finding at or above --fail-on, 1 at least one, 2 the run could not complete.";
 
@@ -122,6 +126,10 @@ pub struct ExpiringArgs {
     /// Write to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// The configuration (for its `[[importer]]` plugins) [default: ./sparkcheck.toml].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// `sparkcheck expiring --format`.

@@ -22,7 +22,10 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use sparkcheck_importers::PluginSpec;
 use sparkcheck_policies::{Cause, Severity};
+
+use crate::triage::Suppression;
 
 /// The file looked for in the current folder when `--config` is not given.
 pub const DEFAULT_FILE: &str = "sparkcheck.toml";
@@ -42,40 +45,6 @@ pub struct Config {
     pub suppress: Vec<Suppression>,
     /// `[[importer]]` entries: external commands that turn files into facts.
     pub importers: Vec<PluginSpec>,
-}
-
-/// One `[[importer]]`: an external command that reads a file and prints facts.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PluginSpec {
-    /// Its name in messages.
-    pub name: String,
-    /// The program and its arguments; the file's path is appended. Never run by a shell.
-    pub command: Vec<String>,
-    /// A file-name pattern (`*` and `?`) of the files it takes.
-    pub files: Option<String>,
-    /// A header cell that marks its files (in their first line).
-    pub header: Option<String>,
-    /// How long it may run per file, in seconds.
-    pub timeout: u64,
-}
-
-/// One `[[suppress]]` entry.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Suppression {
-    /// Its position among the entries (0-based), to name it in messages.
-    pub index: usize,
-    /// The cause it matches.
-    pub cause: Cause,
-    /// Optional narrowing.
-    pub advertiser_id: Option<String>,
-    /// Optional narrowing.
-    pub post_id: Option<String>,
-    /// Optional narrowing, compared without `@`, case-insensitively.
-    pub handle: Option<String>,
-    /// Why it is suppressed (required).
-    pub reason: String,
-    /// After this instant (unix seconds) it no longer applies.
-    pub until: Option<i64>,
 }
 
 /// A configuration that cannot be used.
@@ -280,31 +249,6 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
-}
-
-impl Suppression {
-    /// Whether it applies at `as_of` to this finding.
-    pub fn matches(&self, finding: &crate::report::FindingOut, as_of: i64) -> bool {
-        if self.until.is_some_and(|until| until < as_of) || finding.cause != self.cause.code() {
-            return false;
-        }
-        let handle_matches = |wanted: &String| {
-            finding.handle.as_deref().is_some_and(|h| {
-                h.split(", ")
-                    .any(|one| one.trim_start_matches('@') == wanted)
-            })
-        };
-        self.advertiser_id
-            .as_ref()
-            .is_none_or(|a| *a == finding.advertiser_id)
-            && self.post_id.as_ref().is_none_or(|p| *p == finding.post_id)
-            && self.handle.as_ref().is_none_or(handle_matches)
-    }
-
-    /// How the entry reads in messages: `suppress #2 (CODE_EXPIRING_SOON)`.
-    pub fn label(&self) -> String {
-        format!("[[suppress]] #{} ({})", self.index + 1, self.cause.code())
-    }
 }
 
 #[cfg(test)]

@@ -9,9 +9,10 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 use sparkcheck_facts::{time, Facts};
-use sparkcheck_policies::{Cause, Evidence, Policy, Settings};
+use sparkcheck_policies::{Cause, Evaluation, Evidence, Settings};
 
 use crate::cli::{ExpiringArgs, ExpiringFormat};
+use crate::pipeline::{self, Observer, Plan};
 use crate::ExitStatus;
 
 /// The forecast (JSON form).
@@ -51,21 +52,28 @@ pub struct Expiring {
 
 /// Runs the forecast.
 pub fn run(args: &ExpiringArgs) -> ExitStatus {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let imported =
-        sparkcheck_importers::import_paths(&args.paths, threads, &sparkcheck_facts::no_progress);
-    if !imported.errors.is_empty() {
-        for error in &imported.errors {
+    let config = match crate::config::load(args.config.as_deref()) {
+        Ok(config) => config,
+        Err(error) => {
             eprintln!("error: {error}");
+            return ExitStatus::Error;
         }
-        return ExitStatus::Error;
-    }
-    let settings = Settings {
-        as_of: args.as_of.unwrap_or_else(crate::audit::now),
-        expiry_window: args.within,
-        threads,
     };
-    let forecast = forecast(&imported.facts, &settings);
+    let mut plan = Plan::new(
+        args.paths.clone(),
+        args.as_of.unwrap_or_else(crate::audit::now),
+    );
+    plan.config = config;
+    plan.expiry_window = Some(args.within);
+    let settings = plan.settings();
+    let run = match Observer::quiet(|observer| pipeline::run(plan, observer)) {
+        Ok(run) => run,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitStatus::Error;
+        }
+    };
+    let forecast = forecast(&run.imported.facts, &run.evaluation, &settings);
     let render = |out: &mut dyn Write| match args.format {
         ExpiringFormat::Json => {
             serde_json::to_writer_pretty(&mut *out, &forecast)?;
@@ -87,9 +95,9 @@ pub fn run(args: &ExpiringArgs) -> ExitStatus {
     }
 }
 
-/// The pairs whose every valid applied code ends within the settings' window.
-pub fn forecast(facts: &Facts, settings: &Settings) -> Forecast {
-    let evaluation = Policy::Preview.evaluate(facts, settings);
+/// The pairs whose every valid applied code ends within the settings' window: the
+/// `preview` policy's `CODE_EXPIRING_SOON` findings with the window as expiry window.
+pub fn forecast(facts: &Facts, evaluation: &Evaluation, settings: &Settings) -> Forecast {
     let mut expiring: Vec<Expiring> = evaluation
         .findings
         .iter()

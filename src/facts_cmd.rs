@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use crate::cli::FactsArgs;
+use crate::pipeline::{self, Observer, Plan};
 use crate::ExitStatus;
 
 /// Prints the facts (or the schema of one line).
@@ -13,25 +14,22 @@ pub fn run(args: &FactsArgs) -> ExitStatus {
         crate::output::print(&text);
         return ExitStatus::Success;
     }
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let imported = match crate::plugins::import_with_plugins(
-        &args.paths,
-        args.config.as_deref(),
-        threads,
-        &sparkcheck_facts::no_progress,
-    ) {
-        Ok(imported) => imported,
-        Err(message) => {
-            eprintln!("error: {message}");
+    let config = match crate::config::load(args.config.as_deref()) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("error: {error}");
             return ExitStatus::Error;
         }
     };
-    if !imported.errors.is_empty() {
-        for error in &imported.errors {
-            eprintln!("error: {error}");
+    let mut plan = Plan::new(args.paths.clone(), 0);
+    plan.config = config;
+    let imported = match Observer::quiet(|observer| pipeline::import(&plan, observer)) {
+        Ok(imported) => imported,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitStatus::Error;
         }
-        return ExitStatus::Error;
-    }
+    };
     for rejection in &imported.facts.rejections {
         let path = &imported.facts.files[rejection.file as usize].path;
         eprintln!("rejected: {path}:{}: {}", rejection.line, rejection.reason);

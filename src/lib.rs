@@ -2,11 +2,12 @@
 //! one, and how.
 //!
 //! Data flows one way: files → [`sparkcheck_importers`] → [`sparkcheck_facts::Facts`] →
-//! [`sparkcheck_policies`] → findings → [`report`]. This crate is the CLI's glue and the
-//! reporters; the binary only parses arguments and maps the outcome to an exit code.
+//! [`sparkcheck_policies`] → findings → [`build`] (with [`triage`]) → [`report`]. The
+//! [`pipeline`] runs it for every command; each command module is its arguments and a
+//! printer; the binary only parses arguments and maps the outcome to an exit code.
 
 pub mod audit;
-pub mod baseline;
+pub mod build;
 pub mod casetest;
 pub mod cli;
 pub mod config;
@@ -14,9 +15,10 @@ pub mod expiring;
 pub mod explain;
 pub mod facts_cmd;
 pub mod output;
-pub mod plugins;
+pub mod pipeline;
 pub mod progress;
 pub mod report;
+pub mod triage;
 
 /// How a run ended, as linters report it.
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]

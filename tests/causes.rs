@@ -27,6 +27,44 @@ fn every_cause_in_the_catalogue_has_a_fixture_folder() {
     );
 }
 
+/// What a per-cause snapshot shows: each finding's key, owner, ads and evidence. Catalogue
+/// text (symptom, fix) and the whole-report sections (coverage, inputs, summary) stay out,
+/// so a new cause or a reworded fix changes the snapshots it should, not every one; the
+/// samples keep a whole-report snapshot.
+fn findings_view(report: &serde_json::Value) -> String {
+    let findings: Vec<serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let evidence: Vec<String> = f["evidence"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{}:{}: {}",
+                        e["path"].as_str().unwrap(),
+                        e["line"],
+                        e["says"].as_str().unwrap()
+                    )
+                })
+                .collect();
+            serde_json::json!({
+                "cause": f["cause"],
+                "advertiser_id": f["advertiser_id"],
+                "post_id": f["post_id"],
+                "handle": f["handle"],
+                "severity": f["severity"],
+                "owner_role": f["owner_role"],
+                "ad_ids": f["ad_ids"],
+                "evidence": evidence,
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&findings).unwrap()
+}
+
 /// The first policy that can report `cause`: its fixture is built for that policy.
 fn home_policy(cause: Cause) -> Policy {
     Policy::ALL
@@ -40,7 +78,7 @@ fn each_fixture_yields_exactly_its_cause() {
     for cause in Cause::ALL {
         let folder = format!("{CASES}/{}", cause.code());
         let policy = home_policy(cause);
-        let (code, report, json) = audit_json(&[&folder, "--policy", policy.name()]);
+        let (code, report, _) = audit_json(&[&folder, "--policy", policy.name()]);
         let causes: BTreeSet<String> = triples(&report).into_iter().map(|(_, _, c)| c).collect();
         assert_eq!(
             causes,
@@ -61,7 +99,7 @@ fn each_fixture_yields_exactly_its_cause() {
         );
         assert_eq!(finding["owner_role"], cause.owner().name(), "{folder}");
         if policy == Policy::Preview {
-            insta::assert_snapshot!(format!("case_{}", cause.code()), json);
+            insta::assert_snapshot!(format!("case_{}", cause.code()), findings_view(&report));
         }
     }
 }
@@ -86,9 +124,12 @@ fn every_fixture_under_every_policy() {
             {
                 continue; // snapshotted above as case_<CAUSE>
             }
-            let (_, report, json) = audit_json(&[folder, "--policy", policy.name()]);
+            let (_, report, _) = audit_json(&[folder, "--policy", policy.name()]);
             assert_rows_accounted(&report);
-            insta::assert_snapshot!(format!("policy_{}_{name}", policy.name()), json);
+            insta::assert_snapshot!(
+                format!("policy_{}_{name}", policy.name()),
+                findings_view(&report)
+            );
         }
     }
 }

@@ -5,27 +5,14 @@
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
-use sparkcheck_policies::{Policy, Settings};
 
 fn report_json(paths: &[PathBuf], threads: usize) -> String {
-    let imported =
-        sparkcheck_importers::import_paths(paths, threads, &sparkcheck_facts::no_progress);
-    assert!(imported.errors.is_empty(), "{:?}", imported.errors);
-    let settings = Settings {
-        as_of: bench::generate::AS_OF,
-        expiry_window: 7 * 86_400,
-        threads,
-    };
-    let evaluation = Policy::Preview.evaluate(&imported.facts, &settings);
-    let report = sparkcheck::report::build(
-        &imported,
-        &evaluation,
-        &settings,
-        sparkcheck_policies::Policy::Preview,
-        &Default::default(),
-    );
+    let mut plan = sparkcheck::pipeline::Plan::new(paths.to_vec(), bench::generate::AS_OF);
+    plan.threads = threads;
+    let run = sparkcheck::pipeline::Observer::quiet(|o| sparkcheck::pipeline::run(plan, o))
+        .expect("the portfolio imports");
     let mut out = Vec::new();
-    sparkcheck::report::json::write(&report, &mut out).unwrap();
+    sparkcheck::report::json::write(&run.report, &mut out).unwrap();
     String::from_utf8(out).unwrap()
 }
 

@@ -26,7 +26,7 @@ fn every_ads_alias_is_recognised() {
     for header in headers {
         let content = format!("{header}\n7100,1800,Authorized post,@Maya,7301\n");
         let facts = import("ads.csv", content.as_bytes()).unwrap();
-        assert_eq!(facts.files[0].kind, InputKind::Ads, "{header}");
+        assert_eq!(facts.files[0].kinds, [InputKind::Ads], "{header}");
         let ad = &facts.ads[0];
         assert_eq!(facts.sym(ad.advertiser), "7100", "{header}");
         assert_eq!(facts.sym(ad.post), "7301", "{header}");
@@ -81,7 +81,7 @@ fn every_codes_alias_is_recognised() {
         let content =
             format!("{header}\n#Code0000000001,7301,@Maya,7100,EXPIRED,2026-01-01,2026-02-01\n");
         let facts = import("codes.csv", content.as_bytes()).unwrap();
-        assert_eq!(facts.files[0].kind, InputKind::Codes, "{header}");
+        assert_eq!(facts.files[0].kinds, [InputKind::Codes], "{header}");
         let code = &facts.codes[0];
         assert_eq!(code.status, CodeStatus::Expired, "{header}");
         assert_eq!(facts.sym(code.creator), "maya", "{header}");
@@ -101,10 +101,10 @@ fn bc_and_links_are_told_apart_though_both_have_tiktok_account_and_status() {
         b"BC ID,TikTok Account,Ad Account ID,Permissions,Status\n70,@maya,7100,Deliver ads,REJECT\n",
     )
     .unwrap();
-    assert_eq!(bc.files[0].kind, InputKind::Bc);
+    assert_eq!(bc.files[0].kinds, [InputKind::Bc]);
     assert!(bc.shares[0].ad_delivery);
     let links = import("links.csv", b"TikTok Account,Status\n@maya,Connected\n").unwrap();
-    assert_eq!(links.files[0].kind, InputKind::Links);
+    assert_eq!(links.files[0].kinds, [InputKind::Links]);
 }
 
 #[test]

@@ -68,29 +68,39 @@ fn a_generated_portfolio_gets_exactly_the_injected_findings() {
 #[test]
 fn sharding_changes_nothing() {
     let (dir, _) = portfolio("shards", 15_000);
-    let imported = sparkcheck_importers::import_paths(&[&dir], 2, &sparkcheck_facts::no_progress);
+    let imported =
+        sparkcheck_importers::import_paths(&[&dir], &[], 2, &sparkcheck_facts::no_progress);
     assert!(imported.errors.is_empty());
     let settings = Settings {
         as_of: bench::generate::AS_OF,
         expiry_window: 7 * 86_400,
         threads: 1,
     };
-    let whole = Policy::Preview.evaluate_sharded(&imported.facts, &settings, 1);
-    assert!(
-        whole.findings.len() > 500,
-        "the portfolio has findings to compare"
-    );
-    for shards in [2, 7, 64] {
-        let sharded = Policy::Preview.evaluate_sharded(&imported.facts, &settings, shards);
-        assert!(sharded == whole, "{shards} shards give another answer");
+    // The sharding contract (rules join only on a post, a handle or a pair) holds for
+    // every policy: each one's sharded and threaded runs equal its single-shard run.
+    for policy in Policy::ALL {
+        let whole = policy.evaluate_sharded(&imported.facts, &settings, 1);
+        assert!(
+            whole.findings.len() > 100,
+            "{}: the portfolio has findings to compare",
+            policy.name()
+        );
+        for shards in [2, 7, 64] {
+            let sharded = policy.evaluate_sharded(&imported.facts, &settings, shards);
+            assert!(
+                sharded == whole,
+                "{}: {shards} shards give another answer",
+                policy.name()
+            );
+        }
+        let threaded = policy.evaluate(
+            &imported.facts,
+            &Settings {
+                threads: 2,
+                ..settings
+            },
+        );
+        assert!(threaded == whole, "{}: 2 threads", policy.name());
     }
-    let threaded = Policy::Preview.evaluate(
-        &imported.facts,
-        &Settings {
-            threads: 2,
-            ..settings
-        },
-    );
-    assert!(threaded == whole);
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -20,7 +20,7 @@ pub use rows::{
     AdAccountRole, AdRow, CodeRow, CodeStatus, IdentityKind, IdentityRow, ItemType, LinkRow,
     LinkStatus, ShareRow, ShareStatus,
 };
-pub use source::{InputKind, Rejection, RowRef, SourceFile};
+pub use source::{FileFormat, InputKind, OptionalField, Rejection, RowRef, SourceFile};
 pub use sym::{Interner, Sym};
 pub use text::{Span, TextArena};
 
@@ -140,9 +140,14 @@ pub struct Facts {
 impl Facts {
     /// Whether at least one file of `kind` was imported (its checks can run).
     pub fn has_input(&self, kind: InputKind) -> bool {
+        self.files.iter().any(|file| file.kinds.contains(&kind))
+    }
+
+    /// Whether some file of the field's kind has the optional field.
+    pub fn has_field(&self, field: OptionalField) -> bool {
         self.files
             .iter()
-            .any(|file| file.kind == kind || file.provides.contains(&kind))
+            .any(|file| file.kinds.contains(&field.kind()) && file.fields.contains(&field))
     }
 
     /// Registers a source file and returns its index for [`RowRef::file`].

@@ -92,20 +92,15 @@ impl Facts {
 
 #[cfg(test)]
 mod tests {
-    use crate::{AdRow, Facts, IdentityKind, InputKind, RowRef, SourceFile};
+    use crate::{AdRow, Facts, FileFormat, IdentityKind, InputKind, RowRef, SourceFile};
 
     fn facts_with_ad(path: &str, advertiser: &str, post: &str, name: &str) -> Facts {
         let mut facts = Facts::default();
-        let file = facts.add_file(SourceFile {
-            path: path.into(),
-            kind: InputKind::Ads,
-            rows: 1,
-            imported: 1,
-            rejected: 0,
-            notes: vec![],
-            columns: vec![],
-            provides: vec![],
-        });
+        let file = facts.add_file(SourceFile::new(
+            path,
+            FileFormat::Delimited,
+            vec![InputKind::Ads],
+        ));
         let advertiser = facts.syms.intern(advertiser);
         let ad = AdRow {
             at: RowRef { file, line: 2 },

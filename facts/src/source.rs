@@ -11,20 +11,17 @@ pub enum InputKind {
     Codes,
     /// TikTok accounts connected in the preview tool.
     Links,
-    /// Facts in sparkcheck's JSON Lines format (from `sparkcheck facts` or a plugin).
-    Facts,
     /// Identities of ad accounts (TikTok API `/identity/get/`).
     Identities,
 }
 
 impl InputKind {
     /// Every kind, in report order.
-    pub const ALL: [InputKind; 6] = [
+    pub const ALL: [InputKind; 5] = [
         InputKind::Ads,
         InputKind::Bc,
         InputKind::Codes,
         InputKind::Links,
-        InputKind::Facts,
         InputKind::Identities,
     ];
 
@@ -35,8 +32,85 @@ impl InputKind {
             InputKind::Bc => "bc",
             InputKind::Codes => "codes",
             InputKind::Links => "links",
-            InputKind::Facts => "facts",
             InputKind::Identities => "identities",
+        }
+    }
+}
+
+/// How a file is written, independent of what it holds: a format yields tables or records,
+/// and an input kind's row builder turns each into facts.
+#[derive(Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub enum FileFormat {
+    /// Delimited text (`,`, `;` or tab) with a header row.
+    Delimited,
+    /// An `.xlsx` workbook: each sheet is a table.
+    Workbook,
+    /// A saved TikTok Marketing API response (JSON or JSON Lines).
+    TikTokApi,
+    /// sparkcheck's facts format (JSON Lines), from `sparkcheck facts`.
+    Facts,
+    /// Facts printed by an external importer (`[[importer]]` in the configuration).
+    Plugin,
+}
+
+impl FileFormat {
+    /// The format's name in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            FileFormat::Delimited => "csv",
+            FileFormat::Workbook => "xlsx",
+            FileFormat::TikTokApi => "tiktok-api",
+            FileFormat::Facts => "facts",
+            FileFormat::Plugin => "plugin",
+        }
+    }
+
+    /// Whether a file of this format may hold facts of several kinds.
+    pub fn is_facts(self) -> bool {
+        matches!(self, FileFormat::Facts | FileFormat::Plugin)
+    }
+}
+
+/// An optional input field that some checks need: a check that needs one is "not checked"
+/// unless some file of its kind has it.
+#[derive(Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub enum OptionalField {
+    /// `bc`: `Ad Account Role` (`advertiser_role`).
+    AdAccountRole,
+    /// `codes`: `End Time`.
+    EndTime,
+    /// `codes`: `Post Status`.
+    PostStatus,
+    /// `codes`: `Item Type`.
+    ItemType,
+}
+
+impl OptionalField {
+    /// Every optional field.
+    pub const ALL: [OptionalField; 4] = [
+        OptionalField::AdAccountRole,
+        OptionalField::EndTime,
+        OptionalField::PostStatus,
+        OptionalField::ItemType,
+    ];
+
+    /// The input kind it belongs to.
+    pub fn kind(self) -> InputKind {
+        match self {
+            OptionalField::AdAccountRole => InputKind::Bc,
+            OptionalField::EndTime | OptionalField::PostStatus | OptionalField::ItemType => {
+                InputKind::Codes
+            }
+        }
+    }
+
+    /// Its column name in spec section 2.
+    pub fn column(self) -> &'static str {
+        match self {
+            OptionalField::AdAccountRole => "Ad Account Role",
+            OptionalField::EndTime => "End Time",
+            OptionalField::PostStatus => "Post Status",
+            OptionalField::ItemType => "Item Type",
         }
     }
 }
@@ -61,8 +135,11 @@ pub struct RowRef {
 pub struct SourceFile {
     /// The path as the user named it (or as found under a named folder).
     pub path: String,
-    /// What the header said the file is.
-    pub kind: InputKind,
+    /// How the file is written.
+    pub format: FileFormat,
+    /// The kinds of facts it provides: its header's kind, or for facts files the kinds of
+    /// the facts it held.
+    pub kinds: Vec<InputKind>,
     /// Data rows read (the header excluded).
     pub rows: u64,
     /// Rows that became facts.
@@ -71,10 +148,33 @@ pub struct SourceFile {
     pub rejected: u64,
     /// Things worth knowing about how the file was read (encoding, delimiter).
     pub notes: Vec<String>,
-    /// Canonical names of the optional columns the file has (for coverage).
-    pub columns: Vec<&'static str>,
-    /// The kinds of facts a `facts` file held (a CSV file provides its own kind).
-    pub provides: Vec<InputKind>,
+    /// The optional fields the file has (for coverage).
+    pub fields: Vec<OptionalField>,
+}
+
+impl SourceFile {
+    /// A file of `format` providing `kinds`, before any row is read.
+    pub fn new(path: impl Into<String>, format: FileFormat, kinds: Vec<InputKind>) -> Self {
+        SourceFile {
+            path: path.into(),
+            format,
+            kinds,
+            rows: 0,
+            imported: 0,
+            rejected: 0,
+            notes: Vec::new(),
+            fields: Vec::new(),
+        }
+    }
+
+    /// How reports name what the file is: its kind, or `facts` for a facts file.
+    pub fn kind_name(&self) -> String {
+        match self.kinds.as_slice() {
+            _ if self.format.is_facts() => "facts".to_string(),
+            [kind] => kind.name().to_string(),
+            kinds => kinds.iter().map(|k| k.name()).collect::<Vec<_>>().join("+"),
+        }
+    }
 }
 
 /// A row that could not become a fact.

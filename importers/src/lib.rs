@@ -1,27 +1,25 @@
 //! Importers: files → facts.
 //!
-//! [`import_paths`] walks the paths, reads each file's bytes into UTF-8 ([`decode`]),
-//! recognises its kind from the header row ([`registry`]), and hands each data row to that
-//! kind's [`Importer`]. Every row becomes facts or one [`sparkcheck_facts::Rejection`];
-//! a file that cannot be read or recognised is an [`InputError`] and the run goes on to
-//! collect the others, so the user sees every problem at once.
+//! [`import_paths`] walks the paths and reads each file in its *format* ([`formats`]:
+//! delimited text, workbook, TikTok API response, facts, or a plugin's output), which
+//! yields tables or records; each row goes to its *input kind*'s builder ([`kinds`],
+//! through [`record::Kind`]), which checks it and makes facts. Every row becomes facts or
+//! one [`sparkcheck_facts::Rejection`]; a file that cannot be read or recognised is an
+//! [`InputError`] and the run goes on to collect the others, so the user sees every
+//! problem at once.
 
-mod ads;
-mod bc;
-mod codes;
-mod csv_file;
 pub mod decode;
-pub mod facts_jsonl;
-mod importer;
-mod links;
+pub mod formats;
+mod kinds;
+pub mod record;
 pub mod registry;
 pub mod table;
-mod tiktok_api;
 pub mod values;
 mod walk;
-mod xlsx_file;
 
-pub use importer::{Importer, RecentSyms, RowError, RowSink};
+pub use formats::facts as facts_jsonl;
+pub use formats::plugin::PluginSpec;
+pub use record::{Kind, RecentSyms, RowError, RowSink};
 pub use walk::{walk, InputFile, Walk};
 
 use sparkcheck_facts::{Facts, Progress};
@@ -57,11 +55,22 @@ pub struct Imported {
 }
 
 /// Imports every input file under `paths` (folders recursively, in a stable order), on up
-/// to `threads` threads. The facts are the same whatever the thread count: each thread
-/// takes a consecutive run of files and the runs are appended in order.
+/// to `threads` threads; files a plugin claims go through it. The facts are the same
+/// whatever the thread count: each thread takes a consecutive run of files and the runs
+/// are appended in order.
 ///
 /// `progress` is told of the bytes read as they are read, with the total.
 pub fn import_paths<P: AsRef<Path>>(
+    paths: &[P],
+    plugins: &[PluginSpec],
+    threads: usize,
+    progress: Progress<'_>,
+) -> Imported {
+    formats::plugin::import(paths, plugins, threads, progress)
+}
+
+/// [`import_paths`] without plugins.
+pub(crate) fn import_builtin<P: AsRef<Path>>(
     paths: &[P],
     threads: usize,
     progress: Progress<'_>,
@@ -188,25 +197,19 @@ fn import_text(
         message,
     };
     if raw.starts_with(b"PK\x03\x04") && display.to_ascii_lowercase().ends_with(".xlsx") {
-        let result = xlsx_file::import(display, raw, facts).map_err(error);
+        let result = formats::workbook::import(display, raw, facts).map_err(error);
         advance(raw.len() as u64);
         return result;
     }
     let decoded = decode::decode(raw).map_err(|e| error(e.to_string()))?;
-    if facts_jsonl::looks_like_facts(&decoded.text) {
+    if formats::facts::looks_like_facts(&decoded.text) {
         let text = std::str::from_utf8(&decoded.text).map_err(|e| error(e.to_string()))?;
-        facts_jsonl::import(
-            display,
-            sparkcheck_facts::InputKind::Facts,
-            text,
-            facts,
-            None,
-        );
+        formats::facts::import(display, text, facts, None);
         return Ok(());
     }
-    if tiktok_api::looks_like_json(&decoded.text) {
+    if formats::tiktok_api::looks_like_json(&decoded.text) {
         let text = std::str::from_utf8(&decoded.text).map_err(|e| error(e.to_string()))?;
-        return tiktok_api::import(display, text, facts).map_err(error);
+        return formats::tiktok_api::import(display, text, facts).map_err(error);
     }
     // Progress is in bytes of the file as stored; a transcoded file reports at its end.
     let advance = |bytes: u64| {
@@ -214,7 +217,7 @@ fn import_text(
             advance(bytes);
         }
     };
-    csv_file::import(display, &decoded, facts, &advance).map_err(error)
+    formats::delimited::import(display, &decoded, facts, &advance).map_err(error)
 }
 
 #[cfg(test)]

@@ -1,51 +1,63 @@
-//! The importers sparkcheck knows, and header-based detection among them.
+//! The input kinds and file formats sparkcheck knows, and detection among them: a file's
+//! format from its name and first bytes, a table's kind from its header row.
 
-use crate::table::{Column, ColumnMap};
-use crate::Importer;
+use sparkcheck_facts::InputKind;
 
-/// Every built-in importer, in the order ties are broken.
-pub static REGISTRY: [&dyn Importer; 4] = [
-    &crate::ads::Ads,
-    &crate::codes::Codes,
-    &crate::bc::Bc,
-    &crate::links::Links,
+use crate::record::{Field, Kind};
+use crate::table::ColumnMap;
+
+/// Every input kind, in the order header ties are broken.
+pub static KINDS: [&dyn Kind; 5] = [
+    &crate::kinds::ads::Ads,
+    &crate::kinds::codes::Codes,
+    &crate::kinds::bc::Bc,
+    &crate::kinds::links::Links,
+    &crate::kinds::identities::Identities,
 ];
+
+/// The builder of `kind`.
+pub fn kind(kind: InputKind) -> &'static dyn Kind {
+    *KINDS
+        .iter()
+        .find(|k| k.kind() == kind)
+        .expect("every input kind is registered")
+}
 
 /// The result of matching a header against the registry.
 pub enum Detection {
-    /// Every required column of this importer is present.
-    Matched(&'static dyn Importer, ColumnMap),
-    /// No importer fits; the nearest one and what it misses.
+    /// Every required column of this kind is present.
+    Matched(&'static dyn Kind, ColumnMap),
+    /// No kind fits; the nearest one and what it misses.
     Unrecognised {
-        /// The importer with the most required columns present.
-        nearest: &'static dyn Importer,
+        /// The kind with the most required columns present.
+        nearest: &'static dyn Kind,
         /// Its required columns that are absent.
-        missing: Vec<&'static Column>,
+        missing: Vec<&'static Field>,
     },
 }
 
-/// Finds the importer for normalised `headers`: of those whose required columns are all
+/// Finds the kind for normalised `headers`: of those whose required columns are all
 /// present, the one that requires the most (a `bc` header also fits `links`).
 pub fn detect(headers: &[String]) -> Detection {
-    let mut best: Option<(&'static dyn Importer, ColumnMap, usize)> = None;
-    let mut nearest: Option<(&'static dyn Importer, ColumnMap, usize)> = None;
-    for &importer in &REGISTRY {
-        let map = ColumnMap::resolve(importer.columns(), headers);
-        let found = map.required_found(importer.columns());
-        let slot = if map.missing(importer.columns()).is_empty() {
+    let mut best: Option<(&'static dyn Kind, ColumnMap, usize)> = None;
+    let mut nearest: Option<(&'static dyn Kind, ColumnMap, usize)> = None;
+    for &kind in &KINDS {
+        let map = ColumnMap::resolve(kind.fields(), headers);
+        let found = map.required_found(kind.fields());
+        let slot = if map.missing(kind.fields()).is_empty() {
             &mut best
         } else {
             &mut nearest
         };
         if slot.as_ref().is_none_or(|(_, _, n)| found > *n) {
-            *slot = Some((importer, map, found));
+            *slot = Some((kind, map, found));
         }
     }
     match (best, nearest) {
-        (Some((importer, map, _)), _) => Detection::Matched(importer, map),
-        (None, Some((importer, map, _))) => Detection::Unrecognised {
-            nearest: importer,
-            missing: map.missing(importer.columns()),
+        (Some((kind, map, _)), _) => Detection::Matched(kind, map),
+        (None, Some((kind, map, _))) => Detection::Unrecognised {
+            nearest: kind,
+            missing: map.missing(kind.fields()),
         },
         (None, None) => unreachable!("the registry is not empty"),
     }
@@ -53,16 +65,16 @@ pub fn detect(headers: &[String]) -> Detection {
 
 /// One line per kind naming its required columns, for the unrecognised-input error.
 pub fn required_columns_help() -> String {
-    REGISTRY
+    KINDS
         .iter()
-        .map(|importer| {
-            let required: Vec<String> = importer
-                .columns()
+        .map(|kind| {
+            let required: Vec<String> = kind
+                .fields()
                 .iter()
                 .filter(|c| c.required)
-                .map(Column::describe)
+                .map(Field::describe)
                 .collect();
-            format!("{}: {}", importer.kind(), required.join(", "))
+            format!("{}: {}", kind.kind(), required.join(", "))
         })
         .collect::<Vec<_>>()
         .join("; ")

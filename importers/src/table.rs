@@ -1,50 +1,6 @@
-//! Header rows: column specs, name normalisation, kind detection and row field access.
+//! Header rows: name normalisation, kind detection and row field access.
 
-/// A column an importer reads: its canonical name, the aliases exports use, and whether
-/// the kind is recognised without it.
-#[derive(Copy, Clone, Debug)]
-pub struct Column {
-    /// The name in spec section 2.
-    pub name: &'static str,
-    /// Other names the same column goes by.
-    pub aliases: &'static [&'static str],
-    /// Whether a header must have it to be this kind.
-    pub required: bool,
-}
-
-impl Column {
-    /// A column the header must have.
-    pub const fn required(name: &'static str, aliases: &'static [&'static str]) -> Column {
-        Column {
-            name,
-            aliases,
-            required: true,
-        }
-    }
-
-    /// A column read when present.
-    pub const fn optional(name: &'static str, aliases: &'static [&'static str]) -> Column {
-        Column {
-            name,
-            aliases,
-            required: false,
-        }
-    }
-
-    fn names(&self) -> impl Iterator<Item = &'static str> {
-        std::iter::once(self.name).chain(self.aliases.iter().copied())
-    }
-
-    /// `Post ID` (or `TikTok Post ID`, `tiktok_item_id`), for messages.
-    pub fn describe(&self) -> String {
-        let mut text = format!("`{}`", self.name);
-        if !self.aliases.is_empty() {
-            let aliases: Vec<String> = self.aliases.iter().map(|a| format!("`{a}`")).collect();
-            text.push_str(&format!(" (or {})", aliases.join(", ")));
-        }
-        text
-    }
-}
+use crate::record::{Field, Values};
 
 /// Header names compare case-insensitively, with `_`, `-` and runs of spaces alike, so
 /// `advertiser_id`, `Advertiser ID` and `ADVERTISER-ID` are one column.
@@ -63,20 +19,20 @@ pub fn normalize_header(name: &str) -> String {
     out
 }
 
-/// Where each of an importer's columns sits in a header (`None`: absent).
+/// Where each of a kind's fields sits in a header (`None`: absent).
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct ColumnMap {
     positions: Vec<Option<usize>>,
 }
 
 impl ColumnMap {
-    /// Resolves `columns` against normalised `headers`; the first name of a column's list
+    /// Resolves `fields` against normalised `headers`; the first name of a field's list
     /// that is present wins, and the first of duplicate header cells.
-    pub fn resolve(columns: &[Column], headers: &[String]) -> ColumnMap {
-        let positions = columns
+    pub fn resolve(fields: &[Field], headers: &[String]) -> ColumnMap {
+        let positions = fields
             .iter()
-            .map(|column| {
-                column.names().find_map(|name| {
+            .map(|field| {
+                field.names().find_map(|name| {
                     let wanted = normalize_header(name);
                     headers.iter().position(|h| *h == wanted)
                 })
@@ -85,74 +41,49 @@ impl ColumnMap {
         ColumnMap { positions }
     }
 
-    /// The position of column `index` (an importer's column constant).
+    /// The position of field `index` (a kind's field constant).
     pub fn position(&self, index: usize) -> Option<usize> {
         self.positions[index]
     }
 
-    /// The required columns that are absent.
-    pub fn missing<'c>(&self, columns: &'c [Column]) -> Vec<&'c Column> {
-        columns
+    /// The required fields that are absent.
+    pub fn missing<'c>(&self, fields: &'c [Field]) -> Vec<&'c Field> {
+        fields
             .iter()
             .zip(&self.positions)
-            .filter(|(column, position)| column.required && position.is_none())
-            .map(|(column, _)| column)
+            .filter(|(field, position)| field.required && position.is_none())
+            .map(|(field, _)| field)
             .collect()
     }
 
-    /// How many required columns are present: the more, the more specific the match.
-    pub fn required_found(&self, columns: &[Column]) -> usize {
-        columns
+    /// How many required fields are present: the more, the more specific the match.
+    pub fn required_found(&self, fields: &[Field]) -> usize {
+        fields
             .iter()
             .zip(&self.positions)
-            .filter(|(column, position)| column.required && position.is_some())
+            .filter(|(field, position)| field.required && position.is_some())
             .count()
     }
 
-    /// The canonical names of the optional columns present.
-    pub fn optional_present(&self, columns: &[Column]) -> Vec<&'static str> {
-        columns
+    /// The optional fields, of those coverage looks for, that the header has.
+    pub fn optional_present(&self, fields: &[Field]) -> Vec<sparkcheck_facts::OptionalField> {
+        fields
             .iter()
             .zip(&self.positions)
-            .filter(|(column, position)| !column.required && position.is_some())
-            .map(|(column, _)| column.name)
+            .filter(|(_, position)| position.is_some())
+            .filter_map(|(field, _)| field.provides)
             .collect()
     }
-}
 
-/// Trims white space, ASCII first: `str::trim` decodes every character, and fields rarely
-/// start or end with a non-ASCII space (Excel's no-break space is handled all the same).
-fn trim(text: &str) -> &str {
-    let text = text.trim_ascii();
-    match (text.as_bytes().first(), text.as_bytes().last()) {
-        (Some(first), Some(last)) if first.is_ascii() && last.is_ascii() => text,
-        _ => text.trim(),
-    }
-}
-
-/// One data row, seen through an importer's [`ColumnMap`].
-pub struct Row<'r> {
-    record: &'r csv::StringRecord,
-    map: &'r ColumnMap,
-}
-
-impl<'r> Row<'r> {
-    /// A view of `record` through an importer's column positions.
-    pub fn new(record: &'r csv::StringRecord, map: &'r ColumnMap) -> Self {
-        Row { record, map }
-    }
-
-    /// The trimmed text of column `index`, `""` when the column is absent.
-    pub fn text(&self, index: usize) -> &'r str {
-        let Some(position) = self.map.position(index) else {
-            return "";
-        };
-        trim(self.record.get(position).unwrap_or_default())
-    }
-
-    /// Whether the header has column `index`.
-    pub fn has(&self, index: usize) -> bool {
-        self.map.position(index).is_some()
+    /// One record's values, field by field.
+    pub fn values<'r>(&self, record: &'r csv::StringRecord) -> Values<'r> {
+        let mut values = Values::default();
+        for (index, position) in self.positions.iter().enumerate() {
+            if let Some(position) = *position {
+                values.set(index, record.get(position).unwrap_or_default());
+            }
+        }
+        values
     }
 }
 
@@ -160,10 +91,14 @@ impl<'r> Row<'r> {
 mod tests {
     use super::*;
 
-    const COLUMNS: [Column; 3] = [
-        Column::required("Account ID", &["Advertiser ID", "advertiser_id"]),
-        Column::required("Post ID", &["TikTok Post ID", "tiktok_item_id"]),
-        Column::optional("Ad Name", &[]),
+    const FIELDS: [Field; 3] = [
+        Field::required(
+            "Account ID",
+            "advertiser_id",
+            &["Advertiser ID", "advertiser_id"],
+        ),
+        Field::required("Post ID", "post_id", &["TikTok Post ID", "tiktok_item_id"]),
+        Field::optional("Ad Name", "ad_name", &[]),
     ];
 
     fn headers(names: &[&str]) -> Vec<String> {
@@ -174,21 +109,18 @@ mod tests {
     fn headers_match_case_and_separator_insensitively() {
         assert_eq!(normalize_header("\u{feff} Advertiser_ID "), "advertiser id");
         assert_eq!(normalize_header("TikTok  Post-ID"), "tiktok post id");
-        let map = ColumnMap::resolve(
-            &COLUMNS,
-            &headers(&["x", "TIKTOK_ITEM_ID", "advertiser id"]),
-        );
+        let map = ColumnMap::resolve(&FIELDS, &headers(&["x", "TIKTOK_ITEM_ID", "advertiser id"]));
         assert_eq!(map.position(0), Some(2));
         assert_eq!(map.position(1), Some(1));
         assert_eq!(map.position(2), None);
-        assert!(map.missing(&COLUMNS).is_empty());
-        assert_eq!(map.required_found(&COLUMNS), 2);
+        assert!(map.missing(&FIELDS).is_empty());
+        assert_eq!(map.required_found(&FIELDS), 2);
     }
 
     #[test]
     fn the_canonical_name_wins_over_an_alias() {
         let map = ColumnMap::resolve(
-            &COLUMNS,
+            &FIELDS,
             &headers(&["Advertiser ID", "Account ID", "Post ID"]),
         );
         assert_eq!(map.position(0), Some(1));
@@ -196,11 +128,23 @@ mod tests {
 
     #[test]
     fn missing_columns_are_named_with_aliases() {
-        let map = ColumnMap::resolve(&COLUMNS, &headers(&["Account ID"]));
-        let missing: Vec<String> = map.missing(&COLUMNS).iter().map(|c| c.describe()).collect();
+        let map = ColumnMap::resolve(&FIELDS, &headers(&["Account ID"]));
+        let missing: Vec<String> = map.missing(&FIELDS).iter().map(|c| c.describe()).collect();
         assert_eq!(
             missing,
             ["`Post ID` (or `TikTok Post ID`, `tiktok_item_id`)"]
         );
+    }
+
+    #[test]
+    fn values_are_trimmed_and_absent_fields_are_empty() {
+        let map = ColumnMap::resolve(&FIELDS, &headers(&["Post ID", "Account ID"]));
+        let record = csv::StringRecord::from(vec![" 7301 ", "\u{a0}7100"]);
+        let values = map.values(&record);
+        assert_eq!(
+            (values.text(0), values.text(1), values.text(2)),
+            ("7100", "7301", "")
+        );
+        assert!(values.has(0) && !values.has(2));
     }
 }

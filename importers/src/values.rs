@@ -2,24 +2,23 @@
 
 use std::borrow::Cow;
 
-use crate::table::Row;
-use crate::RowError;
+use crate::record::{RowError, Values};
 
 /// A required ID (kept as text): non-empty and not mangled by a spreadsheet.
-pub fn required_id<'r>(row: &Row<'r>, column: usize) -> Result<&'r str, RowError> {
-    let text = row.text(column);
+pub fn required_id<'r>(values: &Values<'r>, field: usize) -> Result<&'r str, RowError> {
+    let text = values.text(field);
     if text.is_empty() {
-        return Err(RowError::at(column, "expected an ID, found an empty value"));
+        return Err(RowError::at(field, "expected an ID, found an empty value"));
     }
-    check_id(text).map_err(|message| RowError::at(column, message))?;
+    check_id(text).map_err(|message| RowError::at(field, message))?;
     Ok(text)
 }
 
 /// An optional ID: `""` when empty, otherwise checked like [`required_id`].
-pub fn optional_id<'r>(row: &Row<'r>, column: usize) -> Result<&'r str, RowError> {
-    let text = row.text(column);
+pub fn optional_id<'r>(values: &Values<'r>, field: usize) -> Result<&'r str, RowError> {
+    let text = values.text(field);
     if !text.is_empty() {
-        check_id(text).map_err(|message| RowError::at(column, message))?;
+        check_id(text).map_err(|message| RowError::at(field, message))?;
     }
     Ok(text)
 }
@@ -85,11 +84,11 @@ pub fn normalize_handle(text: &str) -> Cow<'_, str> {
 }
 
 /// A required handle.
-pub fn required_handle<'r>(row: &Row<'r>, column: usize) -> Result<Cow<'r, str>, RowError> {
-    let handle = normalize_handle(row.text(column));
+pub fn required_handle<'r>(values: &Values<'r>, field: usize) -> Result<Cow<'r, str>, RowError> {
+    let handle = normalize_handle(values.text(field));
     if handle.is_empty() {
         return Err(RowError::at(
-            column,
+            field,
             "expected a TikTok handle such as `@creator`, found an empty value",
         ));
     }
@@ -97,24 +96,24 @@ pub fn required_handle<'r>(row: &Row<'r>, column: usize) -> Result<Cow<'r, str>,
 }
 
 /// An optional time, as unix seconds.
-pub fn optional_time(row: &Row<'_>, column: usize) -> Result<Option<i64>, RowError> {
-    let text = row.text(column);
+pub fn optional_time(values: &Values<'_>, field: usize) -> Result<Option<i64>, RowError> {
+    let text = values.text(field);
     if text.is_empty() {
         return Ok(None);
     }
     sparkcheck_facts::time::parse_instant(text)
         .map(Some)
-        .map_err(|e| RowError::at(column, e.to_string()))
+        .map_err(|e| RowError::at(field, e.to_string()))
 }
 
 /// Matches `text` against `(name, value)` pairs case-insensitively, with `_`, `-` and
 /// spaces alike; the error lists the accepted names.
 pub fn enum_value<T: Copy>(
-    row: &Row<'_>,
-    column: usize,
+    values: &Values<'_>,
+    field: usize,
     choices: &[(&str, T)],
 ) -> Result<T, RowError> {
-    let text = row.text(column);
+    let text = values.text(field);
     lookup(text, choices).ok_or_else(|| {
         let names: Vec<String> = choices
             .iter()
@@ -126,7 +125,7 @@ pub fn enum_value<T: Copy>(
             format!("`{}`", sparkcheck_facts::quote(text))
         };
         RowError::at(
-            column,
+            field,
             format!("expected one of {}, found {found}", names.join(", ")),
         )
     })

@@ -6,6 +6,9 @@
 
 use std::fmt;
 
+use sparkcheck_facts::InputKind::{Ads, Bc, Codes, Identities, Links};
+use sparkcheck_facts::{InputKind, OptionalField};
+
 /// How bad a finding is.
 #[derive(Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub enum Severity {
@@ -102,6 +105,8 @@ pub enum Cause {
 pub struct CauseInfo {
     /// The stable code, such as `CODE_EXPIRED`.
     pub code: &'static str,
+    /// A short human label, shown beside the code.
+    pub title: &'static str,
     /// Error or warning.
     pub severity: Severity,
     /// The role that owns the fix.
@@ -118,6 +123,25 @@ pub struct CauseInfo {
     pub refresh: bool,
     /// A minimal situation that makes it fire, row by row.
     pub example: &'static str,
+    /// The fix as one action for worklists: findings with the same action text are fixed
+    /// by one act (one share can clear many posts). Placeholders as in `fix`, plus `{ads}`.
+    pub action: &'static str,
+    /// What the check needs from the inputs; without it the cause is "not checked".
+    pub needs: Needs,
+}
+
+/// The inputs a cause's check needs.
+#[derive(Debug)]
+pub struct Needs {
+    /// Input kinds that must all be given.
+    pub all: &'static [InputKind],
+    /// Input kinds of which at least one must be given (empty: no such condition).
+    pub any: &'static [InputKind],
+    /// An optional field some file of its kind must have.
+    pub field: Option<OptionalField>,
+    /// Whether the check needs the post's creator: for a pair whose post has no known
+    /// creator it cannot run, and the report lists the pair as not checked for it.
+    pub creator: bool,
 }
 
 /// The guide's last step, after any fix.
@@ -176,6 +200,7 @@ impl Cause {
         match self {
             Cause::HandleNotInBc => &CauseInfo {
                 code: "HANDLE_NOT_IN_BC",
+                title: "Handle not in any Business Center",
                 severity: Severity::Error,
                 owner: OwnerRole::OrgAdmin,
                 when: "The creator's TikTok account is in none of the Business Center exports given.",
@@ -188,9 +213,12 @@ impl Cause {
                 ],
                 refresh: true,
                 example: "codes: post 7301… by @maya, applied to ad account 7100…\nbc: no row names @maya",
+                action: "add {handle} to the Business Center and share it to ad account {advertiser} with ad delivery",
+                needs: Needs { all: &[Bc], any: &[], field: None, creator: true },
             },
             Cause::HandleNotShared => &CauseInfo {
                 code: "HANDLE_NOT_SHARED",
+                title: "Handle not shared to the ad account",
                 severity: Severity::Error,
                 owner: OwnerRole::OrgAdmin,
                 when: "The creator's TikTok account is in a Business Center but not shared to this ad account.",
@@ -203,9 +231,12 @@ impl Cause {
                 ],
                 refresh: true,
                 example: "codes: post 7301… by @maya, applied to ad account 7100…\nbc: @maya shared to ad account 7199… only",
+                action: "share {handle} to ad account {advertiser} with ad delivery",
+                needs: Needs { all: &[Bc], any: &[], field: None, creator: true },
             },
             Cause::NoAdDelivery => &CauseInfo {
                 code: "NO_AD_DELIVERY",
+                title: "Shared without ad delivery",
                 severity: Severity::Error,
                 owner: OwnerRole::OrgAdmin,
                 when: "The TikTok account is shared to the ad account without the ad delivery permission.",
@@ -216,9 +247,12 @@ impl Cause {
                 ],
                 refresh: true,
                 example: "bc: @maya shared to ad account 7100… with permissions `Existing posts`",
+                action: "share {handle} to ad account {advertiser} with ad delivery",
+                needs: Needs { all: &[Bc], any: &[], field: None, creator: true },
             },
             Cause::ShareInactive => &CauseInfo {
                 code: "SHARE_INACTIVE",
+                title: "Business Center share inactive",
                 severity: Severity::Error,
                 owner: OwnerRole::OrgAdmin,
                 when: "The share to the ad account is revoked, unbound, rejected, pending, or past its Valid Until time.",
@@ -231,9 +265,12 @@ impl Cause {
                 ],
                 refresh: true,
                 example: "bc: @maya shared to ad account 7100… with status `REVOKED` (or `Valid Until` past)",
+                action: "share {handle} to ad account {advertiser} with ad delivery",
+                needs: Needs { all: &[Bc], any: &[], field: None, creator: true },
             },
             Cause::AnalystOnly => &CauseInfo {
                 code: "ANALYST_ONLY",
+                title: "Analyst access only",
                 severity: Severity::Error,
                 owner: OwnerRole::OrgAdmin,
                 when: "The Business Center's role on the ad account is Analyst.",
@@ -245,9 +282,12 @@ impl Cause {
                 ],
                 refresh: true,
                 example: "bc: @maya shared to ad account 7100… with Ad Account Role `ANALYST`",
+                action: "give the Business Center Admin or Operator access to ad account {advertiser}",
+                needs: Needs { all: &[Bc], any: &[], field: Some(OptionalField::AdAccountRole), creator: true },
             },
             Cause::CodeMissing => &CauseInfo {
                 code: "CODE_MISSING",
+                title: "No authorization code",
                 severity: Severity::Error,
                 owner: OwnerRole::Creator,
                 when: "No authorization code exists for the post.",
@@ -259,9 +299,12 @@ impl Cause {
                 ],
                 refresh: true,
                 example: "ads: ad 1800… of ad account 7100… uses post 7301…\ncodes: no row for post 7301…",
+                action: "ask {handle} for a new code for post {post}",
+                needs: Needs { all: &[Codes], any: &[], field: None, creator: false },
             },
             Cause::CodeNotApplied => &CauseInfo {
                 code: "CODE_NOT_APPLIED",
+                title: "Code not applied",
                 severity: Severity::Error,
                 owner: OwnerRole::Advertiser,
                 when: "A code exists for the post but none is applied to this ad account.",
@@ -273,9 +316,12 @@ impl Cause {
                 ],
                 refresh: true,
                 example: "ads: ad of ad account 7199… uses post 7301…\ncodes: the code of post 7301… is applied to ad account 7100… only",
+                action: "apply the code of post {post} in ad account {advertiser}",
+                needs: Needs { all: &[Codes], any: &[], field: None, creator: false },
             },
             Cause::CodeExpired => &CauseInfo {
                 code: "CODE_EXPIRED",
+                title: "Code expired",
                 severity: Severity::Error,
                 owner: OwnerRole::Creator,
                 when: "Every code applied to the ad account has expired (status EXPIRED or end time passed).",
@@ -287,9 +333,12 @@ impl Cause {
                 ],
                 refresh: true,
                 example: "codes: post 7301… applied to 7100…, status `IN_USE`, End Time before --as-of",
+                action: "ask {handle} for a new code for post {post}",
+                needs: Needs { all: &[Codes], any: &[], field: None, creator: false },
             },
             Cause::CodeRevoked => &CauseInfo {
                 code: "CODE_REVOKED",
+                title: "Code revoked",
                 severity: Severity::Error,
                 owner: OwnerRole::Creator,
                 when: "Every code applied to the ad account was deleted or revoked by the creator.",
@@ -301,9 +350,12 @@ impl Cause {
                 ],
                 refresh: true,
                 example: "codes: post 7301… applied to 7100…, status `DELETED`",
+                action: "ask {handle} for a new code for post {post}",
+                needs: Needs { all: &[Codes], any: &[], field: None, creator: false },
             },
             Cause::CodeExpiringSoon => &CauseInfo {
                 code: "CODE_EXPIRING_SOON",
+                title: "Code expiring soon",
                 severity: Severity::Warning,
                 owner: OwnerRole::Creator,
                 when: "Every valid code applied to the ad account ends within the expiry window.",
@@ -315,9 +367,12 @@ impl Cause {
                 ],
                 refresh: false,
                 example: "codes: post 7301… applied to 7100…, End Time 3 days after --as-of (window 7d)",
+                action: "ask {handle} for a new code for post {post}",
+                needs: Needs { all: &[Codes], any: &[], field: Some(OptionalField::EndTime), creator: false },
             },
             Cause::CustomIdentity => &CauseInfo {
                 code: "CUSTOM_IDENTITY",
+                title: "Custom identity",
                 severity: Severity::Error,
                 owner: OwnerRole::MediaBuyer,
                 when: "An ad using the post has a custom identity.",
@@ -328,9 +383,12 @@ impl Cause {
                 ],
                 refresh: true,
                 example: "ads: ad 1800… uses post 7301… with Identity Type `Custom Identity`",
+                action: "set the identity of ads {ads} to {handle}",
+                needs: Needs { all: &[Ads], any: &[], field: None, creator: false },
             },
             Cause::WrongIdentity => &CauseInfo {
                 code: "WRONG_IDENTITY",
+                title: "Wrong TikTok handle as identity",
                 severity: Severity::Error,
                 owner: OwnerRole::MediaBuyer,
                 when: "An ad's TikTok-account identity is not the handle of the post's creator.",
@@ -342,9 +400,12 @@ impl Cause {
                 ],
                 refresh: true,
                 example: "codes: post 7301… by @maya\nads: ad 1800… uses post 7301… with identity @maya.official",
+                action: "set the identity of ads {ads} to {handle}",
+                needs: Needs { all: &[Ads, Codes], any: &[], field: None, creator: false },
             },
             Cause::NotLinked => &CauseInfo {
                 code: "NOT_LINKED",
+                title: "Not connected in the preview tool",
                 severity: Severity::Error,
                 owner: OwnerRole::OrgAdmin,
                 when: "Link data is given and the creator's TikTok account is not connected in the preview tool.",
@@ -355,9 +416,12 @@ impl Cause {
                 ],
                 refresh: true,
                 example: "links: @maya `disconnected` (or no row for @maya)",
+                action: "connect {handle} in the preview tool",
+                needs: Needs { all: &[Links], any: &[], field: None, creator: true },
             },
             Cause::PostUnavailable => &CauseInfo {
                 code: "POST_UNAVAILABLE",
+                title: "Post deleted, private or under review",
                 severity: Severity::Error,
                 owner: OwnerRole::Creator,
                 when: "The post is deleted, private (only the author or friends can see it) or under review.",
@@ -368,9 +432,12 @@ impl Cause {
                 ],
                 refresh: true,
                 example: "codes: post 7301… with Post Status `ONLY_AUTHOR_SEE`",
+                action: "ask {handle} to make post {post} public again, or pick another post",
+                needs: Needs { all: &[Codes], any: &[], field: Some(OptionalField::PostStatus), creator: false },
             },
             Cause::TtAccountNotLinked => &CauseInfo {
                 code: "TT_ACCOUNT_NOT_LINKED",
+                title: "TikTok account not linked to the ad account",
                 severity: Severity::Error,
                 owner: OwnerRole::OrgAdmin,
                 when: "An ad uses a TikTok account (TT_USER) that no Business Center share links to its ad account.",
@@ -382,9 +449,12 @@ impl Cause {
                 ],
                 refresh: false,
                 example: "ads: ad 1800… of ad account 7100… uses @maya as `TT_USER`\nbc: @maya shared to ad account 7199… only",
+                action: "link {handle} to ad account {advertiser} (a Business Center share with ad delivery, or the ad account's identities)",
+                needs: Needs { all: &[Ads], any: &[Bc, Identities], field: None, creator: false },
             },
             Cause::IdentityUnavailable => &CauseInfo {
                 code: "IDENTITY_UNAVAILABLE",
+                title: "Identity unavailable",
                 severity: Severity::Error,
                 owner: OwnerRole::OrgAdmin,
                 when: "The ad account's identity for the handle an ad uses has an available_status other than AVAILABLE.",
@@ -396,9 +466,12 @@ impl Cause {
                 ],
                 refresh: true,
                 example: "identities (/identity/get/ of ad account 7100…): @maya, TT_USER, available_status `IS_PRIVATE_ACCOUNT`\nads: ad 1800… of 7100… uses @maya",
+                action: "authorize {handle} again for ad account {advertiser} so its identity is available",
+                needs: Needs { all: &[Ads, Identities], any: &[], field: None, creator: false },
             },
             Cause::NoPreviewFormat => &CauseInfo {
                 code: "NO_PREVIEW_FORMAT",
+                title: "Carousel: no preview",
                 severity: Severity::Warning,
                 owner: OwnerRole::MediaBuyer,
                 when: "The post is a carousel.",
@@ -409,6 +482,8 @@ impl Cause {
                 ],
                 refresh: false,
                 example: "codes: post 7301… with Item Type `CAROUSEL`",
+                action: "check carousel post {post} in Ads Manager's own preview",
+                needs: Needs { all: &[Codes], any: &[], field: Some(OptionalField::ItemType), creator: false },
             },
         }
     }
@@ -430,17 +505,43 @@ impl Cause {
         let mut steps: Vec<String> = info
             .fix
             .iter()
-            .map(|step| {
-                step.replace("{handle}", &handle)
-                    .replace("{advertiser}", advertiser)
-                    .replace("{post}", post)
-            })
+            .map(|step| fill(step, &handle, advertiser, post, ""))
             .collect();
         if info.refresh && refresh {
             steps.push(HARD_REFRESH.to_string());
         }
         steps
     }
+}
+
+impl Cause {
+    /// The fix action for one finding: the catalogue's `action` with its placeholders
+    /// filled (`handle` already shown as `@name`, or the creator when unknown).
+    pub fn action(self, handle: Option<&str>, advertiser: &str, post: &str, ads: &str) -> String {
+        fill(
+            self.info().action,
+            handle.unwrap_or("the creator"),
+            advertiser,
+            post,
+            ads,
+        )
+    }
+
+    /// The causes whose check needs the post's creator.
+    pub fn needing_creator() -> impl Iterator<Item = Cause> {
+        Cause::ALL.into_iter().filter(|c| c.info().needs.creator)
+    }
+}
+
+/// The placeholders a catalogue text may hold.
+pub const PLACEHOLDERS: [&str; 4] = ["{handle}", "{advertiser}", "{post}", "{ads}"];
+
+fn fill(template: &str, handle: &str, advertiser: &str, post: &str, ads: &str) -> String {
+    template
+        .replace("{handle}", handle)
+        .replace("{advertiser}", advertiser)
+        .replace("{post}", post)
+        .replace("{ads}", ads)
 }
 
 impl fmt::Display for Cause {
@@ -477,7 +578,64 @@ mod tests {
                 assert!(text.ends_with('.'), "{cause}: {section} is not a sentence");
             }
             assert!(!info.fix.is_empty(), "{cause} has no fix step");
+            assert!(info.title.len() > 5, "{cause}: title is too short");
+            assert!(info.action.len() > 10, "{cause}: action is too short");
+            assert!(
+                !info.needs.all.is_empty() || !info.needs.any.is_empty(),
+                "{cause}: needs names no input"
+            );
+            for text in info.fix.iter().chain([&info.action]) {
+                let mut rest = text.to_string();
+                for placeholder in PLACEHOLDERS {
+                    rest = rest.replace(placeholder, "");
+                }
+                assert!(
+                    !rest.contains('{'),
+                    "{cause}: unknown placeholder in {text}"
+                );
+            }
         }
+    }
+
+    #[test]
+    fn actions_are_specific_to_their_cause() {
+        for cause in Cause::ALL {
+            let action = cause.action(Some("@maya"), "7100", "7301", "1800");
+            assert!(
+                !action.contains(cause.code()),
+                "{cause}: generic action {action}"
+            );
+            assert!(!action.contains('{'), "{cause}: {action}");
+        }
+    }
+
+    /// Like cargo-deny's `codes_unique`: a renamed or removed code shows in review.
+    #[test]
+    fn cause_codes_snapshot() {
+        let codes: Vec<&str> = Cause::ALL.iter().map(|c| c.code()).collect();
+        assert_eq!(
+            codes,
+            [
+                "HANDLE_NOT_IN_BC",
+                "HANDLE_NOT_SHARED",
+                "NO_AD_DELIVERY",
+                "SHARE_INACTIVE",
+                "ANALYST_ONLY",
+                "CODE_MISSING",
+                "CODE_NOT_APPLIED",
+                "CODE_EXPIRED",
+                "CODE_REVOKED",
+                "CODE_EXPIRING_SOON",
+                "CUSTOM_IDENTITY",
+                "WRONG_IDENTITY",
+                "NOT_LINKED",
+                "POST_UNAVAILABLE",
+                "NO_PREVIEW_FORMAT",
+                "TT_ACCOUNT_NOT_LINKED",
+                "IDENTITY_UNAVAILABLE",
+            ],
+            "cause codes are a contract: never rename or reuse one"
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
-//! Which checks could run: a check whose input was not given is "not checked", never passed.
+//! Which checks could run: a check whose input was not given is "not checked", never
+//! passed. What each cause needs is its catalogue entry's `needs`.
 
-use sparkcheck_facts::{Facts, InputKind};
+use sparkcheck_facts::Facts;
 
 use crate::Cause;
 
@@ -13,30 +14,6 @@ pub enum Coverage {
     NotChecked(String),
 }
 
-/// The input kinds each cause needs, and the optional column it needs in one of them.
-fn needs(cause: Cause) -> (&'static [InputKind], Option<(InputKind, &'static str)>) {
-    use InputKind::{Ads, Bc, Codes, Identities, Links};
-    match cause {
-        Cause::HandleNotInBc
-        | Cause::HandleNotShared
-        | Cause::NoAdDelivery
-        | Cause::ShareInactive => (&[Bc], None),
-        Cause::AnalystOnly => (&[Bc], Some((Bc, "Ad Account Role"))),
-        Cause::CodeMissing | Cause::CodeNotApplied | Cause::CodeExpired | Cause::CodeRevoked => {
-            (&[Codes], None)
-        }
-        Cause::CodeExpiringSoon => (&[Codes], Some((Codes, "End Time"))),
-        Cause::CustomIdentity => (&[Ads], None),
-        Cause::WrongIdentity => (&[Ads, Codes], None),
-        Cause::NotLinked => (&[Links], None),
-        // Linked through a BC share or in identity data: either input will do.
-        Cause::TtAccountNotLinked => (&[Ads], None),
-        Cause::IdentityUnavailable => (&[Ads, Identities], None),
-        Cause::PostUnavailable => (&[Codes], Some((Codes, "Post Status"))),
-        Cause::NoPreviewFormat => (&[Codes], Some((Codes, "Item Type"))),
-    }
-}
-
 /// The coverage of every cause `policy` can report, in catalogue order.
 pub fn coverage(facts: &Facts, policy: crate::Policy) -> Vec<(Cause, Coverage)> {
     policy
@@ -47,28 +24,27 @@ pub fn coverage(facts: &Facts, policy: crate::Policy) -> Vec<(Cause, Coverage)> 
 }
 
 fn cause_coverage(facts: &Facts, cause: Cause) -> Coverage {
-    let (kinds, column) = needs(cause);
-    let missing: Vec<&str> = kinds
+    let needs = &cause.info().needs;
+    let missing: Vec<&str> = needs
+        .all
         .iter()
         .filter(|&&kind| !facts.has_input(kind))
         .map(|kind| kind.name())
         .collect();
-    if cause == Cause::TtAccountNotLinked
-        && !facts.has_input(InputKind::Bc)
-        && !facts.has_input(InputKind::Identities)
-    {
-        return Coverage::NotChecked("no bc or identities input given".to_string());
-    }
     if !missing.is_empty() {
-        let inputs = missing.join(" and ");
-        return Coverage::NotChecked(format!("no {inputs} input given"));
+        return Coverage::NotChecked(format!("no {} input given", missing.join(" and ")));
     }
-    if let Some((kind, column)) = column {
-        let has_column = facts.files.iter().any(|file| {
-            (file.kind == kind || file.provides.contains(&kind)) && file.columns.contains(&column)
-        });
-        if !has_column {
-            return Coverage::NotChecked(format!("no {kind} file has the `{column}` column"));
+    if !needs.any.is_empty() && !needs.any.iter().any(|&kind| facts.has_input(kind)) {
+        let kinds: Vec<&str> = needs.any.iter().map(|k| k.name()).collect();
+        return Coverage::NotChecked(format!("no {} input given", kinds.join(" or ")));
+    }
+    if let Some(field) = needs.field {
+        if !facts.has_field(field) {
+            return Coverage::NotChecked(format!(
+                "no {} file has the `{}` column",
+                field.kind(),
+                field.column()
+            ));
         }
     }
     Coverage::Checked

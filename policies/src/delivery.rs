@@ -11,6 +11,14 @@
 //!
 //! Preview-tool links and carousels do not matter here. `docs/policies.md` sets this
 //! policy beside `preview` and explains where they disagree.
+//!
+//! **Statuses** are read as `preview` reads them ([`crate::preview::CLASSIFY`]: a code is
+//! usable unless `EXPIRED`, `DELETED` or `REVOKED`; only a `BOUND` share is active): TikTok
+//! applies one meaning to both questions.
+//!
+//! **Sharding contract.** As in `preview`: every rule joins only on a post, a handle or an
+//! (ad account, post) pair (`Linked(h, a)` joins a handle's shares and identities, copied
+//! into each shard that needs the handle); `scale::sharding_changes_nothing` holds it.
 
 use rustc_hash::FxBuildHasher;
 use sparkcheck_facts::Facts;
@@ -186,13 +194,17 @@ pub(crate) fn run_shard(
     runtime.extend([AsOf(now, window_end)]);
     runtime.extend(engine::given(facts).map(Given));
     runtime.extend(engine::ad_uses(facts, ads, shard).map(|(a, p, k, h, g)| AdUse(a, p, k, h, g)));
-    runtime.extend(engine::codes(facts, shard).map(|(p, h, a, s, e, r)| Code(p, h, a, s, e, r)));
+    runtime.extend(
+        engine::codes(facts, shard, crate::preview::CLASSIFY)
+            .map(|(p, h, a, s, e, r)| Code(p, h, a, s, e, r)),
+    );
     runtime.extend(engine::post_flags(facts, shard).map(|(p, f, r)| PostFlagged(p, f, r)));
     runtime.extend(
         engine::identities(facts, shard).map(|(a, h, ok, r)| program::Identity(a, h, ok, r)),
     );
     runtime.extend(
-        engine::shares(facts, shard).map(|(h, a, d, b, u, an, r)| Share(h, a, d, b, u, an, r)),
+        engine::shares(facts, shard, crate::preview::CLASSIFY)
+            .map(|(h, a, d, b, u, an, r)| Share(h, a, d, b, u, an, r)),
     );
     let (pairs, creators, findings) = runtime.run_with_hasher::<FxBuildHasher>();
     Outputs {

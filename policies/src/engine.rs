@@ -6,7 +6,8 @@
 
 use rustc_hash::FxHashMap;
 use sparkcheck_facts::{
-    AdAccountRole, CodeStatus, Facts, IdentityKind, InputKind, ItemType, LinkStatus, Progress, Sym,
+    AdAccountRole, CodeStatus, Facts, IdentityKind, InputKind, ItemType, LinkStatus, Progress,
+    ShareStatus, Sym,
 };
 
 use crate::shard::{self, Shard};
@@ -188,20 +189,24 @@ pub fn ad_uses<'a>(
     })
 }
 
+/// How a program reads statuses: each program states this next to the rules that use it.
+#[derive(Copy, Clone, Debug)]
+pub struct Classify {
+    /// What a code status means to the rules.
+    pub code_state: fn(CodeStatus) -> CodeState,
+    /// Whether a BC share status lets ads use the account.
+    pub share_bound: fn(ShareStatus) -> bool,
+}
+
 /// `code(post, creator, adv, state, end, row)`; a code with no end time never ends.
 pub fn codes<'a>(
     facts: &'a Facts,
     shard: &'a Shard,
+    classify: Classify,
 ) -> impl Iterator<Item = (Sym, Sym, Sym, CodeState, i64, u32)> + 'a {
-    shard.codes.iter().map(|&row| {
+    shard.codes.iter().map(move |&row| {
         let code = &facts.codes[row as usize];
-        let state = if code.status.is_revoked() {
-            CodeState::Revoked
-        } else if code.status == CodeStatus::Expired {
-            CodeState::Expired
-        } else {
-            CodeState::Usable
-        };
+        let state = (classify.code_state)(code.status);
         (
             code.post,
             code.creator,
@@ -233,14 +238,15 @@ pub fn post_flags<'a>(
 pub fn shares<'a>(
     facts: &'a Facts,
     shard: &'a Shard,
+    classify: Classify,
 ) -> impl Iterator<Item = (Sym, Sym, bool, bool, i64, bool, u32)> + 'a {
-    shard.shares.iter().map(|&row| {
+    shard.shares.iter().map(move |&row| {
         let share = &facts.shares[row as usize];
         (
             share.handle,
             share.advertiser,
             share.ad_delivery,
-            share.status.is_active(),
+            (classify.share_bound)(share.status),
             share.valid_until.unwrap_or(i64::MAX),
             share.role == AdAccountRole::Analyst,
             row,

@@ -8,11 +8,19 @@
 //!
 //! Every `Finding` tuple carries one piece of evidence ([`Ev`]); the Rust side merges the
 //! tuples of one (ad account, post, cause) into one finding with all their evidence.
+//!
+//! **Sharding contract.** Every rule joins only on a post, a handle or an (ad account,
+//! post) pair, so the engine may cut the facts into shards by post, with each handle's BC,
+//! link and identity rows copied into every shard that needs them (`shard.rs`). A rule
+//! that joined on anything else (all ads of an ad account, say) would break that; the test
+//! `scale::sharding_changes_nothing` holds every policy's sharded run to the unsharded one.
 
 use rustc_hash::FxBuildHasher;
 use sparkcheck_facts::Facts;
 
-use crate::engine::{self, Outputs};
+use sparkcheck_facts::{CodeStatus, ShareStatus};
+
+use crate::engine::{self, Classify, CodeState, Outputs};
 use crate::shard::Shard;
 use crate::{AdIndex, Settings};
 
@@ -203,6 +211,31 @@ mod program {
     }
 }
 
+// ---- how the rules read statuses -------------------------------------------------------
+
+/// A code is withdrawn when `DELETED` (the creator deleted it) or `REVOKED`; `EXPIRED` is
+/// expired; every other status (`NOT_USED`, `IN_USE`, `AUTHORIZED`) is usable until its
+/// end time.
+pub(crate) fn code_state(status: CodeStatus) -> CodeState {
+    match status {
+        CodeStatus::Deleted | CodeStatus::Revoked => CodeState::Revoked,
+        CodeStatus::Expired => CodeState::Expired,
+        CodeStatus::NotUsed | CodeStatus::InUse | CodeStatus::Authorized => CodeState::Usable,
+    }
+}
+
+/// Only a `BOUND` share lets ads use the account (an empty status reads as `BOUND`);
+/// `PENDING`, `REJECTED`, `UNBOUND` and `REVOKED` are inactive.
+pub(crate) fn share_bound(status: ShareStatus) -> bool {
+    status == ShareStatus::Bound
+}
+
+/// The classification this program's rules use.
+pub(crate) const CLASSIFY: Classify = Classify {
+    code_state,
+    share_bound,
+};
+
 /// Loads one shard into the program and runs it.
 pub(crate) fn run_shard(
     facts: &Facts,
@@ -225,13 +258,16 @@ pub(crate) fn run_shard(
             AdUse(a, p, ident, h, g)
         }),
     );
-    runtime.extend(engine::codes(facts, shard).map(|(p, h, a, s, e, r)| Code(p, h, a, s, e, r)));
+    runtime.extend(
+        engine::codes(facts, shard, CLASSIFY).map(|(p, h, a, s, e, r)| Code(p, h, a, s, e, r)),
+    );
     runtime.extend(engine::post_flags(facts, shard).map(|(p, f, r)| PostFlagged(p, f, r)));
     runtime.extend(
         engine::identities(facts, shard).map(|(a, h, ok, r)| program::Identity(a, h, ok, r)),
     );
     runtime.extend(
-        engine::shares(facts, shard).map(|(h, a, d, b, u, an, r)| Share(h, a, d, b, u, an, r)),
+        engine::shares(facts, shard, CLASSIFY)
+            .map(|(h, a, d, b, u, an, r)| Share(h, a, d, b, u, an, r)),
     );
     runtime.extend(engine::links(facts, shard).map(|(h, c, r)| Link(h, c, r)));
     let (pairs, creators, no_creator, findings) = runtime.run_with_hasher::<FxBuildHasher>();

@@ -103,11 +103,7 @@ fn write_new_first(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let Some(resolved) = &report.resolved else {
         return Ok(());
     };
-    let new: Vec<&FindingOut> = report
-        .findings
-        .iter()
-        .filter(|f| f.status.as_deref() == Some("new"))
-        .collect();
+    let new: Vec<&FindingOut> = report.findings.iter().filter(|f| f.is_new()).collect();
     writeln!(
         out,
         "<h2>Since the baseline: {} new, {} resolved</h2><ul>",
@@ -272,7 +268,7 @@ fn write_table(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             h(&f.advertiser_id),
             h(&f.post_id),
             h(f.handle.as_deref().unwrap_or("")),
-            h(&f.severity),
+            h(f.severity.name()),
             h(&f.cause),
             h(&f.owner_role),
             h(&f.symptom),

@@ -23,7 +23,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let failed = |pair: &PairOut| {
         by_pair
             .get(&(pair.advertiser_id.as_str(), pair.post_id.as_str()))
-            .is_some_and(|findings| findings.iter().any(|f| f.severity == "error"))
+            .is_some_and(|findings| findings.iter().any(|f| f.severity.is_error()))
     };
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
@@ -73,7 +73,7 @@ fn write_case(out: &mut dyn Write, pair: &PairOut, findings: &[&FindingOut]) -> 
         return writeln!(out, "/>");
     }
     writeln!(out, ">")?;
-    let errors: Vec<&&FindingOut> = findings.iter().filter(|f| f.severity == "error").collect();
+    let errors: Vec<&&FindingOut> = findings.iter().filter(|f| f.severity.is_error()).collect();
     if !errors.is_empty() {
         let causes: Vec<&str> = errors.iter().map(|f| f.cause.as_str()).collect();
         let message = format!("{}: {}", causes.join(", "), errors[0].symptom);
@@ -85,7 +85,7 @@ fn write_case(out: &mut dyn Write, pair: &PairOut, findings: &[&FindingOut]) -> 
             xml(&details(&errors))
         )?;
     }
-    let warnings: Vec<&&FindingOut> = findings.iter().filter(|f| f.severity != "error").collect();
+    let warnings: Vec<&&FindingOut> = findings.iter().filter(|f| !f.severity.is_error()).collect();
     if !warnings.is_empty() {
         writeln!(
             out,

@@ -69,11 +69,7 @@ fn write_new_first(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let Some(resolved) = &report.resolved else {
         return Ok(());
     };
-    let new: Vec<&FindingOut> = report
-        .findings
-        .iter()
-        .filter(|f| f.status.as_deref() == Some("new"))
-        .collect();
+    let new: Vec<&FindingOut> = report.findings.iter().filter(|f| f.is_new()).collect();
     writeln!(
         out,
         "### Since the baseline: {} new, {} resolved\n",
@@ -113,7 +109,8 @@ fn write_summary_tables(report: &Report, out: &mut dyn Write) -> io::Result<()> 
     )?;
     for (cause, count) in &report.summary.by_cause {
         let example = report.findings.iter().find(|f| &f.cause == cause);
-        let (severity, owner) = example.map_or(("", ""), |f| (&f.severity, &f.owner_role));
+        let (severity, owner) =
+            example.map_or(("", ""), |f| (f.severity.name(), f.owner_role.as_str()));
         writeln!(out, "| `{cause}` | {severity} | {owner} | {count} |")?;
     }
     writeln!(out, "\n| owner | findings |\n|---|---:|")?;
@@ -139,11 +136,7 @@ fn write_account(findings: &[FindingOut], out: &mut dyn Write) -> io::Result<()>
         "| post | handle | cause | severity | owner | what people see | ads |\n|---|---|---|---|---|---|---|"
     )?;
     for f in findings {
-        let new = if f.status.as_deref() == Some("new") {
-            "**new** "
-        } else {
-            ""
-        };
+        let new = if f.is_new() { "**new** " } else { "" };
         writeln!(
             out,
             "| {} | {} | {new}`{}` | {} | {} | {} | {} |",

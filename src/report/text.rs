@@ -125,11 +125,7 @@ fn write_new_first(report: &Report, out: &mut dyn Write, style: Style) -> io::Re
     let Some(resolved) = &report.resolved else {
         return Ok(());
     };
-    let new: Vec<&FindingOut> = report
-        .findings
-        .iter()
-        .filter(|f| f.status.as_deref() == Some("new"))
-        .collect();
+    let new: Vec<&FindingOut> = report.findings.iter().filter(|f| f.is_new()).collect();
     writeln!(out)?;
     writeln!(
         out,
@@ -144,7 +140,7 @@ fn write_new_first(report: &Report, out: &mut dyn Write, style: Style) -> io::Re
         writeln!(
             out,
             "  new      {} {} [{}] ad account {} post {}",
-            style.severity(&f.severity),
+            style.severity(f.severity.name()),
             style.cause(&f.cause),
             f.owner_role,
             clean(&f.advertiser_id),
@@ -246,14 +242,11 @@ fn write_post_heading(out: &mut dyn Write, finding: &FindingOut, style: Style) -
 }
 
 fn write_finding(out: &mut dyn Write, finding: &FindingOut, style: Style) -> io::Result<()> {
-    let status = match finding.status.as_deref() {
-        Some("new") => "new ",
-        _ => "",
-    };
+    let status = if finding.is_new() { "new " } else { "" };
     writeln!(
         out,
         "    {status}{} {} [{}] {}",
-        style.severity(&finding.severity),
+        style.severity(finding.severity.name()),
         style.cause(&finding.cause),
         finding.owner_role,
         finding.symptom

@@ -8,9 +8,9 @@
 //! read as their digits, and date cells as `YYYY-MM-DD HH:MM:SS`.
 
 use calamine::{Data, Reader, Xlsx};
-use sparkcheck_facts::{time, Facts, SourceFile};
+use sparkcheck_facts::{time, Facts, FileFormat, SourceFile};
 
-use crate::csv_file::{import_record, Table};
+use crate::formats::delimited::{import_record, Table};
 use crate::registry::{detect, Detection};
 use crate::table::normalize_header;
 
@@ -56,23 +56,21 @@ pub fn import(display: &str, bytes: &[u8], facts: &mut Facts) -> Result<(), Stri
         };
         read_any = true;
         let first_line = range.start().map_or(1, |(row, _)| u64::from(row) + 1);
-        let file = facts.add_file(SourceFile {
-            path: format!("{display}#{name}"),
-            kind: importer.kind(),
-            rows: 0,
-            imported: 0,
-            rejected: 0,
-            notes: vec![format!("sheet `{name}` of a workbook")],
-            columns: map.optional_present(importer.columns()),
-            provides: Vec::new(),
-        });
+        let mut source = SourceFile::new(
+            format!("{display}#{name}"),
+            FileFormat::Workbook,
+            vec![importer.kind()],
+        );
+        source.notes = vec![format!("sheet `{name}` of a workbook")];
+        source.fields = map.optional_present(importer.fields());
+        let file = facts.add_file(source);
         let table = Table {
-            importer,
+            kind: importer,
             map: &map,
             shown: &shown,
             file,
         };
-        let mut recent = crate::RecentSyms::default();
+        let mut recent = crate::record::RecentSyms::default();
         let (mut count, mut imported, mut rejections) = (0u64, 0u64, Vec::new());
         for (index, cells) in rows.enumerate() {
             if cells.iter().all(|c| matches!(c, Data::Empty)) {

@@ -13,31 +13,34 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use sparkcheck_facts::{InputKind, Progress};
-use sparkcheck_importers::{walk, Imported, InputError};
+use sparkcheck_facts::Progress;
 
-use crate::config::PluginSpec;
+use crate::{walk, Imported, InputError};
 
-/// Imports `paths` with the built-in importers and the configuration's plugins.
-pub fn import_with_plugins(
-    paths: &[PathBuf],
-    config: Option<&Path>,
-    threads: usize,
-    progress: Progress<'_>,
-) -> Result<Imported, String> {
-    let config = crate::config::load(config).map_err(|e| e.to_string())?;
-    Ok(import(paths, &config.importers, threads, progress))
+/// One `[[importer]]`: an external command that reads a file and prints facts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PluginSpec {
+    /// Its name in messages.
+    pub name: String,
+    /// The program and its arguments; the file's path is appended. Never run by a shell.
+    pub command: Vec<String>,
+    /// A file-name pattern (`*` and `?`) of the files it takes.
+    pub files: Option<String>,
+    /// A header cell that marks its files (in their first line).
+    pub header: Option<String>,
+    /// How long it may run per file, in seconds.
+    pub timeout: u64,
 }
 
-/// Imports with the given plugins.
-pub fn import(
-    paths: &[PathBuf],
+/// Imports `paths`: the files a plugin claims through it, every other file by format.
+pub fn import<P: AsRef<Path>>(
+    paths: &[P],
     plugins: &[PluginSpec],
     threads: usize,
     progress: Progress<'_>,
 ) -> Imported {
     if plugins.is_empty() {
-        return sparkcheck_importers::import_paths(paths, threads, progress);
+        return crate::import_builtin(paths, threads, progress);
     }
     let walked = walk(paths);
     let mut builtin = Vec::new();
@@ -60,16 +63,15 @@ pub fn import(
             _ => skipped.push((display, reason)),
         }
     }
-    let mut imported = sparkcheck_importers::import_paths(&builtin, threads, progress);
+    let mut imported = crate::import_builtin(&builtin, threads, progress);
     imported.errors.extend(walked.errors);
     imported.skipped.extend(skipped);
     imported.skipped.sort();
     for_plugins.sort_by(|a, b| a.1.cmp(&b.1));
     for (path, display, plugin) in for_plugins {
         match run_plugin(plugin, &path) {
-            Ok(stdout) => sparkcheck_importers::facts_jsonl::import(
+            Ok(stdout) => crate::formats::facts::import(
                 &display,
-                InputKind::Facts,
                 &stdout,
                 &mut imported.facts,
                 Some(&plugin.name),

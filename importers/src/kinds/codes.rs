@@ -2,11 +2,12 @@
 
 use sparkcheck_facts::{CodeRow, CodeStatus, InputKind, ItemType};
 
-use crate::table::{Column, Row};
+use sparkcheck_facts::OptionalField;
+
+use crate::record::{Field, Kind, RowError, RowSink, Values};
 use crate::values::{
     code_tail, enum_value, lookup, optional_id, optional_time, required_handle, required_id,
 };
-use crate::{Importer, RowError, RowSink};
 
 const AUTH_CODE: usize = 0;
 const POST_ID: usize = 1;
@@ -18,17 +19,35 @@ const END: usize = 6;
 const POST_STATUS: usize = 7;
 const ITEM_TYPE: usize = 8;
 
-static COLUMNS: [Column; 9] = [
-    Column::required("Auth Code", &["auth_code"]),
-    Column::required("Post ID", &["item_id"]),
-    Column::required("TikTok Account", &["tiktok_name", "Creator"]),
-    Column::required("Ad Account ID", &["advertiser_id"]),
-    Column::required("Status", &["auth_code_status", "ad_auth_status"]),
-    Column::optional("Start Time", &["auth_start_time", "auth_code_start_time"]),
-    Column::optional("End Time", &["auth_end_time", "auth_code_end_time"]),
-    Column::optional("Post Status", &[]),
-    Column::optional("Item Type", &["item_type"]),
+static FIELDS: [Field; 9] = [
+    Field::required("Auth Code", "code", &["auth_code"]),
+    Field::required("Post ID", "post_id", &["item_id"]),
+    Field::required("TikTok Account", "creator", &["tiktok_name", "Creator"]),
+    Field::required("Ad Account ID", "advertiser_id", &["advertiser_id"]),
+    Field::required("Status", "status", &["auth_code_status", "ad_auth_status"]),
+    Field::optional(
+        "Start Time",
+        "start",
+        &["auth_start_time", "auth_code_start_time"],
+    ),
+    Field::optional("End Time", "end", &["auth_end_time", "auth_code_end_time"])
+        .providing(OptionalField::EndTime),
+    Field::optional("Post Status", "post_status", &[]).providing(OptionalField::PostStatus),
+    Field::optional("Item Type", "item_type", &["item_type"]).providing(OptionalField::ItemType),
 ];
+
+/// Field indexes the other formats fill.
+pub(crate) mod field {
+    pub const AUTH_CODE: usize = super::AUTH_CODE;
+    pub const POST_ID: usize = super::POST_ID;
+    pub const TIKTOK_ACCOUNT: usize = super::TIKTOK_ACCOUNT;
+    pub const AD_ACCOUNT_ID: usize = super::AD_ACCOUNT_ID;
+    pub const STATUS: usize = super::STATUS;
+    pub const START: usize = super::START;
+    pub const END: usize = super::END;
+    pub const POST_STATUS: usize = super::POST_STATUS;
+    pub const ITEM_TYPE: usize = super::ITEM_TYPE;
+}
 
 pub(crate) const STATUSES: [(&str, CodeStatus); 6] = [
     ("NOT_USED", CodeStatus::NotUsed),
@@ -48,23 +67,23 @@ pub(crate) const UNAVAILABLE_POST_STATUSES: [(&str, ()); 5] = [
     ("REVIEW_PENDING", ()),
 ];
 
-/// Reads Spark Ads authorization-code exports.
+/// Spark Ads authorization-code exports.
 pub struct Codes;
 
-impl Importer for Codes {
+impl Kind for Codes {
     fn kind(&self) -> InputKind {
         InputKind::Codes
     }
 
-    fn columns(&self) -> &'static [Column] {
-        &COLUMNS
+    fn fields(&self) -> &'static [Field] {
+        &FIELDS
     }
 
-    fn secret_columns(&self) -> &'static [usize] {
+    fn secret_fields(&self) -> &'static [usize] {
         &[AUTH_CODE]
     }
 
-    fn import_row(&self, row: &Row<'_>, sink: &mut RowSink<'_>) -> Result<(), RowError> {
+    fn build(&self, row: &Values<'_>, sink: &mut RowSink<'_>) -> Result<(), RowError> {
         let code = row.text(AUTH_CODE);
         if code.is_empty() {
             return Err(RowError::at(
@@ -95,7 +114,13 @@ impl Importer for Codes {
             status,
             start,
             end,
-            masked_code: facts.text.push_concat("****", code_tail(code)),
+            // A masked code (from the facts format) stays masked; a whole one is masked here
+            // and never kept.
+            masked_code: if code.starts_with("****") {
+                facts.text.push(code)
+            } else {
+                facts.text.push_concat("****", code_tail(code))
+            },
             post_unavailable: lookup(post_status, &UNAVAILABLE_POST_STATUSES).is_some(),
             post_status: facts.text.push(post_status),
             item_type,

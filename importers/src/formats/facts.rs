@@ -9,9 +9,10 @@ use std::io::{self, Write};
 
 use serde::{Deserialize, Serialize};
 use sparkcheck_facts::{
-    time, AdAccountRole, AdRow, CodeRow, Facts, InputKind, ItemType, LinkRow, Rejection, RowRef,
-    ShareRow, SourceFile, Sym,
+    time, Facts, FileFormat, InputKind, ItemType, OptionalField, Rejection, RowRef, SourceFile, Sym,
 };
+
+use crate::record::{build_row, RecentSyms, RowSink, Values};
 
 /// The version written in the header line.
 pub const VERSION: u32 = 1;
@@ -258,20 +259,20 @@ pub fn looks_like_facts(text: &[u8]) -> bool {
 
 /// Reads a facts file (or a plugin's output) into `facts`: each line is one fact or one
 /// rejection naming the line. `origin` names the producer in rejections (a plugin's name).
-pub fn import(display: &str, kind: InputKind, text: &str, facts: &mut Facts, origin: Option<&str>) {
-    let file = facts.add_file(SourceFile {
-        path: display.to_string(),
-        kind,
-        rows: 0,
-        imported: 0,
-        rejected: 0,
-        notes: origin
-            .map(|o| vec![format!("facts from importer `{o}`")])
-            .unwrap_or_default(),
-        // Facts name every optional field explicitly, so every check has its data.
-        columns: vec!["Ad Account Role", "End Time", "Post Status", "Item Type"],
-        provides: Vec::new(),
-    });
+pub fn import(display: &str, text: &str, facts: &mut Facts, origin: Option<&str>) {
+    let format = if origin.is_some() {
+        FileFormat::Plugin
+    } else {
+        FileFormat::Facts
+    };
+    let mut source = SourceFile::new(display, format, Vec::new());
+    source.notes = origin
+        .map(|o| vec![format!("facts from importer `{o}`")])
+        .unwrap_or_default();
+    // Facts name every optional field explicitly, so every check has its data.
+    source.fields = OptionalField::ALL.to_vec();
+    let file = facts.add_file(source);
+    let mut recent = RecentSyms::default();
     let (mut rows, mut imported) = (0u64, 0u64);
     let mut rejections = Vec::new();
     for (index, line) in text.lines().enumerate() {
@@ -310,14 +311,14 @@ pub fn import(display: &str, kind: InputKind, text: &str, facts: &mut Facts, ori
             file,
             line: u32::try_from(cited).unwrap_or(u32::MAX),
         };
-        let kind = parsed.as_ref().ok().and_then(fact_kind);
-        match parsed.and_then(|fact| add_fact(fact, at, facts)) {
-            Ok(()) => {
+        match parsed.and_then(|fact| add_fact(fact, at, facts, &mut recent)) {
+            Ok(kind) => {
                 imported += 1;
                 if let Some(kind) = kind {
-                    let provides = &mut facts.files[file as usize].provides;
-                    if !provides.contains(&kind) {
-                        provides.push(kind);
+                    let kinds = &mut facts.files[file as usize].kinds;
+                    if !kinds.contains(&kind) {
+                        kinds.push(kind);
+                        kinds.sort();
                     }
                 }
             }
@@ -353,110 +354,63 @@ fn fact_source(fact: &FactLine) -> Option<&Source> {
     }
 }
 
-/// The input kind a fact stands for.
-fn fact_kind(fact: &FactLine) -> Option<InputKind> {
-    match fact {
-        FactLine::Ad { .. } | FactLine::Account { .. } => Some(InputKind::Ads),
-        FactLine::Share { .. } => Some(InputKind::Bc),
-        FactLine::Code { .. } => Some(InputKind::Codes),
-        FactLine::Link { .. } => Some(InputKind::Links),
-        FactLine::Identity { .. } => Some(InputKind::Identities),
-        FactLine::Header { .. } => None,
-    }
-}
+// ---- reading: every fact goes through its kind's row builder -----------------------
 
-fn id(value: &str, field: &str) -> Result<(), String> {
-    if value.trim().is_empty() {
-        return Err(format!("`{field}`: expected an ID, found an empty value"));
-    }
-    crate::values::check_id(value).map_err(|m| format!("`{field}`: {m}"))
-}
-
-fn choice<T: Copy>(value: &str, field: &str, choices: &[(&str, T)]) -> Result<T, String> {
-    crate::values::lookup(value, choices).ok_or_else(|| {
-        let names: Vec<String> = choices.iter().map(|(n, _)| format!("`{n}`")).collect();
-        format!(
-            "`{field}`: expected one of {}, found `{}`",
-            names.join(", "),
-            sparkcheck_facts::quote(value)
-        )
-    })
-}
-
-fn instant(value: &Option<String>, field: &str) -> Result<Option<i64>, String> {
-    value
-        .as_deref()
-        .map(|t| time::parse_instant(t).map_err(|e| format!("`{field}`: {e}")))
-        .transpose()
-}
-
-fn handle(value: &str, field: &str) -> Result<String, String> {
-    let handle = crate::values::normalize_handle(value).into_owned();
-    if handle.is_empty() {
-        return Err(format!(
-            "`{field}`: expected a TikTok handle, found an empty value"
-        ));
-    }
-    Ok(handle)
-}
-
-// The same names the CSV importers accept (UI labels included).
-use crate::ads::IDENTITY_TYPES;
-use crate::bc::{ROLES, STATUSES as SHARE_STATUSES};
-use crate::codes::{STATUSES as CODE_STATUSES, UNAVAILABLE_POST_STATUSES as UNAVAILABLE};
-use crate::links::STATUSES as LINK_STATUSES;
-
-/// Checks one fact and adds it; nothing is added when it is rejected.
-pub fn add_fact(fact: FactLine, at: RowRef, facts: &mut Facts) -> Result<(), String> {
-    match fact {
-        FactLine::Header { .. } => Ok(()),
+/// Checks one fact and adds it through its kind's row builder (the same checks as every
+/// other format); nothing is added when it is rejected. Returns the kind it stands for.
+pub fn add_fact(
+    fact: FactLine,
+    at: RowRef,
+    facts: &mut Facts,
+    recent: &mut RecentSyms,
+) -> Result<Option<InputKind>, String> {
+    let (kind, values) = match &fact {
+        FactLine::Header { .. } => return Ok(None),
         FactLine::Account {
             advertiser_id,
             account_name,
         } => {
-            id(&advertiser_id, "advertiser_id")?;
-            let advertiser = facts.syms.intern(&advertiser_id);
-            facts.remember_account_name(advertiser, &account_name);
-            Ok(())
+            crate::values::check_id(advertiser_id).map_err(|m| format!("`advertiser_id`: {m}"))?;
+            if advertiser_id.trim().is_empty() {
+                return Err("`advertiser_id`: expected an ID, found an empty value".into());
+            }
+            let advertiser = facts.syms.intern(advertiser_id.trim());
+            facts.remember_account_name(advertiser, account_name.trim());
+            return Ok(Some(InputKind::Ads));
         }
         FactLine::Ad {
             advertiser_id,
             post_id,
             identity_type,
-            handle: h,
+            handle,
             identity_label,
             ad_id,
             ad_name,
             ..
         } => {
-            id(&advertiser_id, "advertiser_id")?;
-            id(&ad_id, "ad_id")?;
-            if !post_id.is_empty() {
-                id(&post_id, "post_id")?;
-            }
-            let identity = choice(&identity_type, "identity_type", &IDENTITY_TYPES)?;
-            let h = if identity.is_tiktok_account() && !post_id.is_empty() {
-                handle(&h, "handle")?
-            } else {
-                String::new()
-            };
-            let ad = AdRow {
-                at,
-                advertiser: facts.syms.intern(&advertiser_id),
-                post: facts.syms.intern(&post_id),
-                identity,
-                handle: facts.syms.intern(&h),
-                identity_label: facts.text.push(&identity_label),
-                ad_id: facts.text.push(&ad_id),
-                ad_name: facts.text.push(&ad_name),
-            };
-            facts.ads.push(ad);
-            Ok(())
+            use crate::kinds::ads::field::*;
+            let mut v = Values::default();
+            v.set(ACCOUNT_ID, advertiser_id);
+            v.set(POST_ID, post_id);
+            v.set(IDENTITY_TYPE, identity_type);
+            // Tables hold a TikTok account's handle and a custom identity's name in one
+            // column; the facts format keeps them apart.
+            v.set(
+                IDENTITY,
+                if handle.is_empty() {
+                    identity_label
+                } else {
+                    handle
+                },
+            );
+            v.set(AD_ID, ad_id);
+            v.set(AD_NAME, ad_name);
+            (InputKind::Ads, v)
         }
         FactLine::Share {
             bc_id,
             bc_name,
-            handle: h,
+            handle,
             advertiser_id,
             ad_delivery,
             permissions,
@@ -465,32 +419,18 @@ pub fn add_fact(fact: FactLine, at: RowRef, facts: &mut Facts) -> Result<(), Str
             role,
             ..
         } => {
-            id(&bc_id, "bc_id")?;
-            if !advertiser_id.is_empty() {
-                id(&advertiser_id, "advertiser_id")?;
-            }
-            let h = handle(&h, "handle")?;
-            let status = choice(&status, "status", &SHARE_STATUSES)?;
-            let role = if role.trim().is_empty() {
-                AdAccountRole::Unknown
-            } else {
-                choice(&role, "role", &ROLES)?
-            };
-            let valid_until = instant(&valid_until, "valid_until")?;
-            let share = ShareRow {
-                at,
-                bc_id: facts.text.push(&bc_id),
-                bc_name: facts.text.push(&bc_name),
-                handle: facts.syms.intern(&h),
-                advertiser: facts.syms.intern(&advertiser_id),
-                ad_delivery,
-                permissions: facts.text.push(&permissions),
-                status,
-                valid_until,
-                role,
-            };
-            facts.shares.push(share);
-            Ok(())
+            use crate::kinds::bc::field::*;
+            let mut v = Values::default();
+            v.set(BC_ID, bc_id);
+            v.set(BC_NAME, bc_name);
+            v.set(TIKTOK_ACCOUNT, handle);
+            v.set(AD_ACCOUNT_ID, advertiser_id);
+            v.set(AD_DELIVERY, if *ad_delivery { "true" } else { "false" });
+            v.set(PERMISSIONS, permissions);
+            v.set(STATUS, status);
+            v.set(VALID_UNTIL, valid_until.as_deref().unwrap_or(""));
+            v.set(ROLE, role);
+            (InputKind::Bc, v)
         }
         FactLine::Code {
             code,
@@ -504,87 +444,55 @@ pub fn add_fact(fact: FactLine, at: RowRef, facts: &mut Facts) -> Result<(), Str
             item_type,
             ..
         } => {
-            if code.is_empty() {
-                return Err(
-                    "`code`: expected the code (or its masked form), found an empty value".into(),
-                );
-            }
-            id(&post_id, "post_id")?;
-            if !advertiser_id.is_empty() {
-                id(&advertiser_id, "advertiser_id")?;
-            }
-            let creator = handle(&creator, "creator")?;
-            let status = choice(&status, "status", &CODE_STATUSES)?;
-            let (start, end) = (instant(&start, "start")?, instant(&end, "end")?);
-            // A masked code stays masked; a whole code is masked here and never kept.
-            let masked = if code.starts_with("****") {
-                code.clone()
-            } else {
-                sparkcheck_facts::mask_code(&code)
-            };
-            let row = CodeRow {
-                at,
-                post: facts.syms.intern(&post_id),
-                creator: facts.syms.intern(&creator),
-                advertiser: facts.syms.intern(&advertiser_id),
-                status,
-                start,
-                end,
-                masked_code: facts.text.push(&masked),
-                post_unavailable: crate::values::lookup(&post_status, &UNAVAILABLE).is_some(),
-                post_status: facts.text.push(&post_status),
-                item_type: match item_type.to_ascii_uppercase().as_str() {
-                    "" => ItemType::Unknown,
-                    "CAROUSEL" => ItemType::Carousel,
-                    _ => ItemType::Video,
-                },
-            };
-            facts.codes.push(row);
-            Ok(())
+            use crate::kinds::codes::field::*;
+            let mut v = Values::default();
+            v.set(AUTH_CODE, code);
+            v.set(POST_ID, post_id);
+            v.set(TIKTOK_ACCOUNT, creator);
+            v.set(AD_ACCOUNT_ID, advertiser_id);
+            v.set(STATUS, status);
+            v.set(START, start.as_deref().unwrap_or(""));
+            v.set(END, end.as_deref().unwrap_or(""));
+            v.set(POST_STATUS, post_status);
+            v.set(ITEM_TYPE, item_type);
+            (InputKind::Codes, v)
         }
         FactLine::Identity {
             advertiser_id,
-            handle: h,
+            handle,
             identity_type,
             available_status,
             bc_id,
             ..
         } => {
-            id(&advertiser_id, "advertiser_id")?;
-            let h = handle(&h, "handle")?;
-            let kind = choice(&identity_type, "identity_type", &IDENTITY_TYPES)?;
-            if available_status.trim().is_empty() {
-                return Err("`available_status`: expected `AVAILABLE` or TikTok's reason, found an empty value".into());
-            }
-            let identity = sparkcheck_facts::IdentityRow {
-                at,
-                advertiser: facts.syms.intern(&advertiser_id),
-                handle: facts.syms.intern(&h),
-                kind,
-                available: available_status.trim().eq_ignore_ascii_case("AVAILABLE"),
-                available_status: facts.text.push(available_status.trim()),
-                bc_id: facts.text.push(&bc_id),
-            };
-            facts.identities.push(identity);
-            Ok(())
+            use crate::kinds::identities::field::*;
+            let mut v = Values::default();
+            v.set(ACCOUNT_ID, advertiser_id);
+            v.set(HANDLE, handle);
+            v.set(IDENTITY_TYPE, identity_type);
+            v.set(AVAILABLE_STATUS, available_status);
+            v.set(BC_ID, bc_id);
+            (InputKind::Identities, v)
         }
         FactLine::Link {
-            handle: h,
+            handle,
             status,
             connected_at,
             ..
         } => {
-            let h = handle(&h, "handle")?;
-            let status = choice(&status, "status", &LINK_STATUSES)?;
-            let connected_at = instant(&connected_at, "connected_at")?;
-            let link = LinkRow {
-                at,
-                handle: facts.syms.intern(&h),
-                status,
-                connected_at,
-            };
-            facts.links.push(link);
-            Ok(())
+            use crate::kinds::links::field::*;
+            let mut v = Values::default();
+            v.set(TIKTOK_ACCOUNT, handle);
+            v.set(STATUS, status);
+            v.set(CONNECTED_AT, connected_at.as_deref().unwrap_or(""));
+            (InputKind::Links, v)
         }
-    }
+    };
+    let builder = crate::registry::kind(kind);
+    let mut sink = RowSink { facts, at, recent };
+    build_row(builder, &values, &mut sink).map_err(|error| match error.field {
+        Some(field) => format!("`{}`: {}", builder.fields()[field].key, error.message),
+        None => error.message,
+    })?;
+    Ok(Some(kind))
 }

@@ -17,9 +17,12 @@
 //! line in JSON Lines).
 
 use serde_json::Value;
-use sparkcheck_facts::{Facts, InputKind, Rejection, RowRef, SourceFile};
+use sparkcheck_facts::{
+    Facts, FileFormat, InputKind, OptionalField, Rejection, RowRef, SourceFile,
+};
 
-use crate::facts_jsonl::{add_fact, FactLine};
+use crate::formats::facts::{add_fact, FactLine};
+use crate::record::RecentSyms;
 
 /// Whether `text` looks like a JSON document or JSON Lines of objects.
 pub fn looks_like_json(text: &[u8]) -> bool {
@@ -155,17 +158,9 @@ fn code_fact(record: &Value, advertiser: Option<&str>) -> Result<FactLine, Strin
             handle,
             // Assigned to no ad account when the record names none (the account is in the BC).
             advertiser_id: text(record, "advertiser_id"),
-            ad_delivery: permissions.iter().any(|p| {
-                crate::values::lookup(
-                    p,
-                    &[
-                        ("AD_DELIVERY", ()),
-                        ("Ad Delivery", ()),
-                        ("Deliver ads", ()),
-                    ],
-                )
-                .is_some()
-            }),
+            ad_delivery: permissions
+                .iter()
+                .any(|p| crate::kinds::bc::has_ad_delivery(p)),
             permissions: permissions.join(";"),
             status: if status.is_empty() {
                 "BOUND".to_string()
@@ -256,19 +251,13 @@ pub fn import(display: &str, body: &str, facts: &mut Facts) -> Result<(), String
         );
     }
     let from_name = advertiser_from_name(display);
-    let file = facts.add_file(SourceFile {
-        path: display.to_string(),
-        kind,
-        rows: 0,
-        imported: 0,
-        rejected: 0,
-        notes: vec![
-            "a TikTok API response; lines are record numbers unless the file is JSON Lines"
-                .to_string(),
-        ],
-        columns: vec!["End Time", "Post Status", "Item Type", "Ad Account Role"],
-        provides: Vec::new(),
-    });
+    let mut source = SourceFile::new(display, FileFormat::TikTokApi, vec![kind]);
+    source.notes = vec![
+        "a TikTok API response; lines are record numbers unless the file is JSON Lines".to_string(),
+    ];
+    source.fields = OptionalField::ALL.to_vec();
+    let file = facts.add_file(source);
+    let mut recent = RecentSyms::default();
     let (mut imported, mut rejections) = (0u64, Vec::new());
     for (line, record) in &records {
         let advertiser = record
@@ -279,8 +268,10 @@ pub fn import(display: &str, body: &str, facts: &mut Facts) -> Result<(), String
             file,
             line: u32::try_from(*line).unwrap_or(u32::MAX),
         };
-        match code_fact(record, advertiser.as_deref()).and_then(|fact| add_fact(fact, at, facts)) {
-            Ok(()) => imported += 1,
+        match code_fact(record, advertiser.as_deref())
+            .and_then(|fact| add_fact(fact, at, facts, &mut recent))
+        {
+            Ok(_) => imported += 1,
             Err(reason) => rejections.push(Rejection {
                 file,
                 line: *line,

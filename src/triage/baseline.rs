@@ -7,11 +7,14 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use super::FindingKey;
+use crate::report::Severity;
+
 /// The findings of an earlier report, by key.
 #[derive(Debug, Default)]
 pub struct Baseline {
-    /// (advertiser_id, post_id, cause) → the finding as it was.
-    pub findings: BTreeMap<(String, String, String), BaselineFinding>,
+    /// Each finding as it was, by its key.
+    pub findings: BTreeMap<FindingKey, BaselineFinding>,
 }
 
 /// What the resolved list shows of an earlier finding.
@@ -27,11 +30,15 @@ pub struct BaselineFinding {
     #[serde(default)]
     pub handle: Option<String>,
     /// Severity then.
-    #[serde(default)]
-    pub severity: String,
+    #[serde(default = "error")]
+    pub severity: Severity,
     /// Owner role then.
     #[serde(default)]
     pub owner_role: String,
+}
+
+fn error() -> Severity {
+    Severity::Error
 }
 
 #[derive(Deserialize)]
@@ -65,10 +72,12 @@ pub fn load(path: &Path) -> Result<Baseline, String> {
         .findings
         .into_iter()
         .map(|f| {
-            (
-                (f.advertiser_id.clone(), f.post_id.clone(), f.cause.clone()),
-                f,
-            )
+            let key = FindingKey {
+                advertiser_id: f.advertiser_id.clone(),
+                post_id: f.post_id.clone(),
+                cause: f.cause.clone(),
+            };
+            (key, f)
         })
         .collect();
     Ok(Baseline { findings })

@@ -2,19 +2,25 @@
 
 use sparkcheck_facts::{InputKind, LinkRow, LinkStatus};
 
-use crate::table::{Column, Row};
+use crate::record::{Field, Kind, RowError, RowSink, Values};
 use crate::values::{enum_value, optional_time, required_handle};
-use crate::{Importer, RowError, RowSink};
 
 const TIKTOK_ACCOUNT: usize = 0;
 const STATUS: usize = 1;
 const CONNECTED_AT: usize = 2;
 
-static COLUMNS: [Column; 3] = [
-    Column::required("TikTok Account", &[]),
-    Column::required("Status", &[]),
-    Column::optional("Connected At", &[]),
+static FIELDS: [Field; 3] = [
+    Field::required("TikTok Account", "handle", &[]),
+    Field::required("Status", "status", &[]),
+    Field::optional("Connected At", "connected_at", &[]),
 ];
+
+/// Field indexes the other formats fill.
+pub(crate) mod field {
+    pub const TIKTOK_ACCOUNT: usize = super::TIKTOK_ACCOUNT;
+    pub const STATUS: usize = super::STATUS;
+    pub const CONNECTED_AT: usize = super::CONNECTED_AT;
+}
 
 pub(crate) const STATUSES: [(&str, LinkStatus); 3] = [
     ("connected", LinkStatus::Connected),
@@ -22,19 +28,19 @@ pub(crate) const STATUSES: [(&str, LinkStatus); 3] = [
     ("expired", LinkStatus::Expired),
 ];
 
-/// Reads preview-tool connection exports.
+/// Preview-tool connection exports.
 pub struct Links;
 
-impl Importer for Links {
+impl Kind for Links {
     fn kind(&self) -> InputKind {
         InputKind::Links
     }
 
-    fn columns(&self) -> &'static [Column] {
-        &COLUMNS
+    fn fields(&self) -> &'static [Field] {
+        &FIELDS
     }
 
-    fn import_row(&self, row: &Row<'_>, sink: &mut RowSink<'_>) -> Result<(), RowError> {
+    fn build(&self, row: &Values<'_>, sink: &mut RowSink<'_>) -> Result<(), RowError> {
         let handle = required_handle(row, TIKTOK_ACCOUNT)?;
         let status = enum_value(row, STATUS, &STATUSES)?;
         let connected_at = optional_time(row, CONNECTED_AT)?;

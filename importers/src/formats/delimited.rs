@@ -1,11 +1,12 @@
-//! The delimited-text driver: sniff, detect, then one fact or one rejection per row.
+//! Delimited text (`,`, `;` or tab with a header row): sniff the delimiter, detect the
+//! kind from the header, then one fact or one rejection per row.
 
-use sparkcheck_facts::{Facts, Rejection, RowRef, SourceFile};
+use sparkcheck_facts::{Facts, FileFormat, Rejection, RowRef, SourceFile};
 
 use crate::decode::Decoded;
+use crate::record::{build_row, Kind, RecentSyms, RowSink};
 use crate::registry::{detect, Detection};
-use crate::table::{normalize_header, Row};
-use crate::RowSink;
+use crate::table::{normalize_header, ColumnMap};
 
 /// Imports one decoded delimited file; `Err` is the one-line reason it cannot be used.
 ///
@@ -63,23 +64,17 @@ pub fn import(
     if delimiter != b',' {
         notes.push(format!("delimiter `{}`", describe_delimiter(delimiter)));
     }
-    let file = facts.add_file(SourceFile {
-        path: display.to_string(),
-        kind: importer.kind(),
-        rows: 0,
-        imported: 0,
-        rejected: 0,
-        notes,
-        columns: map.optional_present(importer.columns()),
-        provides: Vec::new(),
-    });
+    let mut source = SourceFile::new(display, FileFormat::Delimited, vec![importer.kind()]);
+    source.notes = notes;
+    source.fields = map.optional_present(importer.fields());
+    let file = facts.add_file(source);
 
     let (mut rows, mut imported) = (0u64, 0u64);
     let mut rejections = Vec::new();
     // A StringRecord checks UTF-8 once per record, not once per field read.
     let mut record = csv::StringRecord::new();
     let mut lines = LineCounter::default();
-    let mut recent = crate::RecentSyms::default();
+    let mut recent = RecentSyms::default();
     let mut reported = 0u64;
     loop {
         match reader.read_record(&mut record) {
@@ -104,7 +99,7 @@ pub fn import(
             continue;
         }
         let table = Table {
-            importer,
+            kind: importer,
             map: &map,
             shown: &shown,
             file,
@@ -124,10 +119,10 @@ pub fn import(
 
 /// What one table's rows are read with.
 pub(crate) struct Table<'t> {
-    /// The importer its header chose.
-    pub importer: &'static dyn crate::Importer,
-    /// Where the importer's columns are.
-    pub map: &'t crate::table::ColumnMap,
+    /// The kind its header chose.
+    pub kind: &'static dyn Kind,
+    /// Where the kind's fields are.
+    pub map: &'t ColumnMap,
     /// The header cells as written, for messages.
     pub shown: &'t [String],
     /// The source file's index.
@@ -140,44 +135,29 @@ pub(crate) fn import_record(
     line: u64,
     record: &csv::StringRecord,
     facts: &mut Facts,
-    recent: &mut crate::RecentSyms,
+    recent: &mut RecentSyms,
 ) -> Result<(), Rejection> {
-    let row = Row::new(record, table.map);
+    let values = table.map.values(record);
     let at = RowRef {
         file: table.file,
         line: u32::try_from(line).unwrap_or(u32::MAX),
     };
     let mut sink = RowSink { facts, at, recent };
-    table
-        .importer
-        .import_row(&row, &mut sink)
-        .map_err(|mut error| {
-            scrub_secrets(&mut error.message, &row, table.importer.secret_columns());
-            let column = error.column.and_then(|c| table.map.position(c));
-            let column_header = column.map(|position| &table.shown[position]);
-            Rejection {
-                file: table.file,
-                line,
-                reason: match (column, column_header) {
-                    (Some(position), Some(header)) => {
-                        format!("column {} (`{header}`): {}", position + 1, error.message)
-                    }
-                    _ => error.message,
-                },
-                column: column_header.cloned(),
-            }
-        })
-}
-
-/// Masks every secret value of the row (auth codes) wherever a message quotes it, even
-/// from another column: a shifted or pasted row may put a code where a status belongs.
-fn scrub_secrets(message: &mut String, row: &Row<'_>, secret_columns: &[usize]) {
-    for &column in secret_columns {
-        let secret = row.text(column);
-        if secret.len() > 4 && message.contains(secret) {
-            *message = message.replace(secret, &crate::values::mask_code(secret));
+    build_row(table.kind, &values, &mut sink).map_err(|error| {
+        let column = error.field.and_then(|c| table.map.position(c));
+        let column_header = column.map(|position| &table.shown[position]);
+        Rejection {
+            file: table.file,
+            line,
+            reason: match (column, column_header) {
+                (Some(position), Some(header)) => {
+                    format!("column {} (`{header}`): {}", position + 1, error.message)
+                }
+                _ => error.message,
+            },
+            column: column_header.cloned(),
         }
-    }
+    })
 }
 
 /// Line numbers from byte offsets, counted incrementally.
@@ -272,7 +252,7 @@ fn field_count_reason(found: usize, expected: usize, delimiter: u8) -> String {
 fn unrecognised(
     shown: &[String],
     nearest: &str,
-    missing: &[&crate::table::Column],
+    missing: &[&crate::record::Field],
     delimiter: u8,
 ) -> String {
     let found: Vec<String> = shown

@@ -2,9 +2,10 @@
 
 use sparkcheck_facts::{AdAccountRole, InputKind, ShareRow, ShareStatus};
 
-use crate::table::{Column, Row};
+use sparkcheck_facts::OptionalField;
+
+use crate::record::{Field, Kind, RowError, RowSink, Values};
 use crate::values::{enum_value, lookup, optional_id, optional_time, required_handle, required_id};
-use crate::{Importer, RowError, RowSink};
 
 const BC_ID: usize = 0;
 const TIKTOK_ACCOUNT: usize = 1;
@@ -14,17 +15,34 @@ const BC_NAME: usize = 4;
 const STATUS: usize = 5;
 const VALID_UNTIL: usize = 6;
 const ROLE: usize = 7;
+const AD_DELIVERY_FLAG: usize = 8;
 
-static COLUMNS: [Column; 8] = [
-    Column::required("BC ID", &["bc_id"]),
-    Column::required("TikTok Account", &[]),
-    Column::required("Ad Account ID", &[]),
-    Column::required("Permissions", &[]),
-    Column::optional("BC Name", &[]),
-    Column::optional("Status", &[]),
-    Column::optional("Valid Until", &[]),
-    Column::optional("Ad Account Role", &["advertiser_role"]),
+static FIELDS: [Field; 9] = [
+    Field::required("BC ID", "bc_id", &["bc_id"]),
+    Field::required("TikTok Account", "handle", &[]),
+    Field::required("Ad Account ID", "advertiser_id", &[]),
+    Field::required("Permissions", "permissions", &[]),
+    Field::optional("BC Name", "bc_name", &[]),
+    Field::optional("Status", "status", &[]),
+    Field::optional("Valid Until", "valid_until", &[]),
+    Field::optional("Ad Account Role", "role", &["advertiser_role"])
+        .providing(OptionalField::AdAccountRole),
+    // The facts format states ad delivery as a flag; tables derive it from `Permissions`.
+    Field::optional("Ad Delivery", "ad_delivery", &[]),
 ];
+
+/// Field indexes the other formats fill.
+pub(crate) mod field {
+    pub const BC_ID: usize = super::BC_ID;
+    pub const TIKTOK_ACCOUNT: usize = super::TIKTOK_ACCOUNT;
+    pub const AD_ACCOUNT_ID: usize = super::AD_ACCOUNT_ID;
+    pub const PERMISSIONS: usize = super::PERMISSIONS;
+    pub const BC_NAME: usize = super::BC_NAME;
+    pub const STATUS: usize = super::STATUS;
+    pub const VALID_UNTIL: usize = super::VALID_UNTIL;
+    pub const ROLE: usize = super::ROLE;
+    pub const AD_DELIVERY: usize = super::AD_DELIVERY_FLAG;
+}
 
 pub(crate) const STATUSES: [(&str, ShareStatus); 6] = [
     ("BOUND", ShareStatus::Bound),
@@ -41,25 +59,34 @@ pub(crate) const ROLES: [(&str, AdAccountRole); 3] = [
     ("ANALYST", AdAccountRole::Analyst),
 ];
 
-const AD_DELIVERY: [(&str, ()); 3] = [
+const FLAGS: [(&str, bool); 6] = [
+    ("true", true),
+    ("false", false),
+    ("yes", true),
+    ("no", false),
+    ("1", true),
+    ("0", false),
+];
+
+pub(crate) const AD_DELIVERY: [(&str, ()); 3] = [
     ("Ad Delivery", ()),
     ("Deliver ads", ()),
     ("AD_DELIVERY", ()),
 ];
 
-/// Reads Business Center TikTok-account asset exports.
+/// Business Center TikTok-account asset exports.
 pub struct Bc;
 
-impl Importer for Bc {
+impl Kind for Bc {
     fn kind(&self) -> InputKind {
         InputKind::Bc
     }
 
-    fn columns(&self) -> &'static [Column] {
-        &COLUMNS
+    fn fields(&self) -> &'static [Field] {
+        &FIELDS
     }
 
-    fn import_row(&self, row: &Row<'_>, sink: &mut RowSink<'_>) -> Result<(), RowError> {
+    fn build(&self, row: &Values<'_>, sink: &mut RowSink<'_>) -> Result<(), RowError> {
         let bc_id = required_id(row, BC_ID)?;
         let handle = required_handle(row, TIKTOK_ACCOUNT)?;
         let advertiser = optional_id(row, AD_ACCOUNT_ID)?;
@@ -75,6 +102,10 @@ impl Importer for Bc {
             enum_value(row, ROLE, &ROLES)?
         };
         let valid_until = optional_time(row, VALID_UNTIL)?;
+        let ad_delivery = match row.text(AD_DELIVERY_FLAG) {
+            "" => has_ad_delivery(permissions),
+            _ => enum_value(row, AD_DELIVERY_FLAG, &FLAGS)?,
+        };
 
         let RowSink { facts, at, recent } = sink;
         let handle = recent.intern(TIKTOK_ACCOUNT, &handle, facts);
@@ -85,7 +116,7 @@ impl Importer for Bc {
             bc_name: facts.text.push(row.text(BC_NAME)),
             handle,
             advertiser,
-            ad_delivery: has_ad_delivery(permissions),
+            ad_delivery,
             permissions: facts.text.push(permissions),
             status,
             valid_until,
@@ -97,7 +128,7 @@ impl Importer for Bc {
 }
 
 /// Whether a `;`- or `,`-separated permission list grants ad delivery.
-fn has_ad_delivery(permissions: &str) -> bool {
+pub(crate) fn has_ad_delivery(permissions: &str) -> bool {
     permissions
         .split([';', ','])
         .any(|permission| lookup(permission.trim(), &AD_DELIVERY).is_some())

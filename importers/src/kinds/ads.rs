@@ -2,9 +2,8 @@
 
 use sparkcheck_facts::{AdRow, IdentityKind, InputKind, Span, Sym};
 
-use crate::table::{Column, Row};
+use crate::record::{Field, Kind, RowError, RowSink, Values};
 use crate::values::{enum_value, optional_id, required_handle, required_id};
-use crate::{Importer, RowError, RowSink};
 
 const ACCOUNT_ID: usize = 0;
 const ACCOUNT_NAME: usize = 1;
@@ -14,22 +13,39 @@ const IDENTITY_TYPE: usize = 5;
 const IDENTITY: usize = 6;
 const POST_ID: usize = 7;
 
-static COLUMNS: [Column; 11] = [
-    Column::required("Account ID", &["Advertiser ID", "advertiser_id"]),
-    Column::optional("Account Name", &[]),
-    Column::optional("Campaign Name", &[]),
-    Column::optional("Ad Name", &[]),
-    Column::required("Ad ID", &["ad_id"]),
-    Column::required("Identity Type", &["identity_type"]),
-    Column::required(
+/// The facts format keeps a custom identity's name apart from a TikTok account's handle;
+/// tables hold both in `Identity`. The facts reader puts either into this field.
+static FIELDS: [Field; 11] = [
+    Field::required(
+        "Account ID",
+        "advertiser_id",
+        &["Advertiser ID", "advertiser_id"],
+    ),
+    Field::optional("Account Name", "account_name", &[]),
+    Field::optional("Campaign Name", "campaign_name", &[]),
+    Field::optional("Ad Name", "ad_name", &[]),
+    Field::required("Ad ID", "ad_id", &["ad_id"]),
+    Field::required("Identity Type", "identity_type", &["identity_type"]),
+    Field::required(
         "Identity",
+        "handle",
         &["Identity Name", "TikTok Account", "display_name"],
     ),
-    Column::required("Post ID", &["TikTok Post ID", "tiktok_item_id"]),
-    Column::optional("Ad Group Name", &[]),
-    Column::optional("Ad Status", &[]),
-    Column::optional("Identity ID", &["identity_id"]),
+    Field::required("Post ID", "post_id", &["TikTok Post ID", "tiktok_item_id"]),
+    Field::optional("Ad Group Name", "ad_group_name", &[]),
+    Field::optional("Ad Status", "ad_status", &[]),
+    Field::optional("Identity ID", "identity_id", &["identity_id"]),
 ];
+
+/// Field indexes the facts reader fills.
+pub(crate) mod field {
+    pub const ACCOUNT_ID: usize = super::ACCOUNT_ID;
+    pub const AD_NAME: usize = super::AD_NAME;
+    pub const AD_ID: usize = super::AD_ID;
+    pub const IDENTITY_TYPE: usize = super::IDENTITY_TYPE;
+    pub const IDENTITY: usize = super::IDENTITY;
+    pub const POST_ID: usize = super::POST_ID;
+}
 
 /// API enum names and Ads Manager UI labels of the identity types.
 pub(crate) const IDENTITY_TYPES: [(&str, IdentityKind); 9] = [
@@ -47,19 +63,19 @@ pub(crate) const IDENTITY_TYPES: [(&str, IdentityKind); 9] = [
     ),
 ];
 
-/// Reads Ads Manager ad exports.
+/// Ads Manager ad exports.
 pub struct Ads;
 
-impl Importer for Ads {
+impl Kind for Ads {
     fn kind(&self) -> InputKind {
         InputKind::Ads
     }
 
-    fn columns(&self) -> &'static [Column] {
-        &COLUMNS
+    fn fields(&self) -> &'static [Field] {
+        &FIELDS
     }
 
-    fn import_row(&self, row: &Row<'_>, sink: &mut RowSink<'_>) -> Result<(), RowError> {
+    fn build(&self, row: &Values<'_>, sink: &mut RowSink<'_>) -> Result<(), RowError> {
         let advertiser = required_id(row, ACCOUNT_ID)?;
         let ad_id = required_id(row, AD_ID)?;
         let post = optional_id(row, POST_ID)?;
@@ -102,7 +118,7 @@ impl Importer for Ads {
     }
 }
 
-fn identity_kind(row: &Row<'_>) -> Result<IdentityKind, RowError> {
+fn identity_kind(row: &Values<'_>) -> Result<IdentityKind, RowError> {
     let text = row.text(IDENTITY_TYPE);
     if crate::values::lookup(text, &[("TTS_TT", ()), ("TikTok Shop", ())]).is_some() {
         return Err(RowError::at(

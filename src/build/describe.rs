@@ -3,7 +3,7 @@
 use sparkcheck_facts::{time, Facts, IdentityKind, ItemType};
 use sparkcheck_policies::Evidence;
 
-use super::EvidenceOut;
+use crate::report::EvidenceOut;
 
 /// The evidence row `evidence` as a report entry.
 pub fn evidence(facts: &Facts, evidence: Evidence) -> EvidenceOut {

@@ -1,0 +1,410 @@
+//! Facts and an evaluation → the canonical [`Report`]: every id resolved to text once,
+//! triage (severity overrides, suppressions, baseline) applied on typed keys, counts
+//! summarised. Printers never see the facts or the engine.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use sparkcheck_facts::{time, Facts, Sym};
+use sparkcheck_importers::Imported;
+use sparkcheck_policies::{coverage, Cause, Coverage, Evaluation, Policy, Settings};
+
+use crate::report::{
+    AccountSummary, ClientSummary, FindingOut, InputOut, PairOut, RejectedOut, Report, ResolvedOut,
+    Severity, SkippedOut, Status, Summary, SuppressedOut, UncheckedOut, UnusedSuppressionOut,
+    SCHEMA_VERSION,
+};
+use crate::triage::{Baseline, FindingKey, Triage};
+
+mod actions;
+mod describe;
+
+/// Resolves an evaluation into the canonical report.
+pub fn build(
+    imported: &Imported,
+    evaluation: &Evaluation,
+    settings: &Settings,
+    policy: Policy,
+    triage: &Triage,
+) -> Report {
+    let facts = &imported.facts;
+    let mut inputs: Vec<InputOut> = facts
+        .files
+        .iter()
+        .map(|file| InputOut {
+            path: file.path.clone(),
+            kind: file.kind_name(),
+            format: file.format.name().to_string(),
+            rows: file.rows,
+            imported: file.imported,
+            rejected: file.rejected,
+            notes: file.notes.clone(),
+        })
+        .collect();
+    inputs.sort_by(|a, b| a.path.cmp(&b.path));
+    let coverage = coverage(facts, policy)
+        .into_iter()
+        .map(|(cause, coverage)| {
+            let text = match coverage {
+                Coverage::Checked => "checked".to_string(),
+                Coverage::NotChecked(why) => format!("not checked: {why}"),
+            };
+            (cause.code().to_string(), text)
+        })
+        .collect();
+    let all_findings = parallel_map(&evaluation.findings, settings.threads, |finding| {
+        let handles: Vec<&str> = finding.handles.iter().map(|&h| facts.sym(h)).collect();
+        let suppressed_by = triage.suppression(
+            facts.sym(finding.advertiser),
+            facts.sym(finding.post),
+            finding.cause,
+            &handles,
+            settings.as_of,
+        );
+        (finding_out(facts, finding, triage, policy), suppressed_by)
+    });
+    let (mut findings, suppressed, unused_suppressions) =
+        suppress(all_findings, triage, settings.as_of);
+    let resolved = triage
+        .baseline
+        .as_ref()
+        .map(|baseline| compare_with_baseline(&mut findings, &suppressed, baseline));
+    let actions = actions::actions(&findings);
+    let unchecked = evaluation
+        .unchecked
+        .iter()
+        .map(|&(advertiser, post)| UncheckedOut {
+            advertiser_id: facts.sym(advertiser).to_string(),
+            post_id: facts.sym(post).to_string(),
+            checks: Cause::needing_creator()
+                .filter(|c| policy.causes().contains(c))
+                .map(|c| c.code().to_string())
+                .collect(),
+            reason: "no code and no TikTok-account identity names the post's creator".to_string(),
+        })
+        .collect();
+    let mut rejected: Vec<RejectedOut> = facts
+        .rejections
+        .iter()
+        .map(|r| RejectedOut {
+            path: facts.files[r.file as usize].path.clone(),
+            line: r.line,
+            column: r.column.clone(),
+            reason: r.reason.clone(),
+        })
+        .collect();
+    rejected.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    let summary = summarise(facts, evaluation, &findings, &suppressed, resolved.as_ref());
+    Report {
+        schema_version: SCHEMA_VERSION,
+        as_of: time::format_instant(settings.as_of),
+        policy: policy.name().to_string(),
+        expiry_window: time::format_duration(settings.expiry_window),
+        inputs,
+        skipped: imported
+            .skipped
+            .iter()
+            .map(|(path, reason)| SkippedOut {
+                path: path.clone(),
+                reason: reason.clone(),
+            })
+            .collect(),
+        coverage,
+        findings,
+        actions,
+        suppressed,
+        unused_suppressions,
+        resolved,
+        unchecked,
+        rejected,
+        summary,
+        pairs: Vec::new(),
+    }
+}
+
+/// `items.iter().map(f)`, in order, on up to `threads` threads for long lists.
+fn parallel_map<T: Sync, U: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&T) -> U + Sync,
+) -> Vec<U> {
+    const SMALL: usize = 4096;
+    if threads <= 1 || items.len() < SMALL {
+        return items.iter().map(f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<U>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a report thread does not panic"))
+            .collect()
+    })
+}
+
+fn finding_out(
+    facts: &Facts,
+    finding: &sparkcheck_policies::Finding,
+    triage: &Triage,
+    policy: Policy,
+) -> FindingOut {
+    let advertiser = facts.sym(finding.advertiser);
+    let post = facts.sym(finding.post);
+    let handles: Vec<&str> = finding.handles.iter().map(|&h| facts.sym(h)).collect();
+    let handle = (!handles.is_empty()).then(|| {
+        handles
+            .iter()
+            .map(|h| format!("@{h}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    let fix_handle = (!handles.is_empty()).then(|| handles.join(", @"));
+    let info = finding.cause.info();
+    FindingOut {
+        advertiser_id: advertiser.to_string(),
+        account_name: facts
+            .account_names
+            .get(&finding.advertiser)
+            .map(|&span| facts.text.get(span).to_string()),
+        post_id: post.to_string(),
+        handle,
+        ad_ids: finding
+            .ads
+            .iter()
+            .map(|&ad| facts.text.get(facts.ads[ad as usize].ad_id).to_string())
+            .collect(),
+        cause: info.code.to_string(),
+        severity: severity(triage.severity(finding.cause)),
+        status: None,
+        symptom: info.symptom.to_string(),
+        owner_role: info.owner.name().to_string(),
+        fix: finding.cause.fix_steps(
+            fix_handle.as_deref(),
+            advertiser,
+            post,
+            policy == Policy::Preview,
+        ),
+        evidence: finding
+            .evidence
+            .iter()
+            .map(|&evidence| describe::evidence(facts, evidence))
+            .collect(),
+    }
+}
+
+/// The engine's severity as the report states it.
+fn severity(severity: sparkcheck_policies::Severity) -> Severity {
+    match severity {
+        sparkcheck_policies::Severity::Error => Severity::Error,
+        sparkcheck_policies::Severity::Warning => Severity::Warning,
+    }
+}
+
+fn summarise(
+    facts: &Facts,
+    evaluation: &Evaluation,
+    findings: &[FindingOut],
+    suppressed: &[SuppressedOut],
+    resolved: Option<&Vec<ResolvedOut>>,
+) -> Summary {
+    let mut by_cause = BTreeMap::new();
+    let mut by_owner = BTreeMap::new();
+    let mut broken: BTreeSet<(&str, &str)> = BTreeSet::new();
+    let (mut errors, mut warnings) = (0, 0);
+    let mut accounts: BTreeMap<&str, AccountSummary> = BTreeMap::new();
+    for &(advertiser, _) in &evaluation.pairs {
+        let id = facts.sym(advertiser);
+        let account = accounts.entry(id).or_insert_with(|| AccountSummary {
+            advertiser_id: id.to_string(),
+            account_name: account_name(facts, advertiser),
+            pairs: 0,
+            previewable: 0,
+            broken: 0,
+            by_cause: BTreeMap::new(),
+        });
+        account.pairs += 1;
+    }
+    for out in findings {
+        *by_cause.entry(out.cause.clone()).or_insert(0) += 1;
+        *by_owner.entry(out.owner_role.clone()).or_insert(0) += 1;
+        let account = accounts.get_mut(out.advertiser_id.as_str());
+        if let Some(account) = account {
+            *account.by_cause.entry(out.cause.clone()).or_insert(0) += 1;
+            if out.severity.is_error() && broken.insert((&out.advertiser_id, &out.post_id)) {
+                account.broken += 1;
+            }
+        }
+        if out.severity.is_error() {
+            errors += 1;
+        } else {
+            warnings += 1;
+        }
+    }
+    let by_account: Vec<AccountSummary> = accounts
+        .into_values()
+        .map(|mut account| {
+            account.previewable = account.pairs - account.broken;
+            account
+        })
+        .collect();
+    let by_client = clients(&by_account);
+    Summary {
+        pairs_audited: evaluation.pairs.len(),
+        pairs_previewable: evaluation.pairs.len() - broken.len(),
+        pairs_broken: broken.len(),
+        pairs_unchecked: evaluation.unchecked.len(),
+        findings: findings.len(),
+        errors,
+        warnings,
+        by_cause,
+        by_owner,
+        spark_ads: evaluation.spark_ads,
+        non_spark_ads: evaluation.non_spark_ads,
+        rows: facts.files.iter().map(|f| f.rows).sum(),
+        rows_rejected: facts.files.iter().map(|f| f.rejected).sum(),
+        by_account,
+        by_client,
+        suppressed: suppressed.len(),
+        new: resolved.map(|_| findings.iter().filter(|f| f.is_new()).count()),
+        resolved: resolved.map(Vec::len),
+    }
+}
+
+/// Ad accounts grouped by client name.
+fn clients(accounts: &[AccountSummary]) -> Vec<ClientSummary> {
+    let mut clients: BTreeMap<String, ClientSummary> = BTreeMap::new();
+    for account in accounts {
+        let name = account
+            .account_name
+            .clone()
+            .unwrap_or_else(|| account.advertiser_id.clone());
+        let client = clients
+            .entry(name.clone())
+            .or_insert_with(|| ClientSummary {
+                client: name,
+                ad_accounts: Vec::new(),
+                pairs: 0,
+                previewable: 0,
+                broken: 0,
+                by_cause: BTreeMap::new(),
+            });
+        client.ad_accounts.push(account.advertiser_id.clone());
+        client.pairs += account.pairs;
+        client.previewable += account.previewable;
+        client.broken += account.broken;
+        for (cause, n) in &account.by_cause {
+            *client.by_cause.entry(cause.clone()).or_insert(0) += n;
+        }
+    }
+    clients.into_values().collect()
+}
+
+/// Splits off the findings a suppression matched; lists the suppressions that matched
+/// nothing, or no longer apply.
+fn suppress(
+    findings: Vec<(FindingOut, Option<usize>)>,
+    triage: &Triage,
+    as_of: i64,
+) -> (
+    Vec<FindingOut>,
+    Vec<SuppressedOut>,
+    Vec<UnusedSuppressionOut>,
+) {
+    let suppressions = &triage.suppress;
+    let mut used = vec![false; suppressions.len()];
+    let mut kept = Vec::with_capacity(findings.len());
+    let mut suppressed = Vec::new();
+    for (finding, suppressed_by) in findings {
+        match suppressed_by {
+            Some(i) => {
+                used[i] = true;
+                suppressed.push(SuppressedOut {
+                    suppressed_by: suppressions[i].label(),
+                    reason: suppressions[i].reason.clone(),
+                    finding,
+                });
+            }
+            None => kept.push(finding),
+        }
+    }
+    let unused = suppressions
+        .iter()
+        .zip(used)
+        .filter(|(_, used)| !used)
+        .map(|(s, _)| UnusedSuppressionOut {
+            suppression: s.label(),
+            reason: s.reason.clone(),
+            why: match s.until {
+                Some(until) if until < as_of => {
+                    format!("past its `until` ({})", time::format_instant(until))
+                }
+                _ => "matched no finding".to_string(),
+            },
+        })
+        .collect();
+    (kept, suppressed, unused)
+}
+
+/// Marks each finding new or persisting and lists the baseline's findings that are gone.
+fn compare_with_baseline(
+    findings: &mut [FindingOut],
+    suppressed: &[SuppressedOut],
+    baseline: &Baseline,
+) -> Vec<ResolvedOut> {
+    let key = |f: &FindingOut| FindingKey {
+        advertiser_id: f.advertiser_id.clone(),
+        post_id: f.post_id.clone(),
+        cause: f.cause.clone(),
+    };
+    for finding in findings.iter_mut() {
+        let status = if baseline.findings.contains_key(&key(finding)) {
+            Status::Persisting
+        } else {
+            Status::New
+        };
+        finding.status = Some(status);
+    }
+    let present: BTreeSet<_> = findings
+        .iter()
+        .map(key)
+        .chain(suppressed.iter().map(|s| key(&s.finding)))
+        .collect();
+    baseline
+        .findings
+        .iter()
+        .filter(|(k, _)| !present.contains(*k))
+        .map(|(_, f)| ResolvedOut {
+            advertiser_id: f.advertiser_id.clone(),
+            post_id: f.post_id.clone(),
+            cause: f.cause.clone(),
+            handle: f.handle.clone(),
+            severity: f.severity,
+            owner_role: f.owner_role.clone(),
+        })
+        .collect()
+}
+
+fn account_name(facts: &Facts, advertiser: Sym) -> Option<String> {
+    facts
+        .account_names
+        .get(&advertiser)
+        .map(|&span| facts.text.get(span).to_string())
+}
+
+/// Every audited pair as text, sorted (for JUnit, which lists passing pairs too).
+pub fn audited_pairs(imported: &Imported, evaluation: &Evaluation) -> Vec<PairOut> {
+    let facts = &imported.facts;
+    let mut pairs: Vec<PairOut> = evaluation
+        .pairs
+        .iter()
+        .map(|&(advertiser, post)| PairOut {
+            advertiser_id: facts.sym(advertiser).to_string(),
+            account_name: account_name(facts, advertiser),
+            post_id: facts.sym(post).to_string(),
+        })
+        .collect();
+    pairs.sort_by(|a, b| (&a.advertiser_id, &a.post_id).cmp(&(&b.advertiser_id, &b.post_id)));
+    pairs
+}
