@@ -51,6 +51,11 @@ pub struct Expiring {
 
 /// Runs the forecast.
 pub fn run(args: &ExpiringArgs) -> ExitStatus {
+    let outputs: Vec<_> = args.output.iter().cloned().collect();
+    if let Err(message) = crate::output::check_outputs(&args.paths, None, &outputs) {
+        eprintln!("error: {message}");
+        return ExitStatus::Error;
+    }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let imported =
         sparkcheck_importers::import_paths(&args.paths, threads, &sparkcheck_facts::no_progress);

@@ -14,18 +14,27 @@ pub fn run(args: &FactsArgs) -> ExitStatus {
         return ExitStatus::Success;
     }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let imported = match crate::plugins::import_with_plugins(
-        &args.paths,
-        args.config.as_deref(),
-        threads,
-        &sparkcheck_facts::no_progress,
-    ) {
-        Ok(imported) => imported,
+    let config = crate::config::load(args.config.as_deref())
+        .map_err(|e| e.to_string())
+        .and_then(|config| {
+            config.check_trust()?;
+            let outputs: Vec<_> = args.output.iter().cloned().collect();
+            crate::output::check_outputs(&args.paths, config.path.as_deref(), &outputs)?;
+            Ok(config)
+        });
+    let config = match config {
+        Ok(config) => config,
         Err(message) => {
             eprintln!("error: {message}");
             return ExitStatus::Error;
         }
     };
+    let imported = crate::plugins::import(
+        &args.paths,
+        &config.importers,
+        threads,
+        &sparkcheck_facts::no_progress,
+    );
     if !imported.errors.is_empty() {
         for error in &imported.errors {
             eprintln!("error: {error}");

@@ -17,6 +17,7 @@ pub mod output;
 pub mod plugins;
 pub mod progress;
 pub mod report;
+pub mod trust;
 
 /// How a run ended, as linters report it.
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
