@@ -283,7 +283,20 @@ impl Transaction {
         let file = {
             // Created and registered under the lock: a signal never misses it.
             let mut live = live();
-            let file = builder.tempfile_in(folder_of(&target))?;
+            let folder = folder_of(&target);
+            let file = builder.tempfile_in(folder).map_err(|e| {
+                // tempfile's message names its random file; name the folder instead.
+                let message = e.to_string();
+                let reason = message.split(" at path ").next().unwrap_or_default();
+                io::Error::new(
+                    e.kind(),
+                    format!(
+                        "cannot create a file in `{}`: {reason}; hint: check that the folder \
+                         exists and is writable",
+                        shown(folder)
+                    ),
+                )
+            })?;
             live.push(file.path().to_path_buf());
             file
         };
