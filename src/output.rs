@@ -403,4 +403,51 @@ mod tests {
         assert!(!read_back(dir, Path::new("/data/exports/.out/report.json")));
         assert!(!read_back(dir, Path::new("/data/exportsx/report.json")));
     }
+
+    fn temporaries(dir: &Path) -> usize {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .filter(|e| {
+                let name = e.as_ref().unwrap().file_name();
+                name.to_string_lossy().ends_with(".tmp")
+            })
+            .count()
+    }
+
+    #[test]
+    fn a_failed_rendering_replaces_no_report_of_the_transaction() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = dir.path().join("first.json");
+        let second = dir.path().join("second.csv");
+        std::fs::write(&first, "old first").unwrap();
+        std::fs::write(&second, "old second").unwrap();
+        let mut transaction = Transaction::new();
+        transaction
+            .stage(&first, |out| out.write_all(b"new first"))
+            .unwrap();
+        let failed = transaction.stage(&second, |out| {
+            out.write_all(b"half")?;
+            Err(io::Error::other("the renderer failed"))
+        });
+        assert_eq!(failed.unwrap_err().to_string(), "the renderer failed");
+        assert_eq!(temporaries(dir.path()), 1, "the first one waits, staged");
+        drop(transaction);
+        assert_eq!(std::fs::read_to_string(&first).unwrap(), "old first");
+        assert_eq!(std::fs::read_to_string(&second).unwrap(), "old second");
+        assert_eq!(temporaries(dir.path()), 0);
+        assert!(live().is_empty(), "nothing left for the signal handler");
+
+        let mut transaction = Transaction::new();
+        transaction
+            .stage(&first, |out| out.write_all(b"new first"))
+            .unwrap();
+        transaction
+            .stage(&second, |out| out.write_all(b"new second"))
+            .unwrap();
+        assert_eq!(std::fs::read_to_string(&first).unwrap(), "old first");
+        transaction.commit().unwrap();
+        assert_eq!(std::fs::read_to_string(&first).unwrap(), "new first");
+        assert_eq!(std::fs::read_to_string(&second).unwrap(), "new second");
+        assert_eq!(temporaries(dir.path()), 0);
+    }
 }
