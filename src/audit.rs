@@ -50,6 +50,8 @@ fn targets(args: &AuditArgs) -> Result<Vec<Target>, String> {
 fn plan(args: &AuditArgs) -> Result<(Vec<Target>, Plan, FailOn), String> {
     let targets = targets(args)?;
     let config = crate::config::load(args.config.as_deref()).map_err(|e| e.to_string())?;
+    config.check_trust()?;
+    crate::output::check_outputs(&args.paths, config.path.as_deref(), &args.output)?;
     let baseline = args
         .baseline
         .as_deref()
@@ -117,8 +119,10 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
         progress.finish();
     }
     let mut failed = false;
+    // Every report is rendered before any is replaced: one failure replaces none.
+    let mut transaction = crate::output::Transaction::new();
     for target in targets {
-        if let Err(error) = emit(args, target, report) {
+        if let Err(error) = emit(args, target, report, &mut transaction) {
             if target.path.is_none() && error.kind() == io::ErrorKind::BrokenPipe {
                 continue;
             }
@@ -132,6 +136,14 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
             eprintln!("error: cannot write the report to {place}: {error}");
             failed = true;
         }
+    }
+    if failed {
+        if targets.iter().any(|t| t.path.is_some()) {
+            eprintln!("error: no report was replaced");
+        }
+    } else if let Err(error) = transaction.commit() {
+        eprintln!("error: cannot replace the reports: {error}");
+        failed = true;
     }
     timings.lap("write");
     progress.finish();
@@ -197,7 +209,12 @@ pub fn now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
-fn emit(args: &AuditArgs, target: &Target, report: &Report) -> io::Result<()> {
+fn emit(
+    args: &AuditArgs,
+    target: &Target,
+    report: &Report,
+    transaction: &mut crate::output::Transaction,
+) -> io::Result<()> {
     let to_terminal = target.path.is_none() && io::stdout().is_terminal();
     let color = use_color(args.color, to_terminal, std::env::var_os("NO_COLOR"));
     let render = |out: &mut dyn Write| match target.format {
@@ -210,7 +227,7 @@ fn emit(args: &AuditArgs, target: &Target, report: &Report) -> io::Result<()> {
         Format::Xlsx => out.write_all(&report::xlsx::to_bytes(report)?),
     };
     match &target.path {
-        Some(path) => crate::output::write_atomically(path, render),
+        Some(path) => transaction.stage(path, render),
         None => crate::output::write_stdout(render),
     }
 }

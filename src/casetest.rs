@@ -161,6 +161,7 @@ fn run_case(case: &Path) -> Result<(Value, Option<Value>), String> {
     let run = Observer::quiet(|observer| pipeline::run(plan, observer)).map_err(|e| match e {
         RunError::Inputs(errors) => errors.first().map_or_else(String::new, ToString::to_string),
         RunError::NoInputs => format!("`{shown}`: the case holds no input file"),
+        RunError::Config(message) => message,
     })?;
     let report = run.report;
     let actual = serde_json::to_value(&report).expect("a report serialises");

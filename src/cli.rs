@@ -67,6 +67,30 @@ pub enum Command {
         after_help = "Example:\n  sparkcheck expiring samples/ --within 30d --as-of 2026-11-20"
     )]
     Expiring(ExpiringArgs),
+    /// Trust a sparkcheck.toml so its `[[importer]]` commands run when sparkcheck finds it
+    /// (its path and content hash are recorded; editing the file revokes the trust).
+    #[command(
+        after_help = "sparkcheck runs the commands of a configuration only when it is named with\n\
+--config FILE or trusted here: a sparkcheck.toml found in a folder is data.\n\n\
+Examples:\n  sparkcheck trust                      # ./sparkcheck.toml\n  \
+sparkcheck trust clients/acme/sparkcheck.toml\n  sparkcheck trust --list\n  \
+sparkcheck trust --revoke sparkcheck.toml"
+    )]
+    Trust(TrustArgs),
+}
+
+/// `sparkcheck trust`.
+#[derive(Debug, Args)]
+pub struct TrustArgs {
+    /// The configuration [default: ./sparkcheck.toml].
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// List the trusted configurations and whether each is still trusted.
+    #[arg(long, conflicts_with_all = ["file", "revoke"])]
+    pub list: bool,
+    /// Forget FILE instead of trusting it.
+    #[arg(long)]
+    pub revoke: bool,
 }
 
 /// `sparkcheck facts`.

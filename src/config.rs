@@ -45,6 +45,13 @@ pub struct Config {
     pub suppress: Vec<Suppression>,
     /// `[[importer]]` entries: external commands that turn files into facts.
     pub importers: Vec<PluginSpec>,
+    /// Found by sparkcheck itself (not named with `--config`).
+    pub discovered: bool,
+    /// Named with `--config`, or trusted with `sparkcheck trust` for its current content:
+    /// only then are its `[[importer]]` commands run.
+    pub trusted: bool,
+    /// The SHA-256 of its content (hex), for reports.
+    pub hash: Option<String>,
 }
 
 /// A configuration that cannot be used.
@@ -118,7 +125,34 @@ pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
         at: None,
         message: format!("cannot read the configuration: {e}"),
     })?;
-    parse(&path, &text)
+    let mut config = parse(&path, &text)?;
+    // The bytes hashed are the bytes parsed: no window to swap the file in between.
+    config.discovered = explicit.is_none();
+    config.trusted = explicit.is_some() || crate::trust::is_trusted(&path, text.as_bytes());
+    config.hash = Some(crate::trust::content_hash(text.as_bytes()));
+    Ok(config)
+}
+
+impl Config {
+    /// A discovered config that is not trusted is data: its suppressions, defaults and
+    /// severities apply, but if it declares `[[importer]]` commands the run must stop
+    /// (exit 2) with this one-line message rather than run them.
+    pub fn check_trust(&self) -> Result<(), String> {
+        let (Some(path), Some(importer)) = (&self.path, self.importers.first()) else {
+            return Ok(());
+        };
+        if self.trusted {
+            return Ok(());
+        }
+        let shown = crate::output::shown(path);
+        Err(format!(
+            "`{shown}` declares importer `{}` (runs `{}`), but sparkcheck found this config \
+             itself and does not run commands from it; hint: pass `--config {shown}`, or run \
+             `sparkcheck trust {shown}`",
+            sparkcheck_facts::quote(&importer.name),
+            sparkcheck_facts::quote(&importer.command[0]),
+        ))
+    }
 }
 
 /// Parses and validates a configuration's text.

@@ -59,6 +59,13 @@ pub fn run(args: &ExpiringArgs) -> ExitStatus {
             return ExitStatus::Error;
         }
     };
+    let outputs: Vec<_> = args.output.iter().cloned().collect();
+    if let Err(message) =
+        crate::output::check_outputs(&args.paths, config.path.as_deref(), &outputs)
+    {
+        eprintln!("error: {message}");
+        return ExitStatus::Error;
+    }
     let mut plan = Plan::new(
         args.paths.clone(),
         args.as_of.unwrap_or_else(crate::audit::now),

@@ -21,6 +21,13 @@ pub fn run(args: &FactsArgs) -> ExitStatus {
             return ExitStatus::Error;
         }
     };
+    let outputs: Vec<_> = args.output.iter().cloned().collect();
+    if let Err(message) =
+        crate::output::check_outputs(&args.paths, config.path.as_deref(), &outputs)
+    {
+        eprintln!("error: {message}");
+        return ExitStatus::Error;
+    }
     let mut plan = Plan::new(args.paths.clone(), 0);
     plan.config = config;
     let imported = match Observer::quiet(|observer| pipeline::import(&plan, observer)) {

@@ -19,6 +19,7 @@ pub mod pipeline;
 pub mod progress;
 pub mod report;
 pub mod triage;
+pub mod trust;
 
 /// How a run ended, as linters report it.
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]

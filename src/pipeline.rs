@@ -9,7 +9,7 @@ use sparkcheck_importers::{Imported, InputError};
 use sparkcheck_policies::{Evaluation, Policy, Settings};
 
 use crate::config::Config;
-use crate::report::{PairOut, Report};
+use crate::report::{ConfigOut, PairOut, Report};
 use crate::triage::{Baseline, Triage};
 
 /// The default `CODE_EXPIRING_SOON` window: 7 days.
@@ -92,6 +92,8 @@ pub enum RunError {
     Inputs(Vec<InputError>),
     /// The paths hold no input file.
     NoInputs,
+    /// The configuration may not be used as it is (an untrusted one declaring commands).
+    Config(String),
 }
 
 /// A completed run.
@@ -105,8 +107,10 @@ pub struct Run {
     pub report: Report,
 }
 
-/// Reads the plan's inputs, with its configuration's plugins.
+/// Reads the plan's inputs, with its configuration's plugins: only when the user named or
+/// trusted that configuration (a folder never runs code on its own say-so).
 pub fn import(plan: &Plan, observer: &mut Observer<'_>) -> Result<Imported, RunError> {
+    plan.config.check_trust().map_err(RunError::Config)?;
     let mut imported = sparkcheck_importers::import_paths(
         &plan.inputs,
         &plan.config.importers,
@@ -138,12 +142,25 @@ pub fn run(plan: Plan, observer: &mut Observer<'_>) -> Result<Run, RunError> {
     let evaluation =
         plan.policy
             .evaluate_timed(&imported.facts, &settings, observer.lap, observer.progress);
+    let config = plan.config.path.as_ref().map(|path| ConfigOut {
+        path: match &plan.relative_to {
+            Some(root) => path
+                .strip_prefix(root)
+                .unwrap_or(path)
+                .display()
+                .to_string(),
+            None => path.display().to_string(),
+        },
+        hash: plan.config.hash.clone().unwrap_or_default(),
+        discovered: plan.config.discovered,
+    });
     let triage = Triage {
         severity: plan.config.severity,
         suppress: plan.config.suppress,
         baseline: plan.baseline,
     };
-    let report = crate::build::build(&imported, &evaluation, &settings, plan.policy, &triage);
+    let mut report = crate::build::build(&imported, &evaluation, &settings, plan.policy, &triage);
+    report.config = config;
     (observer.lap)("report");
     Ok(Run {
         imported,
@@ -173,6 +190,7 @@ impl std::fmt::Display for RunError {
                     if n == 1 { "file" } else { "files" }
                 )
             }
+            RunError::Config(message) => write!(f, "error: {message}"),
             RunError::NoInputs => f.write_str(
                 "error: no input files found under the paths given; hint: name the export files or their folder",
             ),

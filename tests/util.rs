@@ -58,3 +58,17 @@ pub fn assert_rows_accounted(report: &serde_json::Value) {
         assert_eq!(n("rows"), n("imported") + n("rejected"), "{input}");
     }
 }
+
+/// Like [`run_with_env`], run from the folder `cwd` (where a `sparkcheck.toml` may be found).
+pub fn run_in(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_sparkcheck"));
+    command
+        .args(args)
+        .current_dir(cwd)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("the sparkcheck binary runs")
+}

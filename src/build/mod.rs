@@ -99,6 +99,7 @@ pub fn build(
         as_of: time::format_instant(settings.as_of),
         policy: policy.name().to_string(),
         expiry_window: time::format_duration(settings.expiry_window),
+        config: None,
         inputs,
         skipped: imported
             .skipped

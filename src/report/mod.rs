@@ -75,6 +75,8 @@ pub struct Report {
     pub policy: String,
     /// The `CODE_EXPIRING_SOON` window, as `7d`.
     pub expiry_window: String,
+    /// The configuration used (suppressions, severities, plugins), or null for none.
+    pub config: Option<ConfigOut>,
     /// Every file read, with its row accounting.
     pub inputs: Vec<InputOut>,
     /// Files under the named folders that were passed over.
@@ -105,6 +107,17 @@ pub struct Report {
     /// Every audited pair, sorted; filled only for formats that need it (not in JSON).
     #[serde(skip)]
     pub pairs: Vec<PairOut>,
+}
+
+/// The configuration a run used.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConfigOut {
+    /// Where it was read.
+    pub path: String,
+    /// The SHA-256 of its content, hex.
+    pub hash: String,
+    /// Whether sparkcheck found it itself (in the current folder) rather than being told.
+    pub discovered: bool,
 }
 
 /// One input file.
