@@ -11,6 +11,7 @@ mod policy_tools;
 mod samples;
 mod scale;
 mod secrets;
+mod shapes;
 mod unseen;
 mod util;
 mod workflows;
