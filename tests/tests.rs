@@ -12,6 +12,7 @@ mod policy_tools;
 mod samples;
 mod scale;
 mod secrets;
+mod shapes;
 mod trust;
 mod unseen;
 mod util;

@@ -1,6 +1,8 @@
-//! sparkcheck's benchmark support: a deterministic portfolio generator and the CSV floor.
+//! sparkcheck's benchmark support: a deterministic portfolio generator, the CSV floor and the
+//! DuckDB reference as an oracle.
 
 pub mod generate;
+pub mod oracle;
 mod rng;
 
 use std::path::Path;

@@ -1,12 +1,19 @@
-//! `bench gen DIR --ads N --seed S`: write a portfolio.
-//! `bench run`: time the CSV floor and `sparkcheck audit` end to end, paired, at several sizes.
+//! `bench gen DIR`: write a portfolio of a given shape.
+//! `bench run`: time the CSV floor, `sparkcheck audit` and the DuckDB reference, paired, on a
+//! matrix of portfolio shapes, and hold sparkcheck's findings to DuckDB's and the generator's.
 
+use std::collections::BTreeMap;
+use std::io;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, ExitCode};
 use std::time::Instant;
 
-use bench::generate::{generate, Expected, AS_OF};
+use bench::generate::{generate_shape, Expected, Layout, Order, Shape, AS_OF};
+use bench::oracle;
 use clap::{Parser, Subcommand};
+
+/// Bumped whenever the generator's output for a shape changes, so `bench run` regenerates.
+const GENERATOR_VERSION: u32 = 2;
 
 #[derive(Parser)]
 #[command(about = "sparkcheck's portfolio generator and benchmark")]
@@ -24,122 +31,539 @@ enum Cmd {
         ads: usize,
         #[arg(long, default_value_t = 7)]
         seed: u64,
+        /// Row order: as generated (by ad account, creator, post) or shuffled per file kind.
+        #[arg(long, value_enum, default_value = "sorted")]
+        order: Order,
+        /// 100k-row chunks in rotating export styles, or one file per kind (default: single
+        /// with `--canonical`, else chunked).
+        #[arg(long, value_enum)]
+        layout: Option<Layout>,
+        /// Share of (ad account, post) pairs with at least one defect, e.g. 0.12 or 0.25
+        /// (default: the historical rates, about 0.144).
+        #[arg(long)]
+        broken: Option<f64>,
+        /// The four files the DuckDB reference reads (`ads.csv`, `bc_assets.csv`,
+        /// `spark_codes.csv`, `motion_connections.csv`): primary headers, `,`, one time format.
+        #[arg(long)]
+        canonical: bool,
     },
-    /// Time the floor and sparkcheck on generated portfolios; prints a Markdown table.
+    /// Time the floor, sparkcheck and DuckDB on a matrix of shapes; prints a Markdown table,
+    /// then the oracle's verdict per shape (exit 1 on any difference).
     Run {
-        /// Portfolio sizes in ads.
-        #[arg(long, value_delimiter = ',', default_value = "100000,1000000,5000000")]
-        sizes: Vec<usize>,
-        /// Paired runs per size (the median is reported).
+        /// Shapes to run: each item selects the shapes having all its `-`-separated words,
+        /// e.g. `shuffled`, `1m-single`, `5m`, `1m-sorted-chunked-12` (default: all).
+        #[arg(long, value_delimiter = ',')]
+        shapes: Vec<String>,
+        /// Paired runs per shape (medians are reported).
         #[arg(long, default_value_t = 5)]
         runs: usize,
-        /// Where portfolios are generated (kept between runs).
+        /// Ads in the matrix's shapes.
+        #[arg(long, default_value_t = 1_000_000)]
+        ads: usize,
+        /// Ads in the one large shape.
+        #[arg(long, default_value_t = 5_000_000)]
+        large: usize,
+        /// Where portfolios are generated (kept between runs) and reports written.
         #[arg(long, default_value = "target/bench-data")]
         data: PathBuf,
         /// The sparkcheck binary to time.
         #[arg(long, default_value = "target/release/sparkcheck")]
         binary: PathBuf,
+        /// The folder holding `duckdb_preview.py` (default: `shared/anchors` in an ancestor
+        /// of the repository root, `../shared/anchors` for the main checkout).
+        #[arg(long)]
+        anchors: Option<PathBuf>,
+        /// Measure sparkcheck alone (no DuckDB time, only the generator's oracle).
+        #[arg(long)]
+        no_duckdb: bool,
+        /// List the shapes and exit.
+        #[arg(long)]
+        list: bool,
         #[arg(long, default_value_t = 7)]
         seed: u64,
     },
 }
 
-fn main() -> std::io::Result<()> {
-    match Cli::parse().command {
-        Cmd::Gen { dir, ads, seed } => {
-            let expected = generate(&dir, ads, seed)?;
-            print_expected(&expected);
-            Ok(())
+fn main() -> ExitCode {
+    let result = match Cli::parse().command {
+        Cmd::Gen {
+            dir,
+            ads,
+            seed,
+            order,
+            layout,
+            broken,
+            canonical,
+        } => {
+            let layout = layout.unwrap_or(if canonical {
+                Layout::Single
+            } else {
+                Layout::Chunked
+            });
+            let shape = Shape {
+                ads,
+                seed,
+                order,
+                layout,
+                broken,
+                canonical,
+            };
+            generate_shape(&dir, &shape).map(|expected| {
+                print_expected(&expected);
+                true
+            })
         }
         Cmd::Run {
-            sizes,
+            shapes,
             runs,
+            ads,
+            large,
             data,
             binary,
+            anchors,
+            no_duckdb,
+            list,
             seed,
-        } => run(&sizes, runs, &data, &binary, seed),
+        } => {
+            let config = RunConfig {
+                runs,
+                data,
+                binary,
+                anchors,
+                no_duckdb,
+                seed,
+            };
+            select(&matrix(ads, large, seed), &shapes).and_then(|cases| {
+                if list {
+                    for case in &cases {
+                        println!("{}", case.name);
+                    }
+                    Ok(true)
+                } else {
+                    run(&cases, &config)
+                }
+            })
+        }
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
     }
 }
 
 fn print_expected(expected: &Expected) {
     println!(
-        "{} ads, {} pairs, {} MB; injected findings: {:?}",
+        "{} ads, {} pairs ({} broken, {:.1}%), {} MB; injected findings: {:?}",
         expected.ads,
         expected.pairs,
+        expected.broken_pairs,
+        100.0 * expected.broken_pairs as f64 / expected.pairs.max(1) as f64,
         expected.bytes / 1_000_000,
         expected.by_cause
     );
 }
 
+/// One shape of the matrix.
+struct Case {
+    name: String,
+    shape: Shape,
+}
+
+/// `1m`, `5m`, `20k`, or the number itself.
+fn size_label(ads: usize) -> String {
+    if ads >= 1_000_000 && ads.is_multiple_of(1_000_000) {
+        format!("{}m", ads / 1_000_000)
+    } else if ads >= 1_000 && ads.is_multiple_of(1_000) {
+        format!("{}k", ads / 1_000)
+    } else {
+        ads.to_string()
+    }
+}
+
+/// Every order × layout × broken share at `ads` (the single-file layout in canonical files,
+/// which DuckDB reads; the chunked layout in mixed styles, DuckDB reading its canonical
+/// twin), and the hardest shape at `large`.
+fn matrix(ads: usize, large: usize, seed: u64) -> Vec<Case> {
+    let mut cases = Vec::new();
+    let case = |ads: usize, order: Order, layout: Layout, broken: f64| {
+        let shape = Shape {
+            ads,
+            seed,
+            order,
+            layout,
+            broken: Some(broken),
+            canonical: layout == Layout::Single,
+        };
+        let name = format!(
+            "{}-{}-{}-{:.0}",
+            size_label(ads),
+            match order {
+                Order::Sorted => "sorted",
+                Order::Shuffled => "shuffled",
+            },
+            match layout {
+                Layout::Chunked => "chunked",
+                Layout::Single => "single",
+            },
+            broken * 100.0
+        );
+        Case { name, shape }
+    };
+    for order in [Order::Sorted, Order::Shuffled] {
+        for layout in [Layout::Chunked, Layout::Single] {
+            for broken in [0.12, 0.25] {
+                cases.push(case(ads, order, layout, broken));
+            }
+        }
+    }
+    cases.push(case(large, Order::Shuffled, Layout::Single, 0.25));
+    cases
+}
+
+/// The cases matching any filter item (all of the item's words among the name's words).
+fn select(cases: &[Case], filters: &[String]) -> io::Result<Vec<Case>> {
+    let chosen: Vec<Case> = cases
+        .iter()
+        .filter(|case| {
+            filters.is_empty()
+                || filters.iter().any(|filter| {
+                    let words: Vec<&str> = case.name.split('-').collect();
+                    filter
+                        .split('-')
+                        .all(|w| words.iter().any(|n| n.eq_ignore_ascii_case(w)))
+                })
+        })
+        .map(|case| Case {
+            name: case.name.clone(),
+            shape: case.shape.clone(),
+        })
+        .collect();
+    if chosen.is_empty() {
+        let names: Vec<&str> = cases.iter().map(|c| c.name.as_str()).collect();
+        return Err(io::Error::other(format!(
+            "no shape matches `--shapes {}`; the shapes are {}",
+            filters.join(","),
+            names.join(", ")
+        )));
+    }
+    Ok(chosen)
+}
+
+struct RunConfig {
+    runs: usize,
+    data: PathBuf,
+    binary: PathBuf,
+    anchors: Option<PathBuf>,
+    no_duckdb: bool,
+    seed: u64,
+}
+
+/// What a generated folder holds, as its marker file recorded it.
+struct Portfolio {
+    dir: PathBuf,
+    bytes: u64,
+    pairs: usize,
+    broken_pairs: usize,
+    by_cause: BTreeMap<String, usize>,
+}
+
+/// The folder of a shape under `data`, generated unless its marker says it is complete.
+fn prepare(data: &Path, shape: &Shape) -> io::Result<Portfolio> {
+    let name = format!(
+        "{}-{:?}-{:?}{}-b{}-seed{}",
+        shape.ads,
+        shape.order,
+        shape.layout,
+        if shape.canonical { "-canonical" } else { "" },
+        shape
+            .broken
+            .map_or("default".to_string(), |b| b.to_string()),
+        shape.seed
+    )
+    .to_lowercase();
+    let dir = data.join(name);
+    let marker = dir.join(".complete");
+    let recorded = std::fs::read_to_string(&marker)
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .filter(|v| v["version"] == GENERATOR_VERSION);
+    let recorded = match recorded {
+        Some(recorded) => recorded,
+        None => {
+            eprintln!("generating {} into {}", shape.ads, dir.display());
+            let _ = std::fs::remove_dir_all(&dir);
+            let expected = generate_shape(&dir, shape)?;
+            let recorded = serde_json::json!({
+                "version": GENERATOR_VERSION,
+                "shape": format!("{shape:?}"),
+                "ads": expected.ads,
+                "pairs": expected.pairs,
+                "broken_pairs": expected.broken_pairs,
+                "bytes": expected.bytes,
+                "by_cause": expected.by_cause,
+            });
+            std::fs::write(&marker, recorded.to_string())?;
+            recorded
+        }
+    };
+    let number = |key: &str| recorded[key].as_u64().unwrap_or(0);
+    let by_cause = recorded["by_cause"]
+        .as_object()
+        .map(|causes| {
+            causes
+                .iter()
+                .map(|(cause, n)| (cause.clone(), n.as_u64().unwrap_or(0) as usize))
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(Portfolio {
+        dir,
+        bytes: number("bytes"),
+        pairs: number("pairs") as usize,
+        broken_pairs: number("broken_pairs") as usize,
+        by_cause,
+    })
+}
+
 struct Sample {
     floor: f64,
     wall: f64,
+    duckdb: Option<f64>,
     rss_mb: f64,
     phases: serde_json::Value,
 }
 
-fn run(sizes: &[usize], runs: usize, data: &Path, binary: &Path, seed: u64) -> std::io::Result<()> {
-    println!("| ads | MB | floor (s) | sparkcheck (s) | ratio | peak RSS (MB) | µs/ad | phases (× floor) |");
-    println!("|---|---|---|---|---|---|---|---|");
-    let mut per_ad_1m = None;
-    for &size in sizes {
-        let dir = data.join(format!("ads-{size}-seed-{seed}"));
-        if !dir.join(".complete").exists() {
-            eprintln!("generating {size} ads into {}", dir.display());
-            let expected = generate(&dir, size, seed)?;
-            std::fs::write(dir.join(".complete"), format!("{expected:?}"))?;
+const PHASES: [&str; 6] = ["read", "group", "evaluate", "merge", "report", "write"];
+
+/// Runs every case; `Ok(false)` when an oracle found a difference.
+fn run(cases: &[Case], config: &RunConfig) -> io::Result<bool> {
+    if !config.binary.is_file() {
+        return Err(io::Error::other(format!(
+            "the sparkcheck binary `{}` does not exist; build it with `cargo build --release`",
+            config.binary.display()
+        )));
+    }
+    let anchors = if config.no_duckdb {
+        None
+    } else {
+        if let Some(reason) = oracle::duckdb_missing() {
+            return Err(io::Error::other(format!(
+                "{reason}; `--no-duckdb` measures sparkcheck alone"
+            )));
         }
-        let bytes: u64 = std::fs::read_dir(&dir)?
-            .filter_map(Result::ok)
-            .filter(|e| e.path().extension().is_some_and(|x| x == "csv"))
-            .map(|e| e.metadata().map(|m| m.len()).unwrap_or(0))
-            .sum();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("bench lives in the repository");
+        let anchors = match &config.anchors {
+            Some(dir) => dir.clone(),
+            None => oracle::find_anchors(root).ok_or_else(|| {
+                io::Error::other(format!(
+                    "no `shared/anchors/{}` in any folder above `{}`; name it with `--anchors DIR`",
+                    oracle::RUNNER,
+                    root.display()
+                ))
+            })?,
+        };
+        if !anchors.join(oracle::RUNNER).is_file() {
+            return Err(io::Error::other(format!(
+                "`{}` holds no `{}`",
+                anchors.display(),
+                oracle::RUNNER
+            )));
+        }
+        Some(anchors)
+    };
+    let reports = config.data.join("reports");
+    std::fs::create_dir_all(&reports)?;
+    eprintln!(
+        "sparkcheck --as-of {AS_OF}, duckdb --as-of '{}', seed {}, {} paired runs per shape",
+        oracle::as_of_text(),
+        config.seed,
+        config.runs
+    );
+
+    let mut table = vec![
+        "| shape | MB | pairs broken | findings | floor (s) | sparkcheck (s) | DuckDB (s) | sparkcheck / floor | sparkcheck / DuckDB | peak RSS (MB) | phases (s) |".to_string(),
+        "|---|---|---|---|---|---|---|---|---|---|---|".to_string(),
+    ];
+    let mut verdicts = Vec::new();
+    let mut per_ad: BTreeMap<String, f64> = BTreeMap::new();
+    for case in cases {
+        let portfolio = prepare(&config.data, &case.shape)?;
+        // DuckDB reads the canonical files; for a chunked shape, the same rows in the same
+        // order written as the canonical files (findings are the same).
+        let twin = if case.shape.canonical {
+            None
+        } else {
+            Some(prepare(&config.data, &case.shape.canonical_twin())?)
+        };
+        let duckdb_dir = twin.as_ref().map_or(&portfolio.dir, |t| &t.dir);
+        let report = reports.join(format!("{}.json", case.name));
+        let duckdb_out = reports.join(format!("{}.duckdb.csv", case.name));
         let mut samples = Vec::new();
-        for run in 0..runs {
-            let sample = measure(&dir, binary)?;
+        for rep in 0..config.runs.max(1) {
+            let started = Instant::now();
+            bench::read_floor(&portfolio.dir)?;
+            let floor = started.elapsed().as_secs_f64();
+            let (wall, timings) = sparkcheck(&config.binary, &portfolio.dir, &report)?;
+            let duckdb = match &anchors {
+                Some(anchors) => {
+                    let started = Instant::now();
+                    oracle::run_duckdb(anchors, duckdb_dir, &duckdb_out)?;
+                    Some(started.elapsed().as_secs_f64())
+                }
+                None => None,
+            };
+            let sample = Sample {
+                floor,
+                wall,
+                duckdb,
+                rss_mb: timings["peak_rss_kb"].as_f64().unwrap_or(0.0) / 1024.0,
+                phases: timings,
+            };
             eprintln!(
-                "  {size} ads run {}: floor {:.3}s, sparkcheck {:.3}s ({:.2}×), {:.0} MB",
-                run + 1,
+                "  {} run {}: floor {:.3}s, sparkcheck {:.3}s ({:.2}×), duckdb {}, {:.0} MB",
+                case.name,
+                rep + 1,
                 sample.floor,
                 sample.wall,
                 sample.wall / sample.floor,
+                sample
+                    .duckdb
+                    .map_or("-".to_string(), |d| format!("{d:.3}s")),
                 sample.rss_mb
             );
             samples.push(sample);
         }
-        let floor = median(samples.iter().map(|s| s.floor).collect());
-        let wall = median(samples.iter().map(|s| s.wall).collect());
-        let ratio = median(samples.iter().map(|s| s.wall / s.floor).collect());
-        let rss = samples.iter().map(|s| s.rss_mb).fold(0.0, f64::max);
-        let per_ad = wall / size as f64 * 1e6;
-        if size == 1_000_000 {
-            per_ad_1m = Some(per_ad);
+        let found = oracle::report_findings(&std::fs::read_to_string(&report)?)?;
+        let mut problems = Vec::new();
+        let counted = oracle::by_cause(&found);
+        if counted != portfolio.by_cause {
+            problems.push(format!(
+                "findings per cause {counted:?} differ from the generator's injected {:?}",
+                portfolio.by_cause
+            ));
         }
-        let phases = phase_ratios(&samples, floor);
-        println!(
-            "| {size} | {} | {floor:.3} | {wall:.3} | {ratio:.2} | {rss:.0} | {per_ad:.2} | {phases} |",
-            bytes / 1_000_000
-        );
-        if size == 5_000_000 {
-            if let Some(base) = per_ad_1m {
-                println!("\ntime per ad at 5M / at 1M: {:.2}", per_ad / base);
+        if anchors.is_some() {
+            let reference = oracle::duckdb_findings(&duckdb_out)?;
+            let differences = oracle::differences(&found, &reference, 10);
+            if !differences.is_empty() {
+                problems.push(format!(
+                    "sparkcheck {} findings, duckdb {}; first differences:\n    {}",
+                    found.len(),
+                    reference.len(),
+                    differences.join("\n    ")
+                ));
             }
         }
+        let verdict = if problems.is_empty() {
+            format!(
+                "{}: oracle: equal ({} findings{})",
+                case.name,
+                found.len(),
+                if anchors.is_some() {
+                    ", duckdb and generator"
+                } else {
+                    ", generator only"
+                }
+            )
+        } else {
+            format!(
+                "{}: oracle: DIFFERENT\n  {}",
+                case.name,
+                problems.join("\n  ")
+            )
+        };
+        eprintln!("{verdict}");
+        verdicts.push((problems.is_empty(), verdict));
+
+        let floor = median(samples.iter().map(|s| s.floor));
+        let wall = median(samples.iter().map(|s| s.wall));
+        let ratio = median(samples.iter().map(|s| s.wall / s.floor));
+        let (duckdb, versus) = if anchors.is_some() {
+            (
+                format!("{:.3}", median(samples.iter().filter_map(|s| s.duckdb))),
+                format!(
+                    "{:.2}",
+                    median(samples.iter().filter_map(|s| s.duckdb.map(|d| s.wall / d)))
+                ),
+            )
+        } else {
+            ("-".to_string(), "-".to_string())
+        };
+        let rss = samples.iter().map(|s| s.rss_mb).fold(0.0, f64::max);
+        let phases = PHASES
+            .iter()
+            .map(|phase| {
+                let key = format!("{phase}_s");
+                let seconds = median(
+                    samples
+                        .iter()
+                        .map(|s| s.phases[&key].as_f64().unwrap_or(0.0)),
+                );
+                format!("{phase} {seconds:.2}")
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let row = format!(
+            "| {} | {} | {:.1}% | {} | {floor:.3} | {wall:.3} | {duckdb} | {ratio:.2} | {versus} | {rss:.0} | {phases} |",
+            case.name,
+            portfolio.bytes / 1_000_000,
+            100.0 * portfolio.broken_pairs as f64 / portfolio.pairs.max(1) as f64,
+            found.len(),
+        );
+        eprintln!("{row}");
+        table.push(row);
+        per_ad.insert(case.name.clone(), wall / case.shape.ads as f64);
     }
-    Ok(())
+    println!();
+    for row in &table {
+        println!("{row}");
+    }
+    // Time per ad of the large shape against the same shape at the matrix's size.
+    let mut scaling = Vec::new();
+    for case in cases {
+        let same = |c: &&Case| {
+            c.shape.order == case.shape.order
+                && c.shape.layout == case.shape.layout
+                && c.shape.broken == case.shape.broken
+                && c.shape.ads < case.shape.ads
+        };
+        if let Some(small) = cases.iter().find(same) {
+            scaling.push(format!(
+                "time per ad, {} / {}: {:.2}",
+                case.name,
+                small.name,
+                per_ad[&case.name] / per_ad[&small.name]
+            ));
+        }
+    }
+    if !scaling.is_empty() {
+        println!();
+        for line in scaling {
+            println!("{line}");
+        }
+    }
+    println!();
+    for (_, verdict) in &verdicts {
+        println!("{verdict}");
+    }
+    Ok(verdicts.iter().all(|(equal, _)| *equal))
 }
 
-fn measure(dir: &Path, binary: &Path) -> std::io::Result<Sample> {
-    let started = Instant::now();
-    bench::read_floor(dir)?;
-    let floor = started.elapsed().as_secs_f64();
-    let report = std::env::temp_dir().join(format!("sparkcheck-bench-{}.json", std::process::id()));
+/// `sparkcheck audit DIR --format json --output REPORT --timings`: wall seconds and the
+/// `timings` object.
+fn sparkcheck(binary: &Path, dir: &Path, report: &Path) -> io::Result<(f64, serde_json::Value)> {
     let as_of = AS_OF.to_string();
     let started = Instant::now();
     let output = Command::new(binary)
+        .arg("audit")
+        .arg(dir)
         .args([
-            "audit",
-            &dir.to_string_lossy(),
             "--as-of",
             &as_of,
             "--format",
@@ -148,49 +572,29 @@ fn measure(dir: &Path, binary: &Path) -> std::io::Result<Sample> {
             "--timings",
         ])
         .arg("--output")
-        .arg(&report)
+        .arg(report)
         .output()?;
     let wall = started.elapsed().as_secs_f64();
     let stderr = String::from_utf8_lossy(&output.stderr);
     if !matches!(output.status.code(), Some(0 | 1)) {
-        return Err(std::io::Error::other(format!(
-            "sparkcheck failed: {stderr}"
+        return Err(io::Error::other(format!(
+            "sparkcheck failed on `{}`: {}",
+            dir.display(),
+            stderr.trim()
         )));
     }
-    let timings_line = stderr
+    let timings = stderr
         .lines()
         .rev()
         .find(|l| l.starts_with("{\"timings\""))
-        .unwrap_or("{}");
-    let timings: serde_json::Value = serde_json::from_str(timings_line).unwrap_or_default();
-    let _ = std::fs::remove_file(&report);
-    Ok(Sample {
-        floor,
-        wall,
-        rss_mb: timings["timings"]["peak_rss_kb"].as_f64().unwrap_or(0.0) / 1024.0,
-        phases: timings["timings"].clone(),
-    })
+        .and_then(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .map(|v| v["timings"].clone())
+        .unwrap_or_default();
+    Ok((wall, timings))
 }
 
-fn phase_ratios(samples: &[Sample], floor: f64) -> String {
-    let names = ["read", "group", "evaluate", "merge", "report"];
-    names
-        .iter()
-        .map(|name| {
-            let key = format!("{name}_s");
-            let seconds = median(
-                samples
-                    .iter()
-                    .map(|s| s.phases[&key].as_f64().unwrap_or(0.0))
-                    .collect(),
-            );
-            format!("{name} {:.2}", seconds / floor)
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn median(mut values: Vec<f64>) -> f64 {
+fn median(values: impl Iterator<Item = f64>) -> f64 {
+    let mut values: Vec<f64> = values.collect();
     values.sort_by(f64::total_cmp);
     let n = values.len();
     if n == 0 {
@@ -199,5 +603,51 @@ fn median(mut values: Vec<f64>) -> f64 {
         values[n / 2]
     } else {
         (values[n / 2 - 1] + values[n / 2]) / 2.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(filters: &[&str]) -> Vec<String> {
+        let filters: Vec<String> = filters.iter().map(|f| f.to_string()).collect();
+        select(&matrix(1_000_000, 5_000_000, 7), &filters)
+            .map(|cases| cases.into_iter().map(|c| c.name).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn the_matrix_covers_every_axis_and_one_large_shape() {
+        let all = names(&[]);
+        assert_eq!(all.len(), 9);
+        assert_eq!(names(&["1m"]).len(), 8);
+        assert_eq!(names(&["5m"]), ["5m-shuffled-single-25"]);
+        assert_eq!(
+            names(&["1m-sorted-chunked-12", "5m"]),
+            ["1m-sorted-chunked-12", "5m-shuffled-single-25"]
+        );
+        assert_eq!(
+            names(&["1m-shuffled-single"]),
+            ["1m-shuffled-single-12", "1m-shuffled-single-25"]
+        );
+        assert!(names(&["sideways"]).is_empty());
+        for case in matrix(1_000_000, 5_000_000, 7) {
+            assert_eq!(case.shape.canonical, case.shape.layout == Layout::Single);
+        }
+    }
+
+    #[test]
+    fn sizes_are_labelled_for_shape_names() {
+        assert_eq!(size_label(1_000_000), "1m");
+        assert_eq!(size_label(20_000), "20k");
+        assert_eq!(size_label(1_500), "1500");
+    }
+
+    #[test]
+    fn median_of_even_and_odd_counts() {
+        assert_eq!(median([3.0, 1.0, 2.0].into_iter()), 2.0);
+        assert_eq!(median([4.0, 1.0, 2.0, 3.0].into_iter()), 2.5);
+        assert_eq!(median(std::iter::empty()), 0.0);
     }
 }
