@@ -80,11 +80,6 @@ impl ShareStatus {
             ShareStatus::Revoked => "REVOKED",
         }
     }
-
-    /// Only a bound share lets ads use the account.
-    pub fn is_active(self) -> bool {
-        self == ShareStatus::Bound
-    }
 }
 
 /// The Business Center's role on an ad account (`advertiser_role`).
@@ -165,11 +160,6 @@ impl CodeStatus {
             CodeStatus::Deleted => "DELETED",
             CodeStatus::Revoked => "REVOKED",
         }
-    }
-
-    /// `DELETED` or `REVOKED`: withdrawn by the creator.
-    pub fn is_revoked(self) -> bool {
-        matches!(self, CodeStatus::Deleted | CodeStatus::Revoked)
     }
 }
 
