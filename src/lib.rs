@@ -20,6 +20,7 @@ pub mod progress;
 pub mod report;
 pub mod triage;
 pub mod trust;
+pub mod trust_cmd;
 
 /// How a run ended, as linters report it.
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]

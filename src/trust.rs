@@ -13,9 +13,6 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::cli::TrustArgs;
-use crate::ExitStatus;
-
 /// One trusted configuration.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
@@ -122,7 +119,7 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     builder.create(dir)
 }
 
-fn quote_path(path: &Path) -> String {
+pub fn quote_path(path: &Path) -> String {
     crate::output::shown(path)
 }
 
@@ -179,57 +176,6 @@ fn no_state_dir() -> String {
     "cannot find a state folder: neither SPARKCHECK_STATE_DIR, XDG_STATE_HOME nor HOME is \
      set to an absolute path; hint: set one of them"
         .to_string()
-}
-
-/// `sparkcheck trust [FILE] [--list | --revoke]`.
-pub fn run(args: &TrustArgs) -> ExitStatus {
-    let path = args
-        .file
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(crate::config::DEFAULT_FILE));
-    let result = if args.list {
-        list().map(|entries| {
-            let mut text = String::new();
-            for entry in entries {
-                let state = match std::fs::read(&entry.path) {
-                    Ok(bytes) if content_hash(&bytes) == entry.hash => "trusted",
-                    Ok(_) => "changed since trusted (not trusted)",
-                    Err(_) => "missing",
-                };
-                text.push_str(&format!(
-                    "{}  {}  {state}\n",
-                    entry.hash,
-                    crate::output::escape(&entry.path)
-                ));
-            }
-            crate::output::print(&text);
-        })
-    } else if args.revoke {
-        revoke(&path).map(|was| {
-            let shown = quote_path(&path);
-            crate::output::print(&if was {
-                format!("revoked `{shown}`: its importers run only with --config again\n")
-            } else {
-                format!("`{shown}` was not trusted\n")
-            });
-        })
-    } else {
-        trust(&path).map(|entry| {
-            crate::output::print(&format!(
-                "trusted `{}` (sha256 {}): its importers run when sparkcheck finds it; \
-                 editing it revokes the trust\n",
-                crate::output::escape(&entry.path),
-                entry.hash
-            ));
-        })
-    };
-    match result {
-        Ok(()) => ExitStatus::Success,
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitStatus::Error
-        }
-    }
 }
 
 #[cfg(test)]
