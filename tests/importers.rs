@@ -230,3 +230,24 @@ fn windows_1252_exports_are_read_with_a_note() {
     );
     assert!(facts.files[0].notes[0].contains("Windows-1252"));
 }
+
+/// Identities are an input kind like any other: a CSV of them is read by header, through the
+/// same builder as `/identity/get/` responses and facts.
+#[test]
+fn an_identities_table_is_its_own_kind() {
+    let content =
+        "Advertiser ID,Identity Type,TikTok Account,Available Status,Identity Authorized BC ID\n\
+                   7100,BC_AUTH_TT,@Maya,IS_PRIVATE_ACCOUNT,6900\n\
+                   7100,TT_USER,@lee,AVAILABLE,\n\
+                   7.1E+18,TT_USER,@x,AVAILABLE,\n";
+    let facts = import("identities.csv", content.as_bytes()).unwrap();
+    assert_eq!(facts.files[0].kinds, [InputKind::Identities]);
+    assert_eq!(facts.identities.len(), 2);
+    let maya = &facts.identities[0];
+    assert_eq!(facts.sym(maya.handle), "maya");
+    assert_eq!(maya.kind, IdentityKind::BcAuthTt);
+    assert!(!maya.available && facts.identities[1].available);
+    let rejected = reasons(&facts);
+    assert_eq!(rejected.len(), 1);
+    assert!(rejected[0].contains("scientific notation"), "{rejected:?}");
+}

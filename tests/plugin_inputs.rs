@@ -368,3 +368,31 @@ fn bc_asset_responses_are_shares() {
     assert_eq!(assets["kind"], "bc");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Every command reads inputs through the one pipeline, so every command runs the
+/// configuration's plugins: a plugin whose program is missing fails each of them the same way.
+#[test]
+fn every_command_honours_the_configurations_plugins() {
+    let dir = temp("every-command");
+    let config = dir.join("sparkcheck.toml");
+    std::fs::write(
+        &config,
+        "[[importer]]\nname = \"roster\"\ncommand = [\"/no/such/program\"]\nfiles = \"*.roster\"\n",
+    )
+    .unwrap();
+    let config = config.to_string_lossy().into_owned();
+    for args in [
+        vec!["audit", "samples/plugins", "--config", &config],
+        vec!["expiring", "samples/plugins", "--config", &config],
+        vec!["facts", "samples/plugins", "--config", &config],
+    ] {
+        let output = run(&args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("importer `roster`: cannot run `/no/such/program`"),
+            "{args:?}: {stderr}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -100,3 +100,27 @@ fn a_case_without_as_of_is_an_error() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("expected `as-of`"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn sparkcheck_test_compares_the_whole_report_not_only_findings() {
+    let dir = std::env::temp_dir().join(format!("sparkcheck-case-whole-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(std::path::Path::new("samples/cases/expiring-code"), &dir);
+    let expected = dir.join("expected.json");
+    let mut report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&expected).unwrap()).unwrap();
+    let audited = report["summary"]["pairs_audited"].as_u64().unwrap();
+    report["summary"]["pairs_audited"] = (audited + 1).into();
+    std::fs::write(&expected, serde_json::to_string_pretty(&report).unwrap()).unwrap();
+    let output = run(&["test", &dir.to_string_lossy()]);
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(&format!(
+            "  ~ summary.pairs_audited: {} → {audited}",
+            audited + 1
+        )),
+        "{text}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
