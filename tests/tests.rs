@@ -8,6 +8,7 @@ mod hostile;
 mod importers;
 mod plugin_inputs;
 mod policy_tools;
+mod printers;
 mod samples;
 mod scale;
 mod secrets;

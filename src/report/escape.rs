@@ -57,6 +57,44 @@ pub fn html(value: &str) -> String {
     out
 }
 
+/// Whether XML 1.0 allows `c` at all, even escaped: tab, line feed, carriage return and
+/// everything from U+0020 except U+FFFE and U+FFFF (Rust's `char` has no surrogates).
+fn xml_allowed(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// Text for XML 1.0 element content: markup characters become entities, a carriage return
+/// a character reference (a parser would turn a raw one into a line feed), and characters
+/// XML 1.0 does not allow (C0 controls other than tab, CR, LF; U+FFFE; U+FFFF) become U+FFFD.
+pub fn xml_text(value: &str) -> String {
+    xml(value, false)
+}
+
+/// Text for an XML 1.0 attribute value in double quotes: like [`xml_text`], and tabs and
+/// line breaks as character references, which attribute normalisation would turn into
+/// spaces.
+pub fn xml_attr(value: &str) -> String {
+    xml(value, true)
+}
+
+fn xml(value: &str, attribute: bool) -> String {
+    let mut out = String::with_capacity(value.len() + 8);
+    for c in value.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' if attribute => out.push_str("&quot;"),
+            '\r' => out.push_str("&#13;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\t' if attribute => out.push_str("&#9;"),
+            c if xml_allowed(c) => out.push(c),
+            _ => out.push('\u{FFFD}'),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,5 +134,21 @@ mod tests {
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
         );
         assert_eq!(html("a\u{0}b"), "a\u{FFFD}b");
+    }
+
+    #[test]
+    fn xml_keeps_only_what_xml_1_0_allows() {
+        let hostile = "a\u{0}b\u{1}c\u{b}d\u{c}e\u{1f}f\u{fffe}g\u{ffff}h\u{7f}i\u{85}j\u{1f600}";
+        let expected = "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\u{FFFD}f\u{FFFD}g\u{FFFD}h\u{7f}i\u{85}j\u{1f600}";
+        assert_eq!(xml_text(hostile), expected);
+        assert_eq!(xml_attr(hostile), expected);
+        assert_eq!(
+            xml_text("<a & \"b\">\t\n\r"),
+            "&lt;a &amp; \"b\"&gt;\t\n&#13;"
+        );
+        assert_eq!(
+            xml_attr("<a & \"b\">\t\n\r"),
+            "&lt;a &amp; &quot;b&quot;&gt;&#9;&#10;&#13;"
+        );
     }
 }

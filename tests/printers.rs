@@ -1,0 +1,194 @@
+//! The reports in the programs people open them with (issue 15): Jenkins' xunit schema
+//! through `xmllint`, GitHub's Markdown through `cmark-gfm`, GitHub Actions' workflow
+//! commands, spreadsheets, and the terminal. A missing program skips its check with the
+//! reason printed (`.ci/run` installs them).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::util::{audit_json, run, AS_OF};
+
+const HOSTILE: &str = "tests/fixtures/hostile";
+const SCHEMA: &str = "tests/fixtures/junit-10.xsd";
+
+/// `sparkcheck audit PATHS --as-of AS_OF --format FORMAT` on stdout; findings expected.
+fn render(paths: &[&str], format: &str) -> String {
+    let mut args = vec!["audit"];
+    args.extend_from_slice(paths);
+    args.extend_from_slice(&["--as-of", AS_OF, "--format", format]);
+    let output = run(&args);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{format}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("sparkcheck-printers-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The program at one of `paths` or on `PATH`, or `None` after printing why the test skips.
+fn tool(name: &str, package: &str) -> Option<String> {
+    let found = Command::new(name)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success() || !o.stdout.is_empty() || !o.stderr.is_empty());
+    if found {
+        Some(name.to_string())
+    } else {
+        eprintln!("skipped: {name} not installed (Debian `{package}`; .ci/run installs it)");
+        None
+    }
+}
+
+/// An ads export whose values hold characters XML 1.0 forbids, even escaped.
+fn control_characters_fixture(test: &str) -> PathBuf {
+    let dir = temp_dir(&format!("controls-{test}"));
+    let ads = "Account ID,Account Name,Campaign Name,Ad Name,Ad ID,Identity Type,Identity,Post ID\n\
+        7500000000000000009,\"Bell\u{7}Client\u{1b}[31m\",c1,\"nul\u{1}vt\u{b}ff\u{c}\u{fffe}\u{ffff}\",1900000000000000009,Custom Identity,\"id\u{1f}x\",7303000000000000009\n";
+    std::fs::write(dir.join("ads.csv"), ads).unwrap();
+    dir
+}
+
+/// `xmllint --noout --schema junit-10.xsd FILE`: `Ok(())` or the complaint.
+fn validate_junit(xmllint: &str, file: &Path) -> Result<(), String> {
+    let output = Command::new(xmllint)
+        .args(["--noout", "--schema", SCHEMA])
+        .arg(file)
+        .output()
+        .unwrap();
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).into_owned())
+    }
+}
+
+#[test]
+fn junit_is_valid_against_jenkins_xunit_schema() {
+    let Some(xmllint) = tool("xmllint", "libxml2-utils") else {
+        return;
+    };
+    let controls = control_characters_fixture("schema");
+    let dir = temp_dir("junit");
+    for (name, paths) in [
+        ("samples", vec!["samples"]),
+        ("hostile", vec![HOSTILE]),
+        ("controls", vec![controls.to_str().unwrap()]),
+        ("acme-only", vec!["samples/acme-shoes"]),
+    ] {
+        let file = dir.join(format!("{name}.xml"));
+        std::fs::write(&file, render(&paths, "junit")).unwrap();
+        if let Err(complaint) = validate_junit(&xmllint, &file) {
+            panic!("{name}: junit-10.xsd rejects the report:\n{complaint}");
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::remove_dir_all(&controls).unwrap();
+}
+
+#[test]
+fn junit_replaces_characters_xml_does_not_allow() {
+    let controls = control_characters_fixture("chars");
+    let xml = render(&[controls.to_str().unwrap()], "junit");
+    for c in xml.chars() {
+        let allowed = matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{FFFD}' | '\u{10000}'..);
+        assert!(allowed, "{c:?} is not allowed in XML 1.0");
+    }
+    assert!(xml.contains("Bell\u{FFFD}Client\u{FFFD}[31m"), "{xml}");
+    std::fs::remove_dir_all(&controls).unwrap();
+}
+
+/// The `(classname, name)` of every `<testcase>`.
+fn case_names(xml: &str) -> Vec<(String, String)> {
+    xml.lines()
+        .filter_map(|line| line.trim_start().strip_prefix("<testcase "))
+        .map(|rest| {
+            let rest = format!(" {rest}");
+            let attr = |key: &str| {
+                let start = rest.find(&format!(" {key}=\"")).unwrap() + key.len() + 3;
+                rest[start..start + rest[start..].find('"').unwrap()].to_string()
+            };
+            (attr("classname"), attr("name"))
+        })
+        .collect()
+}
+
+#[test]
+fn junit_cases_are_named_by_ad_account_and_post_only() {
+    let xml = render(&["samples"], "junit");
+    let (_, report, _) = audit_json(&["samples"]);
+    let names = case_names(&xml);
+    let posts: Vec<&(String, String)> = names
+        .iter()
+        .filter(|(class, _)| class != "inputs" && class != "coverage")
+        .collect();
+    assert_eq!(
+        posts.len(),
+        report["summary"]["pairs_audited"].as_u64().unwrap() as usize
+    );
+    for (class, name) in &posts {
+        assert!(
+            class.len() == 19 && class.bytes().all(|b| b.is_ascii_digit()),
+            "classname is the ad account: {class}"
+        );
+        let post = name.strip_prefix("post ").expect("named `post ID`");
+        assert!(post.bytes().all(|b| b.is_ascii_digit()), "{name}");
+    }
+    assert!(!xml.contains("name=\"post 7301000000000000001 by"));
+    // A post with two error causes fails once, its type listing both.
+    assert!(
+        xml.contains(
+            r#"<failure type="CODE_NOT_APPLIED, NO_AD_DELIVERY" message="CODE_NOT_APPLIED: "#
+        ),
+        "{xml}"
+    );
+    assert_eq!(
+        xml.matches("<failure ").count(),
+        report["summary"]["pairs_broken"].as_u64().unwrap() as usize
+            + report["rejected"].as_array().unwrap().len()
+    );
+    for suite in xml.lines().filter(|l| l.contains("<testsuite ")) {
+        for required in ["name=", "tests=", "failures=", "errors="] {
+            assert!(suite.contains(required), "{required} missing: {suite}");
+        }
+    }
+}
+
+#[test]
+fn junit_shows_missing_evidence_as_skipped_and_rejected_rows_as_failures() {
+    // Only the ads export: most checks cannot run.
+    let xml = render(&["samples/acme-shoes"], "junit");
+    let (_, report, _) = audit_json(&["samples/acme-shoes"]);
+    let not_checked: Vec<(&String, &str)> = report["coverage"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter_map(|(cause, c)| Some((cause, c.as_str()?.strip_prefix("not checked: ")?)))
+        .collect();
+    assert!(not_checked.len() > 10);
+    for (cause, why) in &not_checked {
+        let case = format!(
+            "<testcase classname=\"coverage\" name=\"{cause}\">\n      <skipped message=\"not checked: {why}\"/>"
+        );
+        assert!(xml.contains(&case), "{case} missing");
+    }
+    assert!(xml.contains(&format!(
+        r#"<testsuite name="coverage" tests="16" failures="0" errors="0" skipped="{}">"#,
+        not_checked.len()
+    )));
+    // The samples hold one rejected row: a failure in the `inputs` suite.
+    let xml = render(&["samples"], "junit");
+    assert!(xml.contains(r#"<testsuite name="inputs" tests="11" failures="1" errors="0""#));
+    assert!(xml.contains(
+        r#"<testcase classname="inputs" name="samples/lumen-skincare/ads.tsv line 6">
+      <failure type="REJECTED_ROW" message="column 8 (`TikTok Post ID`): expected an ID"#
+    ));
+}
