@@ -192,3 +192,108 @@ fn junit_shows_missing_evidence_as_skipped_and_rejected_rows_as_failures() {
       <failure type="REJECTED_ROW" message="column 8 (`TikTok Post ID`): expected an ID"#
     ));
 }
+
+/// One workflow command: (command, properties, message).
+fn workflow_command(line: &str) -> (String, Vec<(String, String)>, String) {
+    let rest = line.strip_prefix("::").expect("a workflow command");
+    let (head, message) = rest.split_once("::").expect("`::` before the message");
+    let (command, properties) = head.split_once(' ').unwrap_or((head, ""));
+    let properties = properties
+        .split(',')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (key, value) = p.split_once('=').expect("key=value");
+            (key.to_string(), value.to_string())
+        })
+        .collect();
+    (command.to_string(), properties, message.to_string())
+}
+
+#[test]
+fn github_annotates_each_finding_on_its_evidence_row() {
+    let (_, report, _) = audit_json(&["samples"]);
+    let text = render(&["samples"], "github");
+    let lines: Vec<&str> = text.lines().collect();
+    let (commands, summary) = lines.split_at(lines.len() - 1);
+    assert_eq!(
+        summary[0],
+        "sparkcheck: 14 of 18 posts broken; 20 findings (18 errors, 2 warnings); 1 rejected row"
+    );
+    let parsed: Vec<_> = commands.iter().map(|l| workflow_command(l)).collect();
+    let count = |name: &str| parsed.iter().filter(|(c, _, _)| c == name).count();
+    let summary = &report["summary"];
+    let rejected = report["rejected"].as_array().unwrap().len();
+    assert_eq!(
+        count("error"),
+        summary["errors"].as_u64().unwrap() as usize + rejected
+    );
+    assert_eq!(
+        count("warning"),
+        summary["warnings"].as_u64().unwrap() as usize
+    );
+    for (command, properties, message) in &parsed {
+        let keys: Vec<&str> = properties.iter().map(|(k, _)| k.as_str()).collect();
+        assert!(
+            keys.iter().all(|k| ["file", "line", "title"].contains(k)),
+            "{command} {keys:?}"
+        );
+        assert!(!message.contains('\n') && !message.contains('\r'));
+        if let Some((_, file)) = properties.iter().find(|(k, _)| k == "file") {
+            let content = std::fs::read_to_string(file).expect("file= names an input file");
+            if let Some((_, line)) = properties.iter().find(|(k, _)| k == "line") {
+                let line: usize = line.parse().unwrap();
+                assert!(
+                    line >= 2 && line <= content.lines().count(),
+                    "{file}:{line}"
+                );
+            }
+        }
+    }
+    assert!(text.contains(
+        "::error file=samples/codes/spark_ads_posts.csv,line=3,title=CODE_EXPIRED::CODE_EXPIRED (error · Creator): A preview that worked before is gone.%0Aad account 7100000000000000001 (Acme Shoes US), post 7301000000000000002 by @runclub.lee%0Afix:%0A1. "
+    ));
+    assert!(text.contains(
+        "::warning file=samples/codes/spark_ads_posts.csv,line=5,title=CODE_EXPIRING_SOON::"
+    ));
+    assert!(
+        text.contains("::error file=samples/lumen-skincare/ads.tsv,line=6,title=rejected row::")
+    );
+    // A saved API response's "lines" are record numbers: the annotation names the file only.
+    assert!(text.contains(
+        "::error file=samples/api/identity_get_7300000000000000001.json,title=IDENTITY_UNAVAILABLE::"
+    ));
+}
+
+#[test]
+fn github_commands_escape_input_text() {
+    let text = render(&[HOSTILE], "github");
+    for line in text.lines() {
+        assert!(
+            line.starts_with("::error ")
+                || line.starts_with("::warning ")
+                || line.starts_with("::notice ")
+                || line.starts_with("sparkcheck: "),
+            "an input value started a line of its own: {line:?}"
+        );
+    }
+    assert!(
+        text.contains("pipe | in name%0Aand a line break"),
+        "line breaks percent-encoded"
+    );
+    // Only the ads and bc exports: the checks that need codes or links are notices.
+    let (_, report, _) = audit_json(&[HOSTILE]);
+    let not_checked = report["coverage"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|c| c.as_str().unwrap().starts_with("not checked: "))
+        .count();
+    assert!(not_checked > 0);
+    assert_eq!(text.matches("::notice title=").count(), not_checked);
+    assert!(text.contains("::notice title=CODE_EXPIRED not checked::CODE_EXPIRED was not checked: no codes input given"));
+}
+
+#[test]
+fn format_md_is_markdown() {
+    assert_eq!(render(&["samples"], "md"), render(&["samples"], "markdown"));
+}

@@ -95,6 +95,35 @@ fn xml(value: &str, attribute: bool) -> String {
     out
 }
 
+/// A GitHub Actions workflow command's message (after `::`): `%`, CR and LF percent-encoded
+/// as GitHub's toolkit does; other control characters, which would drive the log viewer,
+/// become U+FFFD.
+pub fn workflow_message(value: &str) -> String {
+    workflow(value, false)
+}
+
+/// A workflow command property value (`file=`, `title=`): like [`workflow_message`], and
+/// `:` and `,` percent-encoded too.
+pub fn workflow_property(value: &str) -> String {
+    workflow(value, true)
+}
+
+fn workflow(value: &str, property: bool) -> String {
+    let mut out = String::with_capacity(value.len() + 8);
+    for c in value.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            ':' if property => out.push_str("%3A"),
+            ',' if property => out.push_str("%2C"),
+            c if c.is_control() && c != '\t' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,5 +179,15 @@ mod tests {
             xml_attr("<a & \"b\">\t\n\r"),
             "&lt;a &amp; &quot;b&quot;&gt;&#9;&#10;&#13;"
         );
+    }
+
+    #[test]
+    fn workflow_commands_escape_like_the_actions_toolkit() {
+        assert_eq!(workflow_message("50% a:b,c\r\nd"), "50%25 a:b,c%0D%0Ad");
+        assert_eq!(
+            workflow_property("50% a:b,c\r\nd"),
+            "50%25 a%3Ab%2Cc%0D%0Ad"
+        );
+        assert_eq!(workflow_message("a\u{1b}[31mb"), "a\u{FFFD}[31mb");
     }
 }

@@ -8,6 +8,7 @@ pub mod actions;
 pub mod csv;
 mod describe;
 pub mod escape;
+pub mod github;
 pub mod html;
 pub mod json;
 pub mod junit;
