@@ -297,3 +297,146 @@ fn github_commands_escape_input_text() {
 fn format_md_is_markdown() {
     assert_eq!(render(&["samples"], "md"), render(&["samples"], "markdown"));
 }
+
+/// `cmark-gfm -e table -e autolink` on `markdown`: the HTML GitHub would render.
+fn cmark_gfm(cmark: &str, markdown: &str) -> String {
+    use std::io::Write;
+    let mut child = Command::new(cmark)
+        .args(["-e", "table", "-e", "autolink"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(markdown.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// The text of `html` outside `<code>` elements, tags dropped.
+fn text_outside_code(html: &str) -> String {
+    let mut text = String::new();
+    for (i, part) in html.split("<code>").enumerate() {
+        let part = if i == 0 {
+            part
+        } else {
+            part.split_once("</code>").map_or("", |(_, rest)| rest)
+        };
+        let mut in_tag = false;
+        for c in part.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+    }
+    text
+}
+
+/// Every table keeps one cell per header cell in each row.
+fn assert_tables_intact(name: &str, html: &str) -> usize {
+    let mut tables = 0;
+    for table in html.split("<table>").skip(1) {
+        let table = table.split("</table>").next().unwrap();
+        let rows: Vec<&str> = table.split("<tr>").skip(1).collect();
+        let header = rows[0].matches("<th").count();
+        assert!(header >= 2, "{name}: a table header");
+        for row in &rows[1..] {
+            assert_eq!(row.matches("<td").count(), header, "{name}: {row}");
+        }
+        tables += 1;
+    }
+    tables
+}
+
+/// A day-1 JSON report of the workflows fixture, as a baseline.
+fn baseline() -> PathBuf {
+    let path = temp_dir("baseline").join("day1.json");
+    let output = run(&[
+        "audit",
+        "tests/fixtures/workflows/day1",
+        "--as-of",
+        AS_OF,
+        "-o",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    path
+}
+
+#[test]
+fn markdown_renders_on_github_without_links_mentions_or_stray_escapes() {
+    let Some(cmark) = tool("cmark-gfm", "cmark-gfm") else {
+        return;
+    };
+    let baseline = baseline();
+    let with_baseline = {
+        let output = run(&[
+            "audit",
+            "tests/fixtures/workflows/day2",
+            "--as-of",
+            "2026-11-21",
+            "--format",
+            "markdown",
+            "--baseline",
+            baseline.to_str().unwrap(),
+        ]);
+        assert_eq!(output.status.code(), Some(1));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    assert!(
+        with_baseline.contains("- resolved "),
+        "resolved findings listed"
+    );
+    for (name, markdown) in [
+        ("samples", render(&["samples"], "markdown")),
+        ("hostile", render(&[HOSTILE], "markdown")),
+        ("baseline", with_baseline),
+    ] {
+        let html = cmark_gfm(&cmark, &markdown);
+        assert!(!html.contains("<a "), "{name}: a link:\n{html}");
+        assert!(!html.contains('\\'), "{name}: a visible backslash:\n{html}");
+        assert!(!html.contains('`'), "{name}: a stray backtick:\n{html}");
+        for raw in ["<img", "<script"] {
+            assert!(!html.contains(raw), "{name}: {raw}");
+        }
+        let text = text_outside_code(&html);
+        let chars: Vec<char> = text.chars().collect();
+        for (i, pair) in chars.windows(2).enumerate() {
+            assert!(
+                !(pair[0] == '@' && pair[1].is_ascii_alphanumeric()),
+                "{name}: an @mention: {}",
+                chars[i.saturating_sub(20)..(i + 20).min(chars.len())]
+                    .iter()
+                    .collect::<String>()
+            );
+        }
+        assert!(assert_tables_intact(name, &html) >= 3, "{name}: tables");
+    }
+    // Handles read as handles: code spans in the tables, shown verbatim.
+    let html = cmark_gfm(&cmark, &render(&["samples"], "markdown"));
+    assert!(html.contains("<td><code>@maya.moves</code></td>"));
+    assert!(html.contains("<td><code>CODE_EXPIRED</code></td>"));
+    std::fs::remove_dir_all(baseline.parent().unwrap()).unwrap();
+}
+
+#[test]
+fn markdown_summary_comes_first_with_what_was_not_checked() {
+    let md = render(&["samples/acme-shoes"], "markdown");
+    let lines: Vec<&str> = md.lines().collect();
+    assert_eq!(
+        lines[2],
+        "**1 finding** (1 error, 0 warnings): 8 of 9 posts previewable, 1 broken."
+    );
+    assert!(lines[4].starts_with("**Not checked:** `ANALYST_ONLY` (no bc input given), "));
+    let md = render(&["samples"], "markdown");
+    let rejected = md.find("**1 rejected row** could not be used").unwrap();
+    assert!(rejected < md.find("| client |").unwrap());
+}
