@@ -440,3 +440,110 @@ fn markdown_summary_comes_first_with_what_was_not_checked() {
     let rejected = md.find("**1 rejected row** could not be used").unwrap();
     assert!(rejected < md.find("| client |").unwrap());
 }
+
+/// The CSV report's records, the BOM dropped.
+fn csv_records(text: &str) -> (csv::StringRecord, Vec<csv::StringRecord>) {
+    let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let records = reader.records().map(Result::unwrap).collect();
+    (headers, records)
+}
+
+/// The handles of the JSON report's findings without their `@`, in report order.
+fn handles_without_at(paths: &[&str]) -> Vec<String> {
+    let (_, report, _) = audit_json(paths);
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["handle"].as_str().unwrap_or("").replace('@', ""))
+        .collect()
+}
+
+#[test]
+fn csv_handles_read_as_handles_and_other_at_values_stay_guarded() {
+    let (headers, records) = csv_records(&render(&["samples"], "csv"));
+    assert_eq!(&headers[3], "handle (without @)");
+    let handles: Vec<String> = records.iter().map(|r| r[3].to_string()).collect();
+    assert_eq!(handles, handles_without_at(&["samples"]));
+    assert!(handles.contains(&"maya.moves".to_string()));
+    assert!(handles.iter().all(|h| !h.starts_with(['\'', '@'])));
+    // An account name starting with `@` is a formula to Excel: still guarded.
+    let dir = temp_dir("at-values");
+    std::fs::write(
+        dir.join("ads.csv"),
+        "Account ID,Account Name,Campaign Name,Ad Name,Ad ID,Identity Type,Identity,Post ID\n\
+         7500000000000000007,@SUM(1+1),c1,-1+2,1900000000000000007,Custom Identity,Brand,7303000000000000007\n",
+    )
+    .unwrap();
+    let (_, records) = csv_records(&render(&[dir.to_str().unwrap()], "csv"));
+    assert!(!records.is_empty());
+    for record in &records {
+        assert_eq!(&record[1], "'@SUM(1+1)");
+        assert!(record
+            .iter()
+            .all(|cell| !cell.starts_with(['@', '=', '+', '-'])));
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn csv_opens_in_libreoffice_with_handles_text_and_no_formulas() {
+    use calamine::{Data, Reader, Xlsx};
+    let Some(soffice) = tool("soffice", "libreoffice-calc") else {
+        return;
+    };
+    let dir = temp_dir("libreoffice");
+    let csv_path = dir.join("findings.csv");
+    let csv_text = render(&[HOSTILE, "samples"], "csv");
+    std::fs::write(&csv_path, &csv_text).unwrap();
+    // The README's recipe: comma, double quote, UTF-8, the ID columns (1, 3, 5) as text.
+    let output = Command::new(&soffice)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            dir.join("profile").display()
+        ))
+        .args([
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--infilter=CSV:44,34,76,1,1/2/3/2/5/2",
+            "--outdir",
+        ])
+        .arg(&dir)
+        .arg(&csv_path)
+        .output()
+        .unwrap();
+    let xlsx = dir.join("findings.xlsx");
+    assert!(
+        xlsx.exists(),
+        "soffice converted nothing: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut workbook: Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
+    let sheet = workbook.sheet_names()[0].clone();
+    let range = workbook.worksheet_range(&sheet).unwrap();
+    let rows: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(rows[0][3], "handle (without @)");
+    let (_, records) = csv_records(&csv_text);
+    assert_eq!(rows.len(), records.len() + 1, "one row per finding");
+    let handles: Vec<&str> = rows[1..].iter().map(|r| r[3].as_str()).collect();
+    assert_eq!(handles, handles_without_at(&[HOSTILE, "samples"]));
+    for (row, record) in range.rows().skip(1).zip(&records) {
+        for column in [0, 2] {
+            match &row[column] {
+                Data::String(id) => assert_eq!(id, &record[column]),
+                other => panic!("an ID read as {other:?}"),
+            }
+        }
+    }
+    let cells: Vec<&String> = rows.iter().flatten().collect();
+    assert!(cells.iter().any(|c| c.starts_with("'=HYPERLINK(")));
+    assert!(cells.iter().any(|c| *c == "'-2+3 Evil Client"));
+    let formulas = workbook.worksheet_formula(&sheet).unwrap();
+    assert!(formulas.cells().all(|(_, _, f)| f.is_empty()), "no formula");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
