@@ -547,3 +547,46 @@ fn csv_opens_in_libreoffice_with_handles_text_and_no_formulas() {
     assert!(formulas.cells().all(|(_, _, f)| f.is_empty()), "no formula");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn text_report_starts_with_the_summary_in_correct_numbers() {
+    let text = render(&["samples/acme-shoes"], "text");
+    let details = text.find("\nad account ").expect("details");
+    let summary = &text[..details];
+    assert!(
+        summary.contains("\n1 finding (1 error, 0 warnings); 8 of 9 posts previewable, 1 broken\n")
+    );
+    assert!(summary.contains("\nby cause: CUSTOM_IDENTITY 1\n"));
+    assert!(summary.contains("\nby owner: Media Buyer 1\n"));
+    assert!(summary.contains(
+        "\nread 1 file: 12 rows, 0 rejected rows; 11 Spark ads, 1 other ad not audited\n"
+    ));
+    let (_, report, _) = audit_json(&["samples/acme-shoes"]);
+    let coverage = report["coverage"].as_object().unwrap();
+    let mut not_run = 0;
+    for (cause, c) in coverage {
+        if let Some(why) = c.as_str().unwrap().strip_prefix("not checked: ") {
+            assert!(summary.contains(&format!("  not checked: {cause} ({why})\n")));
+            not_run += 1;
+        }
+    }
+    assert!(summary.contains(&format!(
+        "\nchecks: {not_run} of {} not run\n",
+        coverage.len()
+    )));
+    for wrong in [
+        "1 findings",
+        "1 errors",
+        "1 posts",
+        "1 files",
+        "1 rejected rows",
+        "1 other ads",
+    ] {
+        assert!(!text.contains(wrong), "{wrong}");
+    }
+    let text = render(&["samples"], "text");
+    let details = text.find("\nad account ").expect("details");
+    assert!(text[..details].contains("\nchecks: all 16 run\n"));
+    assert!(text[..details].contains("read 10 files: 65 rows, 1 rejected row; "));
+    assert!(text[details..].contains("\n1 rejected row:\n  samples/lumen-skincare/ads.tsv:6: "));
+}
