@@ -184,6 +184,11 @@ fn junit_shows_missing_evidence_as_skipped_and_rejected_rows_as_failures() {
         r#"<testsuite name="coverage" tests="16" failures="0" errors="0" skipped="{}">"#,
         not_checked.len()
     )));
+    // A post some checks could not run for says so, beside its failure.
+    let xml = render(&[HOSTILE], "junit");
+    assert!(xml.contains(
+        "<system-out>not checked: HANDLE_NOT_IN_BC, HANDLE_NOT_SHARED, NO_AD_DELIVERY, SHARE_INACTIVE, ANALYST_ONLY, NOT_LINKED: no code and no TikTok-account identity names the post's creator</system-out>"
+    ));
     // The samples hold one rejected row: a failure in the `inputs` suite.
     let xml = render(&["samples"], "junit");
     assert!(xml.contains(r#"<testsuite name="inputs" tests="11" failures="1" errors="0""#));
@@ -289,7 +294,12 @@ fn github_commands_escape_input_text() {
         .filter(|c| c.as_str().unwrap().starts_with("not checked: "))
         .count();
     assert!(not_checked > 0);
-    assert_eq!(text.matches("::notice title=").count(), not_checked);
+    let unchecked = report["unchecked"].as_array().unwrap().len();
+    assert_eq!(
+        text.matches("::notice title=").count(),
+        not_checked + unchecked
+    );
+    assert!(text.contains("::notice title=post 7303000000000000001 not checked in full::"));
     assert!(text.contains("::notice title=CODE_EXPIRED not checked::CODE_EXPIRED was not checked: no codes input given"));
 }
 
@@ -436,6 +446,10 @@ fn markdown_summary_comes_first_with_what_was_not_checked() {
         "**1 finding** (1 error, 0 warnings): 8 of 9 posts previewable, 1 broken."
     );
     assert!(lines[4].starts_with("**Not checked:** `ANALYST_ONLY` (no bc input given), "));
+    let md = render(&[HOSTILE], "markdown");
+    let unchecked = md.find("**3 posts** could not be checked in full").unwrap();
+    assert!(unchecked < md.find("| client |").unwrap());
+    assert!(md.contains("<details><summary>3 posts not checked in full</summary>"));
     let md = render(&["samples"], "markdown");
     let rejected = md.find("**1 rejected row** could not be used").unwrap();
     assert!(rejected < md.find("| client |").unwrap());

@@ -1,8 +1,8 @@
 //! GitHub Actions workflow commands: one annotation per finding, on the first evidence row
 //! that points into an input file, so a pull request that changes a committed export shows
 //! the broken rows inline (`::error file=PATH,line=N,title=CAUSE::message`; warnings as
-//! `::warning`). Rejected rows are errors on their row; checks that could not run are
-//! notices; the last line is a plain summary for the log.
+//! `::warning`). Rejected rows are errors on their row; checks that could not run, and
+//! posts some checks could not run for, are notices; the last line is a plain summary.
 //!
 //! Paths are the report's, as given on the command line: run the audit from the
 //! repository root with relative paths so GitHub can place the annotations.
@@ -54,6 +54,20 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 message(&format!("{cause} was not checked: {why}"))
             )?;
         }
+    }
+    for u in &report.unchecked {
+        writeln!(
+            out,
+            "::notice title={}::{}",
+            property(&format!("post {} not checked in full", u.post_id)),
+            message(&format!(
+                "ad account {}, post {}: {} not checked: {}",
+                u.advertiser_id,
+                u.post_id,
+                u.checks.join(", "),
+                u.reason
+            ))
+        )?;
     }
     let s = &report.summary;
     writeln!(

@@ -63,6 +63,13 @@ fn write_missing_evidence(report: &Report, out: &mut dyn Write) -> io::Result<()
     if !not_checked.is_empty() {
         writeln!(out, "**Not checked:** {}.\n", not_checked.join(", "))?;
     }
+    if !report.unchecked.is_empty() {
+        writeln!(
+            out,
+            "**{}** could not be checked in full; listed at the end.\n",
+            plural(report.unchecked.len(), "post", "posts")
+        )?;
+    }
     if !report.rejected.is_empty() {
         writeln!(
             out,
@@ -221,6 +228,25 @@ fn write_account(findings: &[FindingOut], out: &mut dyn Write) -> io::Result<()>
 }
 
 fn write_footer(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    if !report.unchecked.is_empty() {
+        let posts = plural(report.unchecked.len(), "post", "posts");
+        writeln!(
+            out,
+            "<details><summary>{posts} not checked in full</summary>\n"
+        )?;
+        for u in &report.unchecked {
+            let checks: Vec<String> = u.checks.iter().map(|c| code(c, false)).collect();
+            writeln!(
+                out,
+                "- ad account {}, post {}: {} not checked: {}",
+                md(&u.advertiser_id),
+                md(&u.post_id),
+                checks.join(", "),
+                prose(&u.reason, false)
+            )?;
+        }
+        writeln!(out, "\n</details>\n")?;
+    }
     if !report.rejected.is_empty() {
         let rows = plural(report.rejected.len(), "rejected row", "rejected rows");
         writeln!(out, "<details><summary>{rows}</summary>\n")?;
