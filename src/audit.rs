@@ -224,6 +224,7 @@ fn emit(
         Format::Markdown => report::markdown::write(report, out),
         Format::Html => report::html::write(report, out),
         Format::Junit => report::junit::write(report, out),
+        Format::Github => report::github::write(report, out),
         Format::Xlsx => out.write_all(&report::xlsx::to_bytes(report)?),
     };
     match &target.path {

@@ -266,12 +266,15 @@ pub enum Format {
     Csv,
     /// An Excel workbook: IDs as text, frozen header, a worklist sheet per owner role.
     Xlsx,
-    /// GitHub-flavoured Markdown, for tickets and PR comments.
+    /// GitHub-flavoured Markdown, for tickets and PR comments (also `md`).
+    #[value(alias = "md")]
     Markdown,
     /// One self-contained HTML page with charts and filters.
     Html,
     /// JUnit XML, one test case per audited post, for CI.
     Junit,
+    /// GitHub Actions workflow commands: an annotation per finding on its evidence row.
+    Github,
 }
 
 impl Format {

@@ -10,6 +10,7 @@ mod importers;
 mod output_safety;
 mod plugin_inputs;
 mod policy_tools;
+mod printers;
 mod samples;
 mod scale;
 mod secrets;

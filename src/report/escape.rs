@@ -16,10 +16,15 @@ pub fn spreadsheet_cell(value: &str) -> Cow<'_, str> {
 
 /// Text for GitHub-flavoured Markdown, in a table cell or a paragraph: markup characters
 /// are backslash-escaped, HTML characters become entities and line breaks become spaces,
-/// so an input value can neither break a table nor inject markup or HTML.
+/// so an input value can neither break a table nor inject markup or HTML. Nothing in it
+/// becomes a link or a notification either: a U+200B (zero-width space) follows every `@`
+/// (no `@mention`, no e-mail autolink) and a `#` before a digit (no issue reference), and
+/// splits `www.` and `scheme://` (no autolink); it is invisible where the text is read.
 pub fn markdown(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 8);
-    for c in value.chars() {
+    let chars: Vec<char> = value.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).copied();
         match c {
             // Values never start a line (they follow a list marker or sit in a cell), so
             // only inline markup needs escaping: emphasis, code, links, tables, strikes.
@@ -32,10 +37,63 @@ pub fn markdown(value: &str) -> String {
             '&' => out.push_str("&amp;"),
             '\n' | '\r' | '\t' => out.push(' '),
             c if c.is_control() => {}
+            '@' => out.push_str("@\u{200B}"),
+            '#' if next.is_some_and(|n| n.is_ascii_digit()) => out.push_str("#\u{200B}"),
+            ':' if chars[i + 1..].starts_with(&['/', '/']) => out.push_str("\u{200B}:"),
+            '.' if i >= 3 && chars[i - 3..i].iter().all(|w| w.eq_ignore_ascii_case(&'w')) => {
+                out.push_str("\u{200B}.");
+            }
             c => out.push(c),
         }
     }
     out
+}
+
+/// A Markdown code span showing `value` verbatim: a backtick fence longer than any run
+/// of backticks inside, padded when the value starts or ends with a backtick or a space.
+/// In a table cell (`in_table`), `|` is escaped: GFM strips that backslash before the span
+/// is read. Line breaks become spaces; other control characters are dropped.
+pub fn markdown_code(value: &str, in_table: bool) -> String {
+    let mut body = String::with_capacity(value.len() + 4);
+    for c in value.chars() {
+        match c {
+            '\n' | '\r' | '\t' => body.push(' '),
+            '|' if in_table => body.push_str("\\|"),
+            c if c.is_control() => {}
+            c => body.push(c),
+        }
+    }
+    let mut longest = 0;
+    let mut run = 0;
+    for c in body.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = body.starts_with(['`', ' ']) || body.ends_with(['`', ' ']);
+    let pad = if pad { " " } else { "" };
+    format!("{fence}{pad}{body}{pad}{fence}")
+}
+
+/// A sentence of sparkcheck's (a fix step, a reason) for Markdown: its `` `quoted` ``
+/// parts as code spans, the rest through [`markdown`]; with unbalanced backticks, all of
+/// it through [`markdown`].
+pub fn markdown_prose(value: &str, in_table: bool) -> String {
+    let parts: Vec<&str> = value.split('`').collect();
+    if parts.len().is_multiple_of(2) {
+        return markdown(value);
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 && !part.is_empty() {
+                markdown_code(part, in_table)
+            } else {
+                markdown(part)
+            }
+        })
+        .collect()
 }
 
 /// Text for HTML and XML content and attribute values.
@@ -51,6 +109,73 @@ pub fn html(value: &str) -> String {
             // XML 1.0 allows no other control characters, even escaped.
             '\n' | '\r' | '\t' => out.push(c),
             c if c.is_control() => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether XML 1.0 allows `c` at all, even escaped: tab, line feed, carriage return and
+/// everything from U+0020 except U+FFFE and U+FFFF (Rust's `char` has no surrogates).
+fn xml_allowed(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// Text for XML 1.0 element content: markup characters become entities, a carriage return
+/// a character reference (a parser would turn a raw one into a line feed), and characters
+/// XML 1.0 does not allow (C0 controls other than tab, CR, LF; U+FFFE; U+FFFF) become U+FFFD.
+pub fn xml_text(value: &str) -> String {
+    xml(value, false)
+}
+
+/// Text for an XML 1.0 attribute value in double quotes: like [`xml_text`], and tabs and
+/// line breaks as character references, which attribute normalisation would turn into
+/// spaces.
+pub fn xml_attr(value: &str) -> String {
+    xml(value, true)
+}
+
+fn xml(value: &str, attribute: bool) -> String {
+    let mut out = String::with_capacity(value.len() + 8);
+    for c in value.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' if attribute => out.push_str("&quot;"),
+            '\r' => out.push_str("&#13;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\t' if attribute => out.push_str("&#9;"),
+            c if xml_allowed(c) => out.push(c),
+            _ => out.push('\u{FFFD}'),
+        }
+    }
+    out
+}
+
+/// A GitHub Actions workflow command's message (after `::`): `%`, CR and LF percent-encoded
+/// as GitHub's toolkit does; other control characters, which would drive the log viewer,
+/// become U+FFFD.
+pub fn workflow_message(value: &str) -> String {
+    workflow(value, false)
+}
+
+/// A workflow command property value (`file=`, `title=`): like [`workflow_message`], and
+/// `:` and `,` percent-encoded too.
+pub fn workflow_property(value: &str) -> String {
+    workflow(value, true)
+}
+
+fn workflow(value: &str, property: bool) -> String {
+    let mut out = String::with_capacity(value.len() + 8);
+    for c in value.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            ':' if property => out.push_str("%3A"),
+            ',' if property => out.push_str("%2C"),
+            c if c.is_control() && c != '\t' => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
@@ -96,5 +221,54 @@ mod tests {
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
         );
         assert_eq!(html("a\u{0}b"), "a\u{FFFD}b");
+    }
+
+    #[test]
+    fn xml_keeps_only_what_xml_1_0_allows() {
+        let hostile = "a\u{0}b\u{1}c\u{b}d\u{c}e\u{1f}f\u{fffe}g\u{ffff}h\u{7f}i\u{85}j\u{1f600}";
+        let expected = "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\u{FFFD}f\u{FFFD}g\u{FFFD}h\u{7f}i\u{85}j\u{1f600}";
+        assert_eq!(xml_text(hostile), expected);
+        assert_eq!(xml_attr(hostile), expected);
+        assert_eq!(
+            xml_text("<a & \"b\">\t\n\r"),
+            "&lt;a &amp; \"b\"&gt;\t\n&#13;"
+        );
+        assert_eq!(
+            xml_attr("<a & \"b\">\t\n\r"),
+            "&lt;a &amp; &quot;b&quot;&gt;&#9;&#10;&#13;"
+        );
+    }
+
+    #[test]
+    fn workflow_commands_escape_like_the_actions_toolkit() {
+        assert_eq!(workflow_message("50% a:b,c\r\nd"), "50%25 a:b,c%0D%0Ad");
+        assert_eq!(
+            workflow_property("50% a:b,c\r\nd"),
+            "50%25 a%3Ab%2Cc%0D%0Ad"
+        );
+        assert_eq!(workflow_message("a\u{1b}[31mb"), "a\u{FFFD}[31mb");
+    }
+
+    #[test]
+    fn markdown_breaks_mentions_and_autolinks() {
+        assert_eq!(markdown("@maya.moves"), "@\u{200B}maya.moves");
+        assert_eq!(markdown("a@b.co"), "a@\u{200B}b.co");
+        assert_eq!(markdown("see #12"), "see #\u{200B}12");
+        assert_eq!(markdown("http://x.io"), "http\u{200B}://x.io");
+        assert_eq!(markdown("WWW.x.io"), "WWW\u{200B}.x.io");
+        assert_eq!(markdown("a.b"), "a.b");
+    }
+
+    #[test]
+    fn markdown_code_spans_hold_any_text() {
+        assert_eq!(markdown_code("CODE_EXPIRED", false), "`CODE_EXPIRED`");
+        assert_eq!(markdown_code("a`b", false), "``a`b``");
+        assert_eq!(markdown_code("`a", false), "`` `a ``");
+        assert_eq!(markdown_code("a|b", true), "`a\\|b`");
+        assert_eq!(
+            markdown_prose("column 8 (`Post ID`): found `7.3E+18`", false),
+            "column 8 (`Post ID`): found `7.3E+18`"
+        );
+        assert_eq!(markdown_prose("odd ` tick_x", false), "odd \\` tick\\_x");
     }
 }

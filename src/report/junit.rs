@@ -1,14 +1,195 @@
-//! JUnit XML for CI: one test case per audited pair, grouped in a suite per ad account;
-//! a pair with error findings fails with their causes and fixes, warnings go to its output.
+//! JUnit XML for CI, valid against Jenkins xunit's `junit-10.xsd`.
+//!
+//! Suites, in order:
+//! - `inputs`: one passing case per file read, and one failing case per rejected row, so a
+//!   broken export can never look like a clean run;
+//! - `coverage`: one case per cause code, skipped (with the reason) when the inputs did not
+//!   allow the check;
+//! - one suite per ad account (`ad account ID`, its name in a property): one case per
+//!   audited post, `classname` the ad account and `name` `post ID`, nothing that changes
+//!   when the post is fixed, so CI history follows a post across runs.
+//!
+//! A post with error findings fails with a single `<failure>` whose `type` lists every
+//! error cause (Jenkins' JUnit plugin and GitLab read only the first `<failure>` of a case)
+//! and whose text holds each cause's fix and evidence; warnings go to its `<system-out>`.
+//! Every attribute and text is escaped for XML 1.0, characters it does not allow replaced.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use super::escape::html as xml;
-use super::{numbered, FindingOut, PairOut, Report};
+use super::escape::{xml_attr as attr, xml_text as text};
+use super::{numbered, FindingOut, PairOut, RejectedOut, Report, UncheckedOut};
+
+/// One `<testcase>`.
+struct Case {
+    classname: String,
+    name: String,
+    /// `(type, message, text)`.
+    failure: Option<(String, String, String)>,
+    /// The reason it was not run.
+    skipped: Option<String>,
+    output: Option<String>,
+}
+
+impl Case {
+    fn new(classname: &str, name: String) -> Case {
+        Case {
+            classname: classname.to_string(),
+            name,
+            failure: None,
+            skipped: None,
+            output: None,
+        }
+    }
+}
 
 /// Writes the report as JUnit XML. Needs `report.pairs` (passing pairs are test cases too).
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let mut suites: Vec<Suite<'_>> = vec![
+        ("inputs".to_string(), Vec::new(), input_cases(report)),
+        ("coverage".to_string(), Vec::new(), coverage_cases(report)),
+    ];
+    suites.extend(account_suites(report));
+    let count = |cases: &[Case], f: fn(&Case) -> bool| cases.iter().filter(|c| f(c)).count();
+    let failed = |c: &Case| c.failure.is_some();
+    let skipped = |c: &Case| c.failure.is_none() && c.skipped.is_some();
+    let tests: usize = suites.iter().map(|s| s.2.len()).sum();
+    let failures: usize = suites.iter().map(|s| count(&s.2, failed)).sum();
+    writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+    writeln!(
+        out,
+        r#"<testsuites name="{}" tests="{tests}" failures="{failures}" errors="0">"#,
+        attr(&format!(
+            "sparkcheck {} as of {}",
+            report.policy, report.as_of
+        )),
+    )?;
+    for (name, properties, cases) in &suites {
+        writeln!(
+            out,
+            r#"  <testsuite name="{}" tests="{}" failures="{}" errors="0" skipped="{}">"#,
+            attr(name),
+            cases.len(),
+            count(cases, failed),
+            count(cases, skipped)
+        )?;
+        if !properties.is_empty() {
+            writeln!(out, "    <properties>")?;
+            for (key, value) in properties {
+                writeln!(
+                    out,
+                    r#"      <property name="{}" value="{}"/>"#,
+                    attr(key),
+                    attr(value)
+                )?;
+            }
+            writeln!(out, "    </properties>")?;
+        }
+        for case in cases {
+            write_case(out, case)?;
+        }
+        writeln!(out, "  </testsuite>")?;
+    }
+    writeln!(out, "</testsuites>")
+}
+
+fn write_case(out: &mut dyn Write, case: &Case) -> io::Result<()> {
+    write!(
+        out,
+        r#"    <testcase classname="{}" name="{}""#,
+        attr(&case.classname),
+        attr(&case.name)
+    )?;
+    if case.failure.is_none() && case.skipped.is_none() && case.output.is_none() {
+        return writeln!(out, "/>");
+    }
+    writeln!(out, ">")?;
+    if let Some((kind, message, body)) = &case.failure {
+        writeln!(
+            out,
+            r#"      <failure type="{}" message="{}">{}</failure>"#,
+            attr(kind),
+            attr(message),
+            text(body)
+        )?;
+    } else if let Some(reason) = &case.skipped {
+        writeln!(out, r#"      <skipped message="{}"/>"#, attr(reason))?;
+    }
+    if let Some(output) = &case.output {
+        writeln!(out, "      <system-out>{}</system-out>", text(output))?;
+    }
+    writeln!(out, "    </testcase>")
+}
+
+/// A passing case per file read, a failing one per rejected row.
+fn input_cases(report: &Report) -> Vec<Case> {
+    let mut cases = Vec::new();
+    for input in &report.inputs {
+        let mut case = Case::new("inputs", input.path.clone());
+        let rows = |n: u64| if n == 1 { "row" } else { "rows" };
+        let mut output = format!(
+            "{} input, {} data {}: {} imported, {} rejected",
+            input.kind,
+            input.rows,
+            rows(input.rows),
+            input.imported,
+            input.rejected
+        );
+        for note in &input.notes {
+            output.push_str(&format!("\nnote: {note}"));
+        }
+        case.output = Some(output);
+        cases.push(case);
+        cases.extend(
+            report
+                .rejected
+                .iter()
+                .filter(|r| r.path == input.path)
+                .map(rejected_case),
+        );
+    }
+    // Rows of a file not listed among the inputs (never expected) still fail.
+    cases.extend(
+        report
+            .rejected
+            .iter()
+            .filter(|r| !report.inputs.iter().any(|i| i.path == r.path))
+            .map(rejected_case),
+    );
+    cases
+}
+
+fn rejected_case(row: &RejectedOut) -> Case {
+    let mut case = Case::new("inputs", format!("{} line {}", row.path, row.line));
+    case.failure = Some((
+        "REJECTED_ROW".to_string(),
+        row.reason.clone(),
+        format!("{}:{}: {}", row.path, row.line, row.reason),
+    ));
+    case
+}
+
+/// A case per cause code: skipped with the reason when the check did not run.
+fn coverage_cases(report: &Report) -> Vec<Case> {
+    report
+        .coverage
+        .iter()
+        .map(|(cause, coverage)| {
+            let mut case = Case::new("coverage", cause.clone());
+            if let Some(why) = coverage.strip_prefix("not checked: ") {
+                case.skipped = Some(format!("not checked: {why}"));
+            } else if coverage != "checked" {
+                case.skipped = Some(coverage.clone());
+            }
+            case
+        })
+        .collect()
+}
+
+type Suite<'a> = (String, Vec<(&'a str, String)>, Vec<Case>);
+
+/// A suite per ad account, a case per audited post.
+fn account_suites(report: &Report) -> Vec<Suite<'_>> {
     let mut by_pair: BTreeMap<(&str, &str), Vec<&FindingOut>> = BTreeMap::new();
     for finding in &report.findings {
         by_pair
@@ -16,87 +197,79 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             .or_default()
             .push(finding);
     }
-    let mut suites: BTreeMap<&str, Vec<&PairOut>> = BTreeMap::new();
+    let unchecked: BTreeMap<(&str, &str), &UncheckedOut> = report
+        .unchecked
+        .iter()
+        .map(|u| ((u.advertiser_id.as_str(), u.post_id.as_str()), u))
+        .collect();
+    let mut accounts: BTreeMap<&str, Vec<&PairOut>> = BTreeMap::new();
     for pair in &report.pairs {
-        suites.entry(&pair.advertiser_id).or_default().push(pair);
+        accounts.entry(&pair.advertiser_id).or_default().push(pair);
     }
-    let failed = |pair: &PairOut| {
-        by_pair
-            .get(&(pair.advertiser_id.as_str(), pair.post_id.as_str()))
-            .is_some_and(|findings| findings.iter().any(|f| f.severity.is_error()))
-    };
-    writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
-    writeln!(
-        out,
-        r#"<testsuites name="sparkcheck {} as of {}" tests="{}" failures="{}">"#,
-        xml(&report.policy),
-        xml(&report.as_of),
-        report.pairs.len(),
-        report.pairs.iter().filter(|p| failed(p)).count()
-    )?;
-    for (advertiser, pairs) in &suites {
-        let name = match &pairs[0].account_name {
-            Some(account) => format!("ad account {advertiser} ({account})"),
-            None => format!("ad account {advertiser}"),
-        };
-        writeln!(
-            out,
-            r#"  <testsuite name="{}" tests="{}" failures="{}">"#,
-            xml(&name),
-            pairs.len(),
-            pairs.iter().filter(|p| failed(p)).count()
-        )?;
-        for pair in pairs {
-            let findings = by_pair
-                .get(&(pair.advertiser_id.as_str(), pair.post_id.as_str()))
-                .map_or(&[][..], Vec::as_slice);
-            write_case(out, pair, findings)?;
-        }
-        writeln!(out, "  </testsuite>")?;
-    }
-    writeln!(out, "</testsuites>")
+    accounts
+        .into_iter()
+        .map(|(advertiser, pairs)| {
+            let properties = match &pairs[0].account_name {
+                Some(name) => vec![("account_name", name.clone())],
+                None => Vec::new(),
+            };
+            let cases = pairs
+                .iter()
+                .map(|pair| {
+                    let key = (pair.advertiser_id.as_str(), pair.post_id.as_str());
+                    let findings = by_pair.get(&key).map_or(&[][..], Vec::as_slice);
+                    pair_case(pair, findings, unchecked.get(&key).copied())
+                })
+                .collect();
+            (format!("ad account {advertiser}"), properties, cases)
+        })
+        .collect()
 }
 
-fn write_case(out: &mut dyn Write, pair: &PairOut, findings: &[&FindingOut]) -> io::Result<()> {
-    let handle = findings.iter().find_map(|f| f.handle.as_deref());
-    let name = match handle {
-        Some(handle) => format!("post {} by {handle}", pair.post_id),
-        None => format!("post {}", pair.post_id),
-    };
-    write!(
-        out,
-        r#"    <testcase classname="{}" name="{}""#,
-        xml(&pair.advertiser_id),
-        xml(&name)
-    )?;
-    if findings.is_empty() {
-        return writeln!(out, "/>");
-    }
-    writeln!(out, ">")?;
-    let errors: Vec<&&FindingOut> = findings.iter().filter(|f| f.severity.is_error()).collect();
+fn pair_case(pair: &PairOut, findings: &[&FindingOut], unchecked: Option<&UncheckedOut>) -> Case {
+    let mut case = Case::new(&pair.advertiser_id, format!("post {}", pair.post_id));
+    let errors: Vec<&FindingOut> = findings
+        .iter()
+        .copied()
+        .filter(|f| f.severity.is_error())
+        .collect();
+    let warnings: Vec<&FindingOut> = findings
+        .iter()
+        .copied()
+        .filter(|f| !f.severity.is_error())
+        .collect();
     if !errors.is_empty() {
         let causes: Vec<&str> = errors.iter().map(|f| f.cause.as_str()).collect();
-        let message = format!("{}: {}", causes.join(", "), errors[0].symptom);
-        writeln!(
-            out,
-            r#"      <failure type="{}" message="{}">{}</failure>"#,
-            xml(causes[0]),
-            xml(&message),
-            xml(&details(&errors))
-        )?;
+        let message = errors
+            .iter()
+            .map(|f| format!("{}: {}", f.cause, f.symptom.trim_end_matches('.')))
+            .collect::<Vec<_>>()
+            .join("; ");
+        case.failure = Some((causes.join(", "), message, details(&errors)));
     }
-    let warnings: Vec<&&FindingOut> = findings.iter().filter(|f| !f.severity.is_error()).collect();
+    let mut output = Vec::new();
     if !warnings.is_empty() {
-        writeln!(
-            out,
-            "      <system-out>{}</system-out>",
-            xml(&details(&warnings))
-        )?;
+        output.push(details(&warnings));
     }
-    writeln!(out, "    </testcase>")
+    if let Some(unchecked) = unchecked {
+        let why = format!(
+            "not checked: {}: {}",
+            unchecked.checks.join(", "),
+            unchecked.reason
+        );
+        if case.failure.is_none() {
+            case.skipped = Some(why);
+        } else {
+            output.push(why);
+        }
+    }
+    if !output.is_empty() {
+        case.output = Some(output.join("\n\n"));
+    }
+    case
 }
 
-fn details(findings: &[&&FindingOut]) -> String {
+fn details(findings: &[&FindingOut]) -> String {
     findings
         .iter()
         .map(|f| {
@@ -105,8 +278,13 @@ fn details(findings: &[&&FindingOut]) -> String {
                 .iter()
                 .map(|e| format!("  {}:{}: {}", e.path, e.line, e.says))
                 .collect();
+            let handle = f
+                .handle
+                .as_deref()
+                .map(|h| format!("creator: {h}\n"))
+                .unwrap_or_default();
             format!(
-                "{} ({} · {}): {}\nfix:\n{}\nevidence:\n{}",
+                "{} ({} · {}): {}\n{handle}fix:\n{}\nevidence:\n{}",
                 f.cause,
                 f.severity,
                 f.owner_role,

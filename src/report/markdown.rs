@@ -1,10 +1,12 @@
-//! GitHub-flavoured Markdown for tickets and PR comments: a summary by cause and owner,
-//! then one section per ad account; evidence and fixes folded in `<details>`. Every value
-//! from an input is escaped, so an ad name can neither break a table nor inject markup.
+//! GitHub-flavoured Markdown for tickets and PR comments: the summary (counts, checks not
+//! run, rejected rows) first, by cause and owner, then one section per ad account; evidence
+//! and fixes folded in `<details>`. Every value from an input is escaped, so an ad name can
+//! neither break a table nor inject markup, become a link or `@mention` anyone; handles
+//! and cause codes are code spans, rendered verbatim.
 
 use std::io::{self, Write};
 
-use super::escape::markdown as md;
+use super::escape::{markdown as md, markdown_code as code, markdown_prose as prose};
 use super::{FindingOut, Report};
 
 /// Writes the report as Markdown.
@@ -17,14 +19,15 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     )?;
     writeln!(
         out,
-        "**{} findings** ({} errors, {} warnings): {} of {} posts previewable, {} broken.\n",
-        summary.findings,
-        summary.errors,
-        summary.warnings,
+        "**{}** ({}, {}): {} of {} previewable, {} broken.\n",
+        plural(summary.findings, "finding", "findings"),
+        plural(summary.errors, "error", "errors"),
+        plural(summary.warnings, "warning", "warnings"),
         summary.pairs_previewable,
-        summary.pairs_audited,
+        plural(summary.pairs_audited, "post", "posts"),
         summary.pairs_broken
     )?;
+    write_missing_evidence(report, out)?;
     write_clients(report, out)?;
     write_new_first(report, out)?;
     write_summary_tables(report, out)?;
@@ -40,6 +43,41 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         start = end;
     }
     write_footer(report, out)
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// What the audit could not look at, before any finding: checks not run, rejected rows.
+fn write_missing_evidence(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let not_checked: Vec<String> = report
+        .coverage
+        .iter()
+        .filter(|(_, c)| c.as_str() != "checked")
+        .map(|(cause, c)| {
+            let why = c.trim_start_matches("not checked: ");
+            format!("{} ({})", code(cause, false), prose(why, false))
+        })
+        .collect();
+    if !not_checked.is_empty() {
+        writeln!(out, "**Not checked:** {}.\n", not_checked.join(", "))?;
+    }
+    if !report.unchecked.is_empty() {
+        writeln!(
+            out,
+            "**{}** could not be checked in full; listed at the end.\n",
+            plural(report.unchecked.len(), "post", "posts")
+        )?;
+    }
+    if !report.rejected.is_empty() {
+        writeln!(
+            out,
+            "**{}** could not be used; listed at the end.\n",
+            plural(report.rejected.len(), "rejected row", "rejected rows")
+        )?;
+    }
+    Ok(())
 }
 
 fn write_clients(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -79,8 +117,8 @@ fn write_new_first(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for f in new {
         writeln!(
             out,
-            "- **new** `{}` ({}, {}): ad account {}, post {}",
-            f.cause,
+            "- **new** {} ({}, {}): ad account {}, post {}",
+            code(&f.cause, false),
             f.severity,
             f.owner_role,
             md(&f.advertiser_id),
@@ -90,8 +128,8 @@ fn write_new_first(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for r in resolved {
         writeln!(
             out,
-            "- resolved `{}`: ad account {}, post {}",
-            md(&r.cause),
+            "- resolved {}: ad account {}, post {}",
+            code(&r.cause, false),
             md(&r.advertiser_id),
             md(&r.post_id)
         )?;
@@ -111,11 +149,17 @@ fn write_summary_tables(report: &Report, out: &mut dyn Write) -> io::Result<()> 
         let example = report.findings.iter().find(|f| &f.cause == cause);
         let (severity, owner) =
             example.map_or(("", ""), |f| (f.severity.name(), f.owner_role.as_str()));
-        writeln!(out, "| `{cause}` | {severity} | {owner} | {count} |")?;
+        writeln!(
+            out,
+            "| {} | {} | {} | {count} |",
+            code(cause, true),
+            md(severity),
+            md(owner)
+        )?;
     }
     writeln!(out, "\n| owner | findings |\n|---|---:|")?;
     for (owner, count) in &report.summary.by_owner {
-        writeln!(out, "| {owner} | {count} |")?;
+        writeln!(out, "| {} | {count} |", md(owner))?;
     }
     writeln!(out)
 }
@@ -139,13 +183,13 @@ fn write_account(findings: &[FindingOut], out: &mut dyn Write) -> io::Result<()>
         let new = if f.is_new() { "**new** " } else { "" };
         writeln!(
             out,
-            "| {} | {} | {new}`{}` | {} | {} | {} | {} |",
+            "| {} | {} | {new}{} | {} | {} | {} | {} |",
             md(&f.post_id),
-            md(f.handle.as_deref().unwrap_or("")),
-            f.cause,
+            handles(f.handle.as_deref()),
+            code(&f.cause, true),
             f.severity,
             f.owner_role,
-            md(&f.symptom),
+            prose(&f.symptom, true),
             md(&f.ad_ids.join(", "))
         )?;
     }
@@ -153,17 +197,23 @@ fn write_account(findings: &[FindingOut], out: &mut dyn Write) -> io::Result<()>
     for f in findings {
         writeln!(
             out,
-            "#### Post {}: `{}` ({})\n",
+            "#### Post {}: {} ({})\n",
             md(&f.post_id),
-            f.cause,
+            code(&f.cause, false),
             f.owner_role
         )?;
         for (i, step) in f.fix.iter().enumerate() {
-            writeln!(out, "{}. {}", i + 1, md(step))?;
+            writeln!(out, "{}. {}", i + 1, prose(step, false))?;
         }
         writeln!(out)?;
         for e in &f.evidence {
-            writeln!(out, "- {}:{}: {}", md(&e.path), e.line, md(&e.says))?;
+            writeln!(
+                out,
+                "- {}:{}: {}",
+                md(&e.path),
+                e.line,
+                prose(&e.says, false)
+            )?;
         }
         writeln!(out)?;
     }
@@ -171,28 +221,61 @@ fn write_account(findings: &[FindingOut], out: &mut dyn Write) -> io::Result<()>
 }
 
 fn write_footer(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let not_checked: Vec<String> = report
-        .coverage
-        .iter()
-        .filter(|(_, c)| c.as_str() != "checked")
-        .map(|(cause, c)| format!("`{cause}` ({})", md(c.trim_start_matches("not checked: "))))
-        .collect();
-    if !not_checked.is_empty() {
-        writeln!(out, "**Not checked:** {}.\n", not_checked.join(", "))?;
+    if !report.unchecked.is_empty() {
+        let posts = plural(report.unchecked.len(), "post", "posts");
+        writeln!(
+            out,
+            "<details><summary>{posts} not checked in full</summary>\n"
+        )?;
+        for u in &report.unchecked {
+            let checks: Vec<String> = u.checks.iter().map(|c| code(c, false)).collect();
+            writeln!(
+                out,
+                "- ad account {}, post {}: {} not checked: {}",
+                md(&u.advertiser_id),
+                md(&u.post_id),
+                checks.join(", "),
+                prose(&u.reason, false)
+            )?;
+        }
+        writeln!(out, "\n</details>\n")?;
     }
     if !report.rejected.is_empty() {
-        let n = report.rejected.len();
-        let rows = if n == 1 { "row" } else { "rows" };
-        writeln!(out, "<details><summary>{n} rejected {rows}</summary>\n")?;
+        let rows = plural(report.rejected.len(), "rejected row", "rejected rows");
+        writeln!(out, "<details><summary>{rows}</summary>\n")?;
         for row in &report.rejected {
-            writeln!(out, "- {}:{}: {}", md(&row.path), row.line, md(&row.reason))?;
+            writeln!(
+                out,
+                "- {}:{}: {}",
+                md(&row.path),
+                row.line,
+                prose(&row.reason, false)
+            )?;
         }
         writeln!(out, "\n</details>\n")?;
     }
     let files: Vec<String> = report
         .inputs
         .iter()
-        .map(|i| format!("{} ({}, {} rows)", md(&i.path), i.kind, i.rows))
+        .map(|i| {
+            format!(
+                "{} ({}, {})",
+                md(&i.path),
+                md(&i.kind),
+                plural(i.rows as usize, "row", "rows")
+            )
+        })
         .collect();
     writeln!(out, "Inputs: {}.", files.join(", "))
+}
+
+/// Each handle of a finding as a code span, so none can `@mention` a GitHub user.
+fn handles(handle: Option<&str>) -> String {
+    handle
+        .unwrap_or("")
+        .split(", ")
+        .filter(|h| !h.is_empty())
+        .map(|h| code(h, true))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

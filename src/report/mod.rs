@@ -9,6 +9,7 @@
 pub mod actions;
 pub mod csv;
 pub mod escape;
+pub mod github;
 pub mod html;
 pub mod json;
 pub mod junit;

@@ -1,4 +1,6 @@
-//! The terminal report: grouped by ad account, then post; colour only when asked for.
+//! The terminal report: the summary first (counts by cause and owner, every check not
+//! run, rejected rows), then the findings grouped by ad account and post (or by owner
+//! role), then the rows and files behind the summary; colour only when asked for.
 
 use std::io::{self, Write};
 
@@ -81,6 +83,7 @@ pub fn write(
         report.as_of,
         report.expiry_window
     )?;
+    write_summary(out, report, style)?;
     write_portfolio(report, out, style)?;
     write_new_first(report, out, style)?;
     match grouping {
@@ -88,6 +91,17 @@ pub fn write(
         Grouping::Role => write_by_role(report, out, style)?,
     }
     write_footer(out, report, style)
+}
+
+/// `1 post`, `2 posts`.
+fn plural(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `usize` counts as `u64` for [`plural`].
+fn count(n: usize) -> u64 {
+    n as u64
 }
 
 /// Clients and their ad accounts: posts audited, previewable, broken.
@@ -172,9 +186,16 @@ fn write_by_role(report: &Report, out: &mut dyn Write, style: Style) -> io::Resu
         }
     }
     roles.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    for (role, count) in roles {
+    for (role, n) in roles {
         writeln!(out)?;
-        writeln!(out, "{}", style.bold(&format!("{role}: {count} findings")))?;
+        writeln!(
+            out,
+            "{}",
+            style.bold(&format!(
+                "{role}: {}",
+                plural(count(n), "finding", "findings")
+            ))
+        )?;
         for action in report.actions.iter().filter(|a| a.owner_role == role) {
             let findings = if action.clears == 1 {
                 "finding"
@@ -283,19 +304,20 @@ fn write_finding(out: &mut dyn Write, finding: &FindingOut, style: Style) -> io:
     Ok(())
 }
 
-fn write_footer(out: &mut dyn Write, report: &Report, style: Style) -> io::Result<()> {
+/// Counts, coverage and what could not be read, before any finding.
+fn write_summary(out: &mut dyn Write, report: &Report, style: Style) -> io::Result<()> {
     let summary = &report.summary;
     writeln!(out)?;
     writeln!(
         out,
         "{}",
         style.bold(&format!(
-            "{} findings ({} errors, {} warnings); {} of {} pairs {}, {} broken",
-            summary.findings,
-            summary.errors,
-            summary.warnings,
+            "{} ({}, {}); {} of {} {}, {} broken",
+            plural(count(summary.findings), "finding", "findings"),
+            plural(count(summary.errors), "error", "errors"),
+            plural(count(summary.warnings), "warning", "warnings"),
             summary.pairs_previewable,
-            summary.pairs_audited,
+            plural(count(summary.pairs_audited), "post", "posts"),
             if report.policy == "delivery" {
                 "can deliver"
             } else {
@@ -304,11 +326,59 @@ fn write_footer(out: &mut dyn Write, report: &Report, style: Style) -> io::Resul
             summary.pairs_broken
         ))
     )?;
+    let counts = |map: &std::collections::BTreeMap<String, usize>| {
+        map.iter()
+            .map(|(key, n)| format!("{key} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !summary.by_cause.is_empty() {
+        writeln!(out, "by cause: {}", counts(&summary.by_cause))?;
+    }
+    if !summary.by_owner.is_empty() {
+        writeln!(out, "by owner: {}", counts(&summary.by_owner))?;
+    }
+    let not_checked: Vec<(&String, &str)> = report
+        .coverage
+        .iter()
+        .filter(|(_, c)| c.as_str() != "checked")
+        .map(|(cause, c)| (cause, c.trim_start_matches("not checked: ")))
+        .collect();
+    if not_checked.is_empty() {
+        writeln!(out, "checks: all {} run", report.coverage.len())?;
+    } else {
+        writeln!(
+            out,
+            "checks: {} of {} not run",
+            not_checked.len(),
+            report.coverage.len()
+        )?;
+        for (cause, why) in not_checked {
+            writeln!(out, "  {} {cause} ({why})", style.dim("not checked:"))?;
+        }
+    }
+    if !report.unchecked.is_empty() {
+        writeln!(
+            out,
+            "{} some checks could not run (listed at the end)",
+            plural(count(report.unchecked.len()), "post:", "posts:")
+        )?;
+    }
+    let files = count(report.inputs.len());
+    writeln!(
+        out,
+        "read {}: {}, {}; {}, {} not audited",
+        plural(files, "file", "files"),
+        plural(summary.rows, "row", "rows"),
+        plural(summary.rows_rejected, "rejected row", "rejected rows"),
+        plural(count(summary.spark_ads), "Spark ad", "Spark ads"),
+        plural(count(summary.non_spark_ads), "other ad", "other ads"),
+    )?;
     if summary.suppressed > 0 {
         writeln!(
             out,
             "suppressed by the configuration: {}",
-            summary.suppressed
+            plural(count(summary.suppressed), "finding", "findings")
         )?;
     }
     for unused in &report.unused_suppressions {
@@ -321,24 +391,19 @@ fn write_footer(out: &mut dyn Write, report: &Report, style: Style) -> io::Resul
             unused.why
         )?;
     }
-    if !summary.by_owner.is_empty() {
-        let owners: Vec<String> = summary
-            .by_owner
-            .iter()
-            .map(|(role, n)| format!("{role} {n}"))
-            .collect();
-        writeln!(out, "by owner: {}", owners.join(", "))?;
+    Ok(())
+}
+
+/// The rows and files behind the summary's counts.
+fn write_footer(out: &mut dyn Write, report: &Report, style: Style) -> io::Result<()> {
+    if report.unchecked.is_empty()
+        && report.rejected.is_empty()
+        && report.inputs.iter().all(|i| i.notes.is_empty())
+        && report.skipped.is_empty()
+    {
+        return Ok(());
     }
-    for (cause, coverage) in &report.coverage {
-        if coverage != "checked" {
-            writeln!(
-                out,
-                "{} {cause} ({})",
-                style.dim("not checked:"),
-                coverage.trim_start_matches("not checked: ")
-            )?;
-        }
-    }
+    writeln!(out)?;
     for unchecked in &report.unchecked {
         writeln!(
             out,
@@ -350,9 +415,12 @@ fn write_footer(out: &mut dyn Write, report: &Report, style: Style) -> io::Resul
         )?;
     }
     if !report.rejected.is_empty() {
-        let n = report.rejected.len();
-        let rows = if n == 1 { "row" } else { "rows" };
-        writeln!(out, "{}", style.bold(&format!("{n} rejected {rows}:")))?;
+        let rows = plural(
+            count(report.rejected.len()),
+            "rejected row",
+            "rejected rows",
+        );
+        writeln!(out, "{}", style.bold(&format!("{rows}:")))?;
         for row in &report.rejected {
             writeln!(
                 out,
@@ -363,16 +431,6 @@ fn write_footer(out: &mut dyn Write, report: &Report, style: Style) -> io::Resul
             )?;
         }
     }
-    let files = report.inputs.len();
-    writeln!(
-        out,
-        "read {files} {}: {} rows, {} rejected; {} Spark ads, {} other ads not audited",
-        if files == 1 { "file" } else { "files" },
-        summary.rows,
-        summary.rows_rejected,
-        summary.spark_ads,
-        summary.non_spark_ads
-    )?;
     for input in &report.inputs {
         for note in &input.notes {
             writeln!(
