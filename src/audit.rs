@@ -47,7 +47,7 @@ fn targets(args: &AuditArgs) -> Result<Vec<Target>, String> {
 
 /// Settles targets, configuration and baseline into a pipeline plan; every problem is a
 /// one-line error.
-fn plan(args: &AuditArgs) -> Result<(Vec<Target>, Plan, FailOn), String> {
+fn plan(args: &AuditArgs) -> Result<(Vec<Target>, Plan, FailOn, bool), String> {
     let targets = targets(args)?;
     let config = crate::config::load(args.config.as_deref()).map_err(|e| e.to_string())?;
     config.check_trust()?;
@@ -64,6 +64,7 @@ fn plan(args: &AuditArgs) -> Result<(Vec<Target>, Plan, FailOn), String> {
                 .to_string(),
         );
     }
+    let strict = args.strict || config.strict;
     let mut plan = Plan::new(args.paths.clone(), args.as_of.unwrap_or_else(now));
     plan.config = config;
     plan.policy = args.policy.policy();
@@ -72,12 +73,12 @@ fn plan(args: &AuditArgs) -> Result<(Vec<Target>, Plan, FailOn), String> {
     if let Some(threads) = args.threads {
         plan.threads = usize::from(threads);
     }
-    Ok((targets, plan, fail_on))
+    Ok((targets, plan, fail_on, strict))
 }
 
 /// Runs an audit; errors go to stderr, reports to stdout or the `--output` files.
 pub fn run(args: &AuditArgs) -> ExitStatus {
-    let (targets, plan, fail_on) = match plan(args) {
+    let (targets, plan, fail_on, strict) = match plan(args) {
         Ok(planned) => planned,
         Err(message) => {
             eprintln!("error: {message}");
@@ -153,7 +154,56 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
     if failed {
         return ExitStatus::Error;
     }
-    exit_status(report, fail_on)
+    let mut status = exit_status(report, fail_on);
+    if strict {
+        if let Some(why) = strict_failure(report) {
+            eprintln!("error: {why}; hint: supply the missing inputs, or drop --strict");
+            status = ExitStatus::Failure;
+        }
+    }
+    if !args.quiet && targets.iter().all(|t| t.path.is_some()) {
+        eprintln!("{}", summary_line(report, targets));
+    }
+    if args.exit_zero && status == ExitStatus::Failure {
+        return ExitStatus::Success;
+    }
+    status
+}
+
+/// One line for cron logs when the reports went to files:
+/// `sparkcheck: 14 of 18 posts broken, 18 errors, 2 warnings; wrote report.json, report.xlsx`.
+fn summary_line(report: &Report, targets: &[Target]) -> String {
+    let s = &report.summary;
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let written: Vec<String> = targets
+        .iter()
+        .filter_map(|t| t.path.as_ref())
+        .map(|p| crate::output::shown(p))
+        .collect();
+    format!(
+        "sparkcheck: {} of {} broken, {}, {}; wrote {}",
+        s.pairs_broken,
+        plural(s.pairs_audited, "post", "posts"),
+        plural(s.errors, "error", "errors"),
+        plural(s.warnings, "warning", "warnings"),
+        written.join(", ")
+    )
+}
+
+/// `--statistics`: findings per cause, most first (ruff's layout).
+fn write_statistics(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let mut counts: Vec<(&String, &usize)> = report.summary.by_cause.iter().collect();
+    counts.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    for (cause, count) in counts {
+        let severity = report
+            .findings
+            .iter()
+            .find(|f| &f.cause == cause)
+            .map_or("", |f| f.severity.name());
+        writeln!(out, "{count:>6}  {cause:<22} {severity}")?;
+    }
+    Ok(())
 }
 
 /// Wall time per phase, for `--timings` and the benchmark.
@@ -218,6 +268,7 @@ fn emit(
     let to_terminal = target.path.is_none() && io::stdout().is_terminal();
     let color = use_color(args.color, to_terminal, std::env::var_os("NO_COLOR"));
     let render = |out: &mut dyn Write| match target.format {
+        _ if args.statistics && target.path.is_none() => write_statistics(report, out),
         Format::Json => report::json::write(report, out),
         Format::Text => report::text::write(report, out, color, grouping(args.by)),
         Format::Csv => report::csv::write(report, out),
@@ -241,15 +292,31 @@ fn grouping(by: crate::cli::GroupBy) -> report::text::Grouping {
 }
 
 /// Colour only on a terminal (or when forced), and never when `NO_COLOR` is set non-empty.
+/// An explicit `--color` wins; `auto` colours a terminal unless `NO_COLOR` is set non-empty.
 fn use_color(choice: ColorChoice, to_terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
-    if no_color.is_some_and(|v| !v.is_empty()) {
-        return false;
-    }
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => to_terminal,
+        ColorChoice::Auto => to_terminal && no_color.is_none_or(|v| v.is_empty()),
     }
+}
+
+/// Why `--strict` fails the run, if it does: a check not run or a rejected row.
+fn strict_failure(report: &Report) -> Option<String> {
+    let not_checked = report.coverage.values().filter(|c| *c != "checked").count();
+    let rejected = report.rejected.len();
+    let unchecked = report.unchecked.len();
+    if not_checked + rejected + unchecked == 0 {
+        return None;
+    }
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    Some(format!(
+        "--strict: {}, {} and {} not fully checked",
+        plural(not_checked, "check not run", "checks not run"),
+        plural(rejected, "rejected row", "rejected rows"),
+        plural(unchecked, "post", "posts"),
+    ))
 }
 
 fn exit_status(report: &Report, fail_on: FailOn) -> ExitStatus {
@@ -274,8 +341,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn no_color_wins_over_everything() {
-        assert!(!use_color(ColorChoice::Always, true, Some("1".into())));
+    fn an_explicit_choice_wins_over_no_color() {
+        assert!(use_color(ColorChoice::Always, true, Some("1".into())));
+        assert!(!use_color(ColorChoice::Auto, true, Some("1".into())));
         assert!(use_color(ColorChoice::Always, false, None));
         assert!(use_color(ColorChoice::Auto, true, Some("".into())));
         assert!(!use_color(ColorChoice::Auto, false, None));

@@ -217,7 +217,8 @@ pub struct AuditArgs {
     #[arg(long, value_enum, default_value_t = Policy::Preview)]
     pub policy: Policy,
 
-    /// When to colour the text report (never with NO_COLOR set, or off a terminal with auto).
+    /// When to colour the text report: `auto` colours on a terminal unless NO_COLOR is
+    /// set; `always` and `never` win over NO_COLOR (no-color.org).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
@@ -226,7 +227,21 @@ pub struct AuditArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
 
-    /// Show no progress bar.
+    /// Fail (exit 1) when any check could not run or any row was rejected, so CI is never
+    /// green on missing evidence [default: the config's `strict`, else off].
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Exit 0 even when findings would fail the run (as ruff's `--exit-zero`); a run that
+    /// cannot complete still exits 2.
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// Print the number of findings per cause, most first, instead of the report.
+    #[arg(long)]
+    pub statistics: bool,
+
+    /// Errors only: no progress bar, no notes, no summary line on stderr.
     #[arg(long, short = 'q')]
     pub quiet: bool,
 
@@ -318,7 +333,7 @@ impl Policy {
 pub enum ColorChoice {
     /// Colour on a terminal when NO_COLOR is not set.
     Auto,
-    /// Always colour (NO_COLOR still wins).
+    /// Always colour (wins over NO_COLOR, which only changes the `auto` default).
     Always,
     /// Never colour.
     Never,

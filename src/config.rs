@@ -52,6 +52,8 @@ pub struct Config {
     pub trusted: bool,
     /// The SHA-256 of its content (hex), for reports.
     pub hash: Option<String>,
+    /// `strict`: any check not run or any rejected row fails the run.
+    pub strict: bool,
 }
 
 /// A configuration that cannot be used.
@@ -90,6 +92,8 @@ struct RawConfig {
     suppress: Vec<toml::Spanned<RawSuppression>>,
     #[serde(default)]
     importer: Vec<toml::Spanned<RawImporter>>,
+    #[serde(default)]
+    strict: bool,
 }
 
 #[derive(Deserialize)]
@@ -113,12 +117,33 @@ struct RawSuppression {
     until: Option<toml::Spanned<String>>,
 }
 
-/// Reads `--config FILE`, or `sparkcheck.toml` in the current folder when it exists.
+/// `sparkcheck.toml` in the current folder or the nearest parent that has one, as ruff
+/// finds its configuration; the search stops at the filesystem root and at a folder that
+/// holds `.git` (the top of a repository), after looking there.
+pub fn discover() -> Option<PathBuf> {
+    let cwd = std::env::current_dir().ok()?;
+    for (depth, dir) in cwd.ancestors().enumerate() {
+        let candidate = dir.join(DEFAULT_FILE);
+        if candidate.is_file() {
+            // Shown as typed relative paths are shown: `sparkcheck.toml`, `../sparkcheck.toml`.
+            let relative: PathBuf = std::iter::repeat_n("..", depth).collect();
+            return Some(relative.join(DEFAULT_FILE));
+        }
+        if dir.join(".git").exists() {
+            return None;
+        }
+    }
+    None
+}
+
+/// Reads `--config FILE`, or the `sparkcheck.toml` [`discover`] finds.
 pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
     let path = match explicit {
         Some(path) => path.to_path_buf(),
-        None if Path::new(DEFAULT_FILE).is_file() => PathBuf::from(DEFAULT_FILE),
-        None => return Ok(Config::default()),
+        None => match discover() {
+            Some(path) => path,
+            None => return Ok(Config::default()),
+        },
     };
     let text = std::fs::read_to_string(&path).map_err(|e| ConfigError {
         path: path.clone(),
@@ -168,6 +193,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     })?;
     let mut config = Config {
         path: Some(path.to_path_buf()),
+        strict: raw.strict,
         ..Config::default()
     };
     if let Some(window) = raw.expiry_window {
@@ -267,9 +293,23 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
                 .map_err(|m| error(Some(t.span()), format!("`timeout`: {m}")))?,
             None => 60,
         };
+        // `./x` and `../x` in a command are relative to the configuration's own folder, so
+        // the config works from any folder it is used from.
+        let folder = path.parent().unwrap_or(Path::new(""));
+        let command = raw
+            .command
+            .into_iter()
+            .map(|part| {
+                if part.starts_with("./") || part.starts_with("../") {
+                    folder.join(&part).to_string_lossy().into_owned()
+                } else {
+                    part
+                }
+            })
+            .collect();
         config.importers.push(PluginSpec {
             name: raw.name,
-            command: raw.command,
+            command,
             files: raw.files,
             header: raw.header,
             timeout: u64::try_from(timeout.max(1)).unwrap_or(60),

@@ -153,6 +153,18 @@ pub fn run(plan: Plan, observer: &mut Observer<'_>) -> Result<Run, RunError> {
         },
         hash: plan.config.hash.clone().unwrap_or_default(),
         discovered: plan.config.discovered,
+        severity: plan
+            .config
+            .severity
+            .iter()
+            .map(|(cause, severity)| {
+                let severity = match severity {
+                    sparkcheck_policies::Severity::Error => crate::report::Severity::Error,
+                    sparkcheck_policies::Severity::Warning => crate::report::Severity::Warning,
+                };
+                (cause.code().to_string(), severity)
+            })
+            .collect(),
     });
     let triage = Triage {
         severity: plan.config.severity,

@@ -106,7 +106,7 @@ fn the_report_does_not_depend_on_file_order() {
 }
 
 #[test]
-fn colour_only_when_asked_and_never_with_no_color() {
+fn colour_only_when_asked_and_always_wins_over_no_color() {
     let args = [
         "audit",
         "tests/cases/CODE_MISSING",
@@ -117,7 +117,14 @@ fn colour_only_when_asked_and_never_with_no_color() {
     ];
     let coloured = run(&args);
     assert!(coloured.stdout.contains(&0x1b));
-    let plain = run_with_env(&args, &[("NO_COLOR", "1")]);
+    // An explicit `--color always` wins over NO_COLOR (no-color.org: NO_COLOR changes the
+    // default, a flag the user typed still wins); `auto` off a terminal never colours.
+    let forced = run_with_env(&args, &[("NO_COLOR", "1")]);
+    assert!(forced.stdout.contains(&0x1b));
+    let mut auto = args.to_vec();
+    let last = auto.len() - 1;
+    auto[last] = "auto";
+    let plain = run_with_env(&auto, &[("NO_COLOR", "1")]);
     assert!(!plain.stdout.contains(&0x1b));
     let piped = run(&["audit", "tests/cases/CODE_MISSING", "--as-of", AS_OF]);
     assert!(!piped.stdout.contains(&0x1b));

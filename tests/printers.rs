@@ -446,11 +446,12 @@ fn markdown_renders_on_github_without_links_mentions_or_stray_escapes() {
 fn markdown_summary_comes_first_with_what_was_not_checked() {
     let md = render(&["samples/acme-shoes"], "markdown");
     let lines: Vec<&str> = md.lines().collect();
+    assert_eq!(lines[2], "config: none");
     assert_eq!(
-        lines[2],
+        lines[4],
         "**1 finding** (1 error, 0 warnings): 8 of 9 posts previewable, 1 broken."
     );
-    assert!(lines[4].starts_with("**Not checked:** `ANALYST_ONLY` (no bc input given), "));
+    assert!(lines[6].starts_with("**Not checked:** `ANALYST_ONLY` (no bc input given), "));
     let md = render(&[HOSTILE], "markdown");
     let unchecked = md.find("**3 posts** could not be checked in full").unwrap();
     assert!(unchecked < md.find("| client |").unwrap());

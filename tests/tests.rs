@@ -3,6 +3,7 @@
 mod architecture;
 mod causes;
 mod cli;
+mod conventions;
 mod determinism;
 mod formats;
 mod hostile;

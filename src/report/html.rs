@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::io::{self, Write};
 
 use super::escape::html as h;
-use super::{FindingOut, Report};
+use super::{ConfigOut, FindingOut, Report};
 
 const STYLE: &str = r#"
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px;color:#1f2328;background:#fff}
@@ -76,6 +76,14 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         h(&report.policy),
         h(&report.as_of),
         h(&report.expiry_window)
+    )?;
+    writeln!(
+        out,
+        "<div class=\"muted\">{}</div>",
+        h(&ConfigOut::describe(
+            report.config.as_ref(),
+            report.summary.suppressed
+        ))
     )?;
     writeln!(out, "<div class=\"cards\">")?;
     for (label, value, class) in [

@@ -7,7 +7,7 @@
 use std::io::{self, Write};
 
 use super::escape::{markdown as md, markdown_code as code, markdown_prose as prose};
-use super::{FindingOut, Report};
+use super::{ConfigOut, FindingOut, Report};
 
 /// Writes the report as Markdown.
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -16,6 +16,14 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         out,
         "# sparkcheck: `{}` policy as of {}\n",
         report.policy, report.as_of
+    )?;
+    writeln!(
+        out,
+        "{}\n",
+        md(&ConfigOut::describe(
+            report.config.as_ref(),
+            report.summary.suppressed
+        ))
     )?;
     writeln!(
         out,

@@ -119,6 +119,47 @@ pub struct ConfigOut {
     pub hash: String,
     /// Whether sparkcheck found it itself (in the current folder) rather than being told.
     pub discovered: bool,
+    /// Causes whose severity it overrides, with the severity they have instead.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub severity: BTreeMap<String, Severity>,
+}
+
+impl ConfigOut {
+    /// One line for a report's header: which config, and what it changes, so a run it
+    /// made look clean says so.
+    pub fn describe(config: Option<&ConfigOut>, suppressed: usize) -> String {
+        let Some(config) = config else {
+            return "config: none".to_string();
+        };
+        let hash: String = config.hash.chars().take(12).collect();
+        let mut line = format!("config: {} (sha256 {hash}", config.path);
+        if config.discovered {
+            line.push_str(", found in this folder or a parent");
+        }
+        line.push(')');
+        let mut changes = Vec::new();
+        if !config.severity.is_empty() {
+            let overrides: Vec<String> = config
+                .severity
+                .iter()
+                .map(|(cause, severity)| format!("{cause} → {severity}"))
+                .collect();
+            changes.push(format!("severity changed for {}", overrides.join(", ")));
+        }
+        if suppressed > 0 {
+            let findings = if suppressed == 1 {
+                "finding"
+            } else {
+                "findings"
+            };
+            changes.push(format!("{suppressed} {findings} suppressed"));
+        }
+        if !changes.is_empty() {
+            line.push_str("; ");
+            line.push_str(&changes.join("; "));
+        }
+        line
+    }
 }
 
 /// One input file.

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use std::borrow::Cow;
 
-use super::{FindingOut, Report};
+use super::{ConfigOut, FindingOut, Report};
 
 /// Input text as a terminal may show it: control characters (line breaks that would
 /// break the layout, escape sequences that would drive the terminal) printed escaped.
@@ -82,6 +82,14 @@ pub fn write(
         report.policy,
         report.as_of,
         report.expiry_window
+    )?;
+    writeln!(
+        out,
+        "{}",
+        clean(&ConfigOut::describe(
+            report.config.as_ref(),
+            report.summary.suppressed
+        ))
     )?;
     write_summary(out, report, style)?;
     write_portfolio(report, out, style)?;
