@@ -243,7 +243,11 @@ impl History {
             )));
         }
         self.conn
-            .execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+            .execute_batch(
+                "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
+                 PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456;
+                 PRAGMA temp_store = MEMORY;",
+            )
             .map_err(|e| self.err(e))?;
         if version < schema::latest() {
             self.migrate()?;

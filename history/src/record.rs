@@ -102,6 +102,10 @@ const KNOWN: &str =
     "SELECT s.id, s.finding, s.last_run, s.severity, s.owner_role, s.handle, s.client,
         f.advertiser, f.cause, p.name
     FROM streak s JOIN finding f ON f.id = s.finding JOIN post p ON p.id = f.post";
+const KNOWN_SCAN: &str =
+    "SELECT s.id, s.finding, s.last_run, s.severity, s.owner_role, s.handle, s.client,
+        f.advertiser, f.cause, p.name
+    FROM streak s NOT INDEXED JOIN finding f ON f.id = s.finding JOIN post p ON p.id = f.post";
 
 fn known(
     tx: &Transaction,
@@ -129,25 +133,74 @@ fn known(
 }
 
 #[derive(Default)]
-struct Counts<'a> {
+struct Counts {
     findings: u64,
     errors: u64,
     warnings: u64,
-    broken: FxHashSet<(&'a str, &'a str)>,
+    broken: u64,
 }
 
-impl<'a> Counts<'a> {
-    fn add(&mut self, f: &'a FindingRecord) {
+impl Counts {
+    fn add(&mut self, f: &FindingRecord) {
         self.findings += 1;
         match f.severity.as_str() {
-            "error" => {
-                self.errors += 1;
-                self.broken.insert((&f.advertiser_id, &f.post_id));
-            }
+            "error" => self.errors += 1,
             "warning" => self.warnings += 1,
             _ => {}
         }
     }
+}
+
+/// The run's counts, overall and per cause, owner role and client: findings by severity,
+/// and broken posts ((ad account, post) pairs with an error finding, in the group).
+fn counts(findings: &[FindingRecord]) -> (Counts, [FxHashMap<&str, Counts>; 3]) {
+    fn group(f: &FindingRecord, dimension: usize) -> &str {
+        match dimension {
+            0 => &f.cause,
+            1 => &f.owner_role,
+            _ => f.client_or_account(),
+        }
+    }
+    fn pair(f: &FindingRecord) -> (&str, &str) {
+        (&f.advertiser_id, &f.post_id)
+    }
+    let mut total = Counts::default();
+    let mut by: [FxHashMap<&str, Counts>; 3] = Default::default();
+    for f in findings {
+        total.add(f);
+        for (dimension, groups) in by.iter_mut().enumerate() {
+            groups.entry(group(f, dimension)).or_default().add(f);
+        }
+    }
+    // Broken posts: walk the findings pair by pair (the report gives them sorted; sort
+    // otherwise) and count each pair once per group it has an error finding in.
+    let mut order: Vec<&FindingRecord> = findings.iter().collect();
+    if !order.is_sorted_by_key(|f| pair(f)) {
+        order.sort_by_key(|f| pair(f));
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    for same in order.chunk_by(|x, y| pair(x) == pair(y)) {
+        let errors: Vec<&FindingRecord> = same
+            .iter()
+            .copied()
+            .filter(|f| f.severity == "error")
+            .collect();
+        if errors.is_empty() {
+            continue;
+        }
+        total.broken += 1;
+        for (dimension, groups) in by.iter_mut().enumerate() {
+            seen.clear();
+            for f in &errors {
+                let g = group(f, dimension);
+                if !seen.contains(&g) {
+                    seen.push(g);
+                    groups.get_mut(g).expect("counted above").broken += 1;
+                }
+            }
+        }
+    }
+    (total, by)
 }
 
 fn insert(tx: &Transaction, run: &RunRecord) -> rusqlite::Result<RunId> {
@@ -162,14 +215,7 @@ fn insert(tx: &Transaction, run: &RunRecord) -> rusqlite::Result<RunId> {
     let succ = order.get(split).map(|&(id, _)| id);
 
     // Counts, exact per run.
-    let mut total = Counts::default();
-    let mut by: [FxHashMap<&str, Counts>; 3] = Default::default();
-    for f in &run.findings {
-        total.add(f);
-        by[0].entry(&f.cause).or_default().add(f);
-        by[1].entry(&f.owner_role).or_default().add(f);
-        by[2].entry(f.client_or_account()).or_default().add(f);
-    }
+    let (total, by) = counts(&run.findings);
     tx.execute(
         "INSERT INTO run (as_of, started_at, policy, sparkcheck_version, config_hash,
             pairs_audited, findings, errors, warnings, broken_posts)
@@ -184,7 +230,7 @@ fn insert(tx: &Transaction, run: &RunRecord) -> rusqlite::Result<RunId> {
             total.findings,
             total.errors,
             total.warnings,
-            total.broken.len() as u64,
+            total.broken,
         ],
     )?;
     let id = tx.last_insert_rowid();
@@ -212,13 +258,7 @@ fn insert(tx: &Transaction, run: &RunRecord) -> rusqlite::Result<RunId> {
         for (dimension, groups) in ["cause", "owner", "client"].iter().zip(&by) {
             for (group, c) in groups {
                 stmt.execute(params![
-                    id,
-                    dimension,
-                    group,
-                    c.findings,
-                    c.errors,
-                    c.warnings,
-                    c.broken.len() as u64
+                    id, dimension, group, c.findings, c.errors, c.warnings, c.broken
                 ])?;
             }
         }
@@ -242,7 +282,8 @@ fn insert(tx: &Transaction, run: &RunRecord) -> rusqlite::Result<RunId> {
     // the newest, the open ones), and those starting at its successor.
     let covering = match (pred, succ) {
         (None, _) => Vec::new(),
-        (Some(_), None) => known(tx, &format!("{KNOWN} WHERE s.last_run IS NULL"), [])?,
+        // A plain scan: most streaks are open, so the open-streak index would cost more.
+        (Some(_), None) => known(tx, &format!("{KNOWN_SCAN} WHERE s.last_run IS NULL"), [])?,
         (Some(_), Some(_)) => known(
             tx,
             &format!(
