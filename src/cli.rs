@@ -63,6 +63,8 @@ pub enum Command {
         after_help = "Example:\n  sparkcheck expiring samples/ --within 30d --as-of 2026-11-20"
     )]
     Expiring(ExpiringArgs),
+    /// Ask the audit history (`audit --history FILE`): runs, trends, changes, what is open.
+    History(crate::history_cmd::HistoryArgs),
 }
 
 /// `sparkcheck facts`.

@@ -13,6 +13,7 @@ pub mod config;
 pub mod expiring;
 pub mod explain;
 pub mod facts_cmd;
+pub mod history_cmd;
 pub mod output;
 pub mod plugins;
 pub mod progress;

@@ -19,6 +19,7 @@ fn main() -> std::process::ExitCode {
         Command::Policies => sparkcheck::explain::policies(),
         Command::Facts(args) => sparkcheck::facts_cmd::run(&args),
         Command::Test(args) => sparkcheck::casetest::run(&args),
+        Command::History(args) => sparkcheck::history_cmd::run(&args),
     };
     status.into()
 }
