@@ -208,9 +208,9 @@ impl Order {
 
 const STREAKS: &str = "SELECT a.name, p.name, c.name, sv.name, o.name, h.name, cl.name,
         s.first_run
-    FROM streak s JOIN finding f ON f.id = s.finding
-    JOIN advertiser a ON a.id = f.advertiser JOIN post p ON p.id = f.post
-    JOIN cause c ON c.id = f.cause JOIN severity sv ON sv.id = s.severity
+    FROM streak s
+    JOIN advertiser a ON a.id = s.advertiser JOIN post p ON p.id = s.post
+    JOIN cause c ON c.id = s.cause JOIN severity sv ON sv.id = s.severity
     JOIN owner_role o ON o.id = s.owner_role
     LEFT JOIN handle h ON h.id = s.handle LEFT JOIN client cl ON cl.id = s.client";
 
@@ -474,8 +474,8 @@ impl History {
             .conn
             .prepare(
                 "SELECT c.name, o.name, s.first_run, s.last_run
-                 FROM streak s JOIN finding f ON f.id = s.finding
-                 JOIN cause c ON c.id = f.cause JOIN owner_role o ON o.id = s.owner_role
+                 FROM streak s
+                 JOIN cause c ON c.id = s.cause JOIN owner_role o ON o.id = s.owner_role
                  WHERE s.last_run IS NOT NULL",
             )
             .map_err(|e| self.err(e))?;

@@ -2,7 +2,7 @@
 //! counts, and updates the streaks. Only what changed is written: a finding still present in
 //! the newest run keeps its open streak untouched.
 
-use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{params, Transaction, TransactionBehavior};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::{Error, FindingRecord, History, Result, RunId, RunRecord};
@@ -51,6 +51,8 @@ fn validate(run: &RunRecord) -> Result<()> {
 struct Dict {
     table: &'static str,
     ids: FxHashMap<String, i64>,
+    /// The last name asked for and its id: findings come sorted, so names repeat in a row.
+    last: (String, i64),
 }
 
 impl Dict {
@@ -59,17 +61,30 @@ impl Dict {
         let ids = stmt
             .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        Ok(Dict { table, ids })
+        Ok(Dict {
+            table,
+            ids,
+            last: (String::new(), 0),
+        })
     }
 
     fn id(&mut self, tx: &Transaction, name: &str) -> rusqlite::Result<i64> {
-        if let Some(&id) = self.ids.get(name) {
-            return Ok(id);
+        if self.last.1 != 0 && self.last.0 == name {
+            return Ok(self.last.1);
         }
-        tx.prepare_cached(&format!("INSERT INTO {} (name) VALUES (?1)", self.table))?
-            .execute([name])?;
-        let id = tx.last_insert_rowid();
-        self.ids.insert(name.to_owned(), id);
+        let id = match self.ids.get(name) {
+            Some(&id) => id,
+            None => {
+                tx.prepare_cached(&format!("INSERT INTO {} (name) VALUES (?1)", self.table))?
+                    .execute([name])?;
+                let id = tx.last_insert_rowid();
+                self.ids.insert(name.to_owned(), id);
+                id
+            }
+        };
+        self.last.0.clear();
+        self.last.0.push_str(name);
+        self.last.1 = id;
         Ok(id)
     }
 
@@ -90,22 +105,18 @@ struct Class {
 /// A stored streak, with its finding's key.
 struct Known {
     id: i64,
-    finding: i64,
+    key: Key,
     last: Option<RunId>,
     class: Class,
-    advertiser: i64,
-    cause: i64,
-    post: String,
 }
 
-const KNOWN: &str =
-    "SELECT s.id, s.finding, s.last_run, s.severity, s.owner_role, s.handle, s.client,
-        f.advertiser, f.cause, p.name
-    FROM streak s JOIN finding f ON f.id = s.finding JOIN post p ON p.id = f.post";
-const KNOWN_SCAN: &str =
-    "SELECT s.id, s.finding, s.last_run, s.severity, s.owner_role, s.handle, s.client,
-        f.advertiser, f.cause, p.name
-    FROM streak s NOT INDEXED JOIN finding f ON f.id = s.finding JOIN post p ON p.id = f.post";
+/// A finding's key as dictionary ids: (advertiser, post, cause).
+type Key = (i64, i64, i64);
+
+const KNOWN: &str = "SELECT s.id, s.advertiser, s.post, s.cause, s.last_run,
+        s.severity, s.owner_role, s.handle, s.client FROM streak s";
+const KNOWN_SCAN: &str = "SELECT s.id, s.advertiser, s.post, s.cause, s.last_run,
+        s.severity, s.owner_role, s.handle, s.client FROM streak s NOT INDEXED";
 
 fn known(
     tx: &Transaction,
@@ -116,17 +127,14 @@ fn known(
     let rows = stmt.query_map(params, |row| {
         Ok(Known {
             id: row.get(0)?,
-            finding: row.get(1)?,
-            last: row.get(2)?,
+            key: (row.get(1)?, row.get(2)?, row.get(3)?),
+            last: row.get(4)?,
             class: Class {
-                severity: row.get(3)?,
-                owner: row.get(4)?,
-                handle: row.get(5)?,
-                client: row.get(6)?,
+                severity: row.get(5)?,
+                owner: row.get(6)?,
+                handle: row.get(7)?,
+                client: row.get(8)?,
             },
-            advertiser: row.get(7)?,
-            cause: row.get(8)?,
-            post: row.get(9)?,
         })
     })?;
     rows.collect()
@@ -149,6 +157,13 @@ impl Counts {
             _ => {}
         }
     }
+
+    fn merge(&mut self, other: &Counts) {
+        self.findings += other.findings;
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+        self.broken += other.broken;
+    }
 }
 
 /// The run's counts, overall and per cause, owner role and client: findings by severity,
@@ -166,10 +181,28 @@ fn counts(findings: &[FindingRecord]) -> (Counts, [FxHashMap<&str, Counts>; 3]) 
     }
     let mut total = Counts::default();
     let mut by: [FxHashMap<&str, Counts>; 3] = Default::default();
+    // Per dimension, the last group and its counts so far (names repeat in a row).
+    let mut last: [Option<(&str, Counts)>; 3] = Default::default();
     for f in findings {
         total.add(f);
-        for (dimension, groups) in by.iter_mut().enumerate() {
-            groups.entry(group(f, dimension)).or_default().add(f);
+        for (dimension, (groups, last)) in by.iter_mut().zip(&mut last).enumerate() {
+            let g = group(f, dimension);
+            match last {
+                Some((name, counts)) if *name == g => counts.add(f),
+                _ => {
+                    if let Some((name, counts)) = last.take() {
+                        groups.entry(name).or_default().merge(&counts);
+                    }
+                    let mut counts = Counts::default();
+                    counts.add(f);
+                    *last = Some((g, counts));
+                }
+            }
+        }
+    }
+    for (groups, last) in by.iter_mut().zip(last) {
+        if let Some((name, counts)) = last {
+            groups.entry(name).or_default().merge(&counts);
         }
     }
     // Broken posts: walk the findings pair by pair (the report gives them sorted; sort
@@ -265,6 +298,7 @@ fn insert(tx: &Transaction, run: &RunRecord) -> rusqlite::Result<RunId> {
     }
 
     let mut advertisers = Dict::load(tx, "advertiser")?;
+    let mut posts = Dict::load(tx, "post")?;
     let mut causes = Dict::load(tx, "cause")?;
     let mut severities = Dict::load(tx, "severity")?;
     let mut owners = Dict::load(tx, "owner_role")?;
@@ -282,7 +316,7 @@ fn insert(tx: &Transaction, run: &RunRecord) -> rusqlite::Result<RunId> {
     // the newest, the open ones), and those starting at its successor.
     let covering = match (pred, succ) {
         (None, _) => Vec::new(),
-        // A plain scan: most streaks are open, so the open-streak index would cost more.
+        // Most streaks are open: a plain scan of the table.
         (Some(_), None) => known(tx, &format!("{KNOWN_SCAN} WHERE s.last_run IS NULL"), [])?,
         (Some(_), Some(_)) => known(
             tx,
@@ -299,11 +333,11 @@ fn insert(tx: &Transaction, run: &RunRecord) -> rusqlite::Result<RunId> {
         Some(succ) => known(tx, &format!("{KNOWN} WHERE s.first_run = ?1"), [succ])?,
         None => Vec::new(),
     };
-    fn index(streaks: &[Known]) -> FxHashMap<(i64, i64, &str), usize> {
+    fn index(streaks: &[Known]) -> FxHashMap<Key, usize> {
         streaks
             .iter()
             .enumerate()
-            .map(|(i, k)| ((k.advertiser, k.cause, k.post.as_str()), i))
+            .map(|(i, k)| (k.key, i))
             .collect()
     }
     let covering_index = index(&covering);
@@ -316,8 +350,9 @@ fn insert(tx: &Transaction, run: &RunRecord) -> rusqlite::Result<RunId> {
          WHERE id = ?1",
     )?;
     let mut insert_streak = tx.prepare(
-        "INSERT INTO streak (finding, first_run, last_run, severity, owner_role, handle, client)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO streak (advertiser, post, cause, first_run, last_run,
+            severity, owner_role, handle, client)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
     let mut present = vec![false; covering.len()];
     for f in &run.findings {
@@ -329,7 +364,7 @@ fn insert(tx: &Transaction, run: &RunRecord) -> rusqlite::Result<RunId> {
             handle: handles.optional(tx, f.handle.as_deref())?,
             client: clients.optional(tx, f.client.as_deref())?,
         };
-        let key = (advertiser, cause, f.post_id.as_str());
+        let key = (advertiser, posts.id(tx, &f.post_id)?, cause);
         let c = covering_index.get(&key).copied();
         let s = starting_index.get(&key).copied();
         match (c, s) {
@@ -384,10 +419,11 @@ fn insert(tx: &Transaction, run: &RunRecord) -> rusqlite::Result<RunId> {
                     .execute([starting[s].id, id])?;
             }
             (None, None) => {
-                let finding = finding_id(tx, advertiser, &f.post_id, cause)?;
                 let last = succ.map(|_| id);
                 insert_streak.execute(params![
-                    finding,
+                    key.0,
+                    key.1,
+                    key.2,
                     id,
                     last,
                     class.severity,
@@ -409,7 +445,9 @@ fn insert(tx: &Transaction, run: &RunRecord) -> rusqlite::Result<RunId> {
             tx.prepare_cached("UPDATE streak SET last_run = ?2 WHERE id = ?1")?
                 .execute(params![k.id, pred])?;
             insert_streak.execute(params![
-                k.finding,
+                k.key.0,
+                k.key.1,
+                k.key.2,
                 succ,
                 k.last,
                 k.class.severity,
@@ -420,34 +458,4 @@ fn insert(tx: &Transaction, run: &RunRecord) -> rusqlite::Result<RunId> {
         }
     }
     Ok(id)
-}
-
-/// The id of the finding (advertiser, post, cause), created when new.
-fn finding_id(tx: &Transaction, advertiser: i64, post: &str, cause: i64) -> rusqlite::Result<i64> {
-    let post_id: Option<i64> = tx
-        .prepare_cached("SELECT id FROM post WHERE name = ?1")?
-        .query_row([post], |row| row.get(0))
-        .optional()?;
-    let post_id = match post_id {
-        Some(id) => id,
-        None => {
-            tx.prepare_cached("INSERT INTO post (name) VALUES (?1)")?
-                .execute([post])?;
-            tx.last_insert_rowid()
-        }
-    };
-    let finding: Option<i64> = tx
-        .prepare_cached(
-            "SELECT id FROM finding WHERE advertiser = ?1 AND post = ?2 AND cause = ?3",
-        )?
-        .query_row([advertiser, post_id, cause], |row| row.get(0))
-        .optional()?;
-    match finding {
-        Some(id) => Ok(id),
-        None => {
-            tx.prepare_cached("INSERT INTO finding (advertiser, post, cause) VALUES (?1, ?2, ?3)")?
-                .execute([advertiser, post_id, cause])?;
-            Ok(tx.last_insert_rowid())
-        }
-    }
 }

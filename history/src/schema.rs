@@ -7,7 +7,7 @@ pub const APPLICATION_ID: i64 = 0x5350_4B48;
 /// Migration `i` takes the schema from version `i` to `i + 1`. Append only: never edit one
 /// that has shipped.
 pub const MIGRATIONS: &[&str] = &[
-    // 1: runs, their inputs, coverage and counts; dictionaries; findings and their streaks.
+    // 1: runs, their inputs, coverage and counts; dictionaries; the findings' streaks.
     "
     CREATE TABLE run (
         id                 INTEGER PRIMARY KEY,
@@ -62,17 +62,11 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (run, dimension, grp)
     ) WITHOUT ROWID;
 
-    CREATE TABLE finding (
+    CREATE TABLE streak (
         id         INTEGER PRIMARY KEY,
         advertiser INTEGER NOT NULL REFERENCES advertiser (id),
         post       INTEGER NOT NULL REFERENCES post (id),
         cause      INTEGER NOT NULL REFERENCES cause (id),
-        UNIQUE (advertiser, post, cause)
-    );
-
-    CREATE TABLE streak (
-        id         INTEGER PRIMARY KEY,
-        finding    INTEGER NOT NULL REFERENCES finding (id),
         first_run  INTEGER NOT NULL REFERENCES run (id),
         last_run   INTEGER REFERENCES run (id),
         severity   INTEGER NOT NULL REFERENCES severity (id),
@@ -80,7 +74,6 @@ pub const MIGRATIONS: &[&str] = &[
         handle     INTEGER REFERENCES handle (id),
         client     INTEGER REFERENCES client (id)
     );
-    CREATE INDEX streak_open  ON streak (finding) WHERE last_run IS NULL;
     CREATE INDEX streak_first ON streak (first_run);
     CREATE INDEX streak_last  ON streak (last_run) WHERE last_run IS NOT NULL;
     ",
