@@ -678,6 +678,93 @@ fn write_csv(answer: &Answer, out: &mut dyn Write) -> io::Result<()> {
     writer.flush()
 }
 
+// ---- for `audit --history` (not wired yet) ------------------------------------------
+
+/// The record of an audit, for [`History::record`]: `started_at` is the wall clock when the
+/// run began, `config_hash` a hash of the configuration file when one was read. Suppressed
+/// findings are not recorded (they are not in `report.findings`).
+pub fn run_record(
+    report: &crate::report::Report,
+    started_at: i64,
+    config_hash: Option<String>,
+) -> Result<sparkcheck_history::RunRecord, String> {
+    let as_of = time::parse_instant(&report.as_of)
+        .map_err(|e| format!("the report's as-of `{}`: {e}", report.as_of))?;
+    Ok(sparkcheck_history::RunRecord {
+        as_of,
+        started_at,
+        policy: report.policy.clone(),
+        sparkcheck_version: env!("CARGO_PKG_VERSION").to_string(),
+        config_hash,
+        pairs_audited: report.summary.pairs_audited as u64,
+        inputs: report
+            .inputs
+            .iter()
+            .map(|i| sparkcheck_history::InputRecord {
+                path: i.path.clone(),
+                kind: i.kind.clone(),
+                rows: i.rows,
+                imported: i.imported,
+                rejected: i.rejected,
+                content_hash: None,
+            })
+            .collect(),
+        coverage: report.coverage.clone(),
+        findings: report
+            .findings
+            .iter()
+            .map(|f| FindingRecord {
+                advertiser_id: f.advertiser_id.clone(),
+                post_id: f.post_id.clone(),
+                cause: f.cause.clone(),
+                severity: f.severity.clone(),
+                owner_role: f.owner_role.clone(),
+                handle: f.handle.clone(),
+                client: f.account_name.clone(),
+            })
+            .collect(),
+    })
+}
+
+/// A run of the history as a `--baseline` (for `--baseline history`: pass
+/// [`History::last_run_findings`] read before recording the new run).
+pub fn baseline_of(run: &sparkcheck_history::RunFindings) -> crate::baseline::Baseline {
+    let findings = run
+        .findings
+        .iter()
+        .map(|s| {
+            let f = &s.finding;
+            (
+                (f.advertiser_id.clone(), f.post_id.clone(), f.cause.clone()),
+                crate::baseline::BaselineFinding {
+                    advertiser_id: f.advertiser_id.clone(),
+                    post_id: f.post_id.clone(),
+                    cause: f.cause.clone(),
+                    handle: f.handle.clone(),
+                    severity: f.severity.clone(),
+                    owner_role: f.owner_role.clone(),
+                },
+            )
+        })
+        .collect();
+    crate::baseline::Baseline { findings }
+}
+
+/// `first_seen` (RFC 3339) by finding key, from [`History::first_seen`] read after recording.
+pub fn first_seen_by_key(
+    seen: &[sparkcheck_history::SeenFinding],
+) -> std::collections::BTreeMap<(String, String, String), String> {
+    seen.iter()
+        .map(|s| {
+            let f = &s.finding;
+            (
+                (f.advertiser_id.clone(), f.post_id.clone(), f.cause.clone()),
+                time::format_instant(s.first_seen),
+            )
+        })
+        .collect()
+}
+
 fn parse_instant(text: &str) -> Result<i64, String> {
     time::parse_instant(text).map_err(|e| e.to_string())
 }
@@ -905,6 +992,43 @@ days to fix, over the findings fixed so far
         );
         assert_eq!(run(&a), ExitStatus::Error);
         assert!(!dir.join("history.db").exists());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_report_round_trips_through_the_history() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/samples/cases/expiring-code/expected.json"
+        ))
+        .unwrap();
+        let report: crate::report::Report = serde_json::from_str(&text).unwrap();
+        assert!(!report.findings.is_empty());
+        let record = run_record(&report, 1_800_000_000, Some("abc".into())).unwrap();
+        assert_eq!(record.as_of, time::parse_instant(&report.as_of).unwrap());
+        assert_eq!(record.findings.len(), report.findings.len());
+        assert_eq!(record.inputs.len(), report.inputs.len());
+
+        let dir = temp("report");
+        let mut history = History::open(dir.join("history.db")).unwrap();
+        assert!(history.last_run_findings().unwrap().is_none());
+        history.record(&record).unwrap();
+        let keys = |r: &crate::report::Report| -> Vec<(String, String, String)> {
+            r.findings
+                .iter()
+                .map(|f| (f.advertiser_id.clone(), f.post_id.clone(), f.cause.clone()))
+                .collect()
+        };
+        let baseline = baseline_of(&history.last_run_findings().unwrap().unwrap());
+        assert_eq!(
+            baseline.findings.keys().cloned().collect::<Vec<_>>(),
+            keys(&report)
+        );
+        let seen = first_seen_by_key(&history.first_seen().unwrap());
+        assert_eq!(seen.keys().cloned().collect::<Vec<_>>(), keys(&report));
+        assert!(seen
+            .values()
+            .all(|v| *v == time::format_instant(record.as_of)));
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
