@@ -124,20 +124,25 @@ fn known(
     params: impl rusqlite::Params,
 ) -> rusqlite::Result<Vec<Known>> {
     let mut stmt = tx.prepare(sql)?;
-    let rows = stmt.query_map(params, |row| {
-        Ok(Known {
-            id: row.get(0)?,
-            key: (row.get(1)?, row.get(2)?, row.get(3)?),
-            last: row.get(4)?,
+    let mut rows = stmt.query(params)?;
+    let mut known = Vec::new();
+    // Borrowed column reads: this loop reads every open streak on each append.
+    while let Some(row) = rows.next()? {
+        let int = |i| row.get_ref(i).and_then(|v| Ok(v.as_i64()?));
+        let optional = |i| row.get_ref(i).and_then(|v| Ok(v.as_i64_or_null()?));
+        known.push(Known {
+            id: int(0)?,
+            key: (int(1)?, int(2)?, int(3)?),
+            last: optional(4)?,
             class: Class {
-                severity: row.get(5)?,
-                owner: row.get(6)?,
-                handle: row.get(7)?,
-                client: row.get(8)?,
+                severity: int(5)?,
+                owner: int(6)?,
+                handle: optional(7)?,
+                client: optional(8)?,
             },
-        })
-    })?;
-    rows.collect()
+        });
+    }
+    Ok(known)
 }
 
 #[derive(Default)]
