@@ -47,18 +47,37 @@ fn targets(args: &AuditArgs) -> Result<Vec<Target>, String> {
 
 /// Settles targets, configuration and baseline into a pipeline plan; every problem is a
 /// one-line error.
-fn plan(args: &AuditArgs) -> Result<(Vec<Target>, Plan, FailOn, bool), String> {
+/// What the command line and the configuration settle before any input is read.
+struct Settled {
+    targets: Vec<Target>,
+    plan: Plan,
+    fail_on: FailOn,
+    strict: bool,
+    history: Option<PathBuf>,
+}
+
+fn plan(args: &AuditArgs) -> Result<Settled, String> {
     let targets = targets(args)?;
     let config = crate::config::load(args.config.as_deref()).map_err(|e| e.to_string())?;
     config.check_trust()?;
     crate::output::check_outputs(&args.paths, config.path.as_deref(), &args.output)?;
-    let baseline = args
-        .baseline
-        .as_deref()
-        .map(crate::triage::baseline::load)
-        .transpose()?;
+    let history = args.history.clone().or_else(|| config.history.clone());
+    let baseline = match args.baseline.as_deref() {
+        Some(path) if path == std::path::Path::new("history") => {
+            let Some(file) = &history else {
+                return Err(
+                    "`--baseline history` compares with the audit history; hint: add \
+                            --history FILE (or `history = \"…\"` in sparkcheck.toml)"
+                        .to_string(),
+                );
+            };
+            crate::history_cmd::last_run_baseline(file)?
+        }
+        Some(path) => Some(crate::triage::baseline::load(path)?),
+        None => None,
+    };
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Error);
-    if fail_on == FailOn::New && baseline.is_none() {
+    if fail_on == FailOn::New && baseline.is_none() && args.baseline.is_none() {
         return Err(
             "`--fail-on new` compares with a baseline; hint: add --baseline PREVIOUS.json"
                 .to_string(),
@@ -73,13 +92,25 @@ fn plan(args: &AuditArgs) -> Result<(Vec<Target>, Plan, FailOn, bool), String> {
     if let Some(threads) = args.threads {
         plan.threads = usize::from(threads);
     }
-    Ok((targets, plan, fail_on, strict))
+    Ok(Settled {
+        targets,
+        plan,
+        fail_on,
+        strict,
+        history,
+    })
 }
 
 /// Runs an audit; errors go to stderr, reports to stdout or the `--output` files.
 pub fn run(args: &AuditArgs) -> ExitStatus {
-    let (targets, plan, fail_on, strict) = match plan(args) {
-        Ok(planned) => planned,
+    let Settled {
+        targets,
+        plan,
+        fail_on,
+        strict,
+        history,
+    } = match plan(args) {
+        Ok(settled) => settled,
         Err(message) => {
             eprintln!("error: {message}");
             return ExitStatus::Error;
@@ -87,6 +118,7 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
     };
     let targets = &targets;
     let mut timings = Timings::start();
+    let started_at = now();
     let progress = Progress::new(!args.quiet && io::stderr().is_terminal());
     progress.phase(Phase::Reading);
     let advance = |done, total| progress.advance(done, total);
@@ -113,6 +145,13 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
     };
     if targets.iter().any(|t| t.format == Format::Junit) {
         run.report.pairs = run.audited_pairs();
+    }
+    if let Some(file) = &history {
+        if let Err(message) = crate::history_cmd::record(file, &mut run.report, started_at) {
+            progress.finish();
+            eprintln!("error: {message}");
+            return ExitStatus::Error;
+        }
     }
     let report = &run.report;
     if targets.iter().any(|t| t.path.is_none()) {

@@ -77,6 +77,8 @@ sparkcheck trust clients/acme/sparkcheck.toml\n  sparkcheck trust --list\n  \
 sparkcheck trust --revoke sparkcheck.toml"
     )]
     Trust(TrustArgs),
+    /// Ask the audit history (`audit --history FILE`): runs, trends, changes, what is open.
+    History(crate::history_cmd::HistoryArgs),
 }
 
 /// `sparkcheck trust`.
@@ -189,10 +191,16 @@ pub struct AuditArgs {
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
 
-    /// An earlier JSON report: findings are marked new or persisting, and the ones gone are
-    /// listed as resolved.
+    /// An earlier JSON report, or `history` for the last run in --history: findings are
+    /// marked new or persisting, and the ones gone are listed as resolved.
     #[arg(long, value_name = "REPORT.json")]
     pub baseline: Option<PathBuf>,
+
+    /// Append this run to an audit history (a SQLite file, created when missing), and give
+    /// every finding `first_seen`; `--baseline history` then compares with its last run
+    /// [default: the config's `history`].
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
 
     /// The configuration (suppressions, defaults, severity overrides) [default:
     /// ./sparkcheck.toml when it exists].

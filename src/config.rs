@@ -54,6 +54,8 @@ pub struct Config {
     pub hash: Option<String>,
     /// `strict`: any check not run or any rejected row fails the run.
     pub strict: bool,
+    /// `history`: the audit history file, relative to the configuration's folder.
+    pub history: Option<PathBuf>,
 }
 
 /// A configuration that cannot be used.
@@ -94,6 +96,7 @@ struct RawConfig {
     importer: Vec<toml::Spanned<RawImporter>>,
     #[serde(default)]
     strict: bool,
+    history: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -194,6 +197,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     let mut config = Config {
         path: Some(path.to_path_buf()),
         strict: raw.strict,
+        history: raw
+            .history
+            .as_ref()
+            .map(|h| path.parent().unwrap_or(Path::new("")).join(h)),
         ..Config::default()
     };
     if let Some(window) = raw.expiry_window {

@@ -14,6 +14,7 @@ pub mod config;
 pub mod expiring;
 pub mod explain;
 pub mod facts_cmd;
+pub mod history_cmd;
 pub mod output;
 pub mod pipeline;
 pub mod progress;

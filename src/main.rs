@@ -20,6 +20,7 @@ fn main() -> std::process::ExitCode {
         Command::Facts(args) => sparkcheck::facts_cmd::run(&args),
         Command::Test(args) => sparkcheck::casetest::run(&args),
         Command::Trust(args) => sparkcheck::trust_cmd::run(&args),
+        Command::History(args) => sparkcheck::history_cmd::run(&args),
     };
     status.into()
 }

@@ -275,3 +275,72 @@ fn the_expiry_forecast_lists_pairs_by_the_date_they_lose_their_preview() {
         );
     }
 }
+
+/// `--history`: each run lands in the database; findings carry since when they are broken,
+/// and `--baseline history` compares with the last run recorded.
+#[test]
+fn history_records_runs_gives_first_seen_and_serves_as_baseline() {
+    let dir = std::env::temp_dir().join(format!("sparkcheck-history-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("history.db").to_string_lossy().into_owned();
+    let (code, _, _) = json(&[
+        "audit",
+        "tests/fixtures/workflows/day1",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+        "--history",
+        &db,
+    ]);
+    assert_eq!(code, 1);
+    let (_, day2, _) = json(&[
+        "audit",
+        "tests/fixtures/workflows/day2",
+        "--as-of",
+        "2026-11-21",
+        "--format",
+        "json",
+        "--history",
+        &db,
+        "--baseline",
+        "history",
+    ]);
+    let seen: Vec<(String, String, String)> = day2["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap().to_string();
+            (s("cause"), s("status"), s("first_seen"))
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (
+                "CUSTOM_IDENTITY".into(),
+                "persisting".into(),
+                "2026-11-20T00:00:00Z".into()
+            ),
+            (
+                "CODE_REVOKED".into(),
+                "new".into(),
+                "2026-11-21T00:00:00Z".into()
+            ),
+        ]
+    );
+    assert_eq!(day2["resolved"][0]["cause"], "CODE_EXPIRED");
+    let runs = run(&["history", &db, "runs", "--format", "json"]);
+    assert_eq!(runs.status.code(), Some(0));
+    let runs: serde_json::Value = serde_json::from_slice(&runs.stdout).unwrap();
+    assert_eq!(
+        runs.as_array().map_or(0, Vec::len) + runs["runs"].as_array().map_or(0, Vec::len),
+        2,
+        "{runs}"
+    );
+    let no_history = run(&["audit", "samples", "--baseline", "history"]);
+    assert_eq!(no_history.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -179,6 +179,7 @@ fn finding_out(
         cause: info.code.to_string(),
         severity: severity(triage.severity(finding.cause)),
         status: None,
+        first_seen: None,
         symptom: info.symptom.to_string(),
         owner_role: info.owner.name().to_string(),
         fix: finding.cause.fix_steps(

@@ -210,6 +210,9 @@ fn write_account(findings: &[FindingOut], out: &mut dyn Write) -> io::Result<()>
             code(&f.cause, false),
             f.owner_role
         )?;
+        if let Some(since) = &f.first_seen {
+            writeln!(out, "Broken since {}.\n", md(since))?;
+        }
         for (i, step) in f.fix.iter().enumerate() {
             writeln!(out, "{}. {}", i + 1, prose(step, false))?;
         }

@@ -212,6 +212,10 @@ pub struct FindingOut {
     /// With `--baseline`: `new` or `persisting`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
+    /// With `--history`: the as-of of the first run in the finding's current unbroken
+    /// streak (since when it has been broken).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<String>,
     /// What a user sees.
     pub symptom: String,
     /// Who must fix it.
@@ -397,7 +401,7 @@ impl FindingOut {
 }
 
 /// The columns of one finding in tabular formats (CSV, XLSX).
-pub const FINDING_COLUMNS: [&str; 11] = [
+pub const FINDING_COLUMNS: [&str; 12] = [
     "advertiser_id",
     "account_name",
     "post_id",
@@ -409,11 +413,12 @@ pub const FINDING_COLUMNS: [&str; 11] = [
     "owner_role",
     "fix",
     "evidence",
+    "first_seen",
 ];
 
 /// A finding as the cells of [`FINDING_COLUMNS`]: lists joined with line breaks, fix
 /// steps numbered.
-pub fn finding_row(finding: &FindingOut) -> [String; 11] {
+pub fn finding_row(finding: &FindingOut) -> [String; 12] {
     [
         finding.advertiser_id.clone(),
         finding.account_name.clone().unwrap_or_default(),
@@ -431,6 +436,7 @@ pub fn finding_row(finding: &FindingOut) -> [String; 11] {
             .map(|e| format!("{}:{}: {}", e.path, e.line, e.says))
             .collect::<Vec<_>>()
             .join("\n"),
+        finding.first_seen.clone().unwrap_or_default(),
     ]
 }
 

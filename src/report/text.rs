@@ -281,6 +281,14 @@ fn write_finding(out: &mut dyn Write, finding: &FindingOut, style: Style) -> io:
         finding.symptom
     )?;
     const INDENT: &str = "            ";
+    if let Some(since) = &finding.first_seen {
+        writeln!(
+            out,
+            "{INDENT}{} {}",
+            style.dim("broken since:"),
+            clean(since)
+        )?;
+    }
     if !finding.ad_ids.is_empty() {
         writeln!(
             out,

@@ -7,8 +7,8 @@ use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use super::{finding_row, FindingOut, Report, FINDING_COLUMNS};
 
 /// Column widths in characters, matching [`FINDING_COLUMNS`].
-const WIDTHS: [f64; 11] = [
-    22.0, 20.0, 22.0, 18.0, 22.0, 22.0, 9.0, 50.0, 13.0, 80.0, 80.0,
+const WIDTHS: [f64; 12] = [
+    22.0, 20.0, 22.0, 18.0, 22.0, 22.0, 9.0, 50.0, 13.0, 80.0, 80.0, 22.0,
 ];
 
 /// The workbook's bytes.

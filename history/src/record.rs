@@ -1,0 +1,466 @@
+//! Recording a run: one immediate transaction that inserts the run, its inputs, coverage and
+//! counts, and updates the streaks. Only what changed is written: a finding still present in
+//! the newest run keeps its open streak untouched.
+
+use rusqlite::{params, Transaction, TransactionBehavior};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::{Error, FindingRecord, History, Result, RunId, RunRecord};
+
+impl History {
+    /// Records `run` in one transaction and returns its id. The run takes its place by as-of
+    /// (ties: after the runs already recorded with that as-of); recorded out of order, the
+    /// streaks around it are split or joined so every answer is as if it had come in order.
+    /// Waits up to [`crate::BUSY_TIMEOUT`] for another writer.
+    pub fn record(&mut self, run: &RunRecord) -> Result<RunId> {
+        self.record_then(run, || {})
+    }
+
+    /// [`History::record`], calling `before_commit` inside the transaction after every write
+    /// and before the commit (the tests kill the process there).
+    #[doc(hidden)]
+    pub fn record_then(&mut self, run: &RunRecord, before_commit: impl FnOnce()) -> Result<RunId> {
+        validate(run)?;
+        let path = self.path.clone();
+        let err = |e: rusqlite::Error| Error::sqlite(&path, &e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
+        let id = insert(&tx, run).map_err(err)?;
+        before_commit();
+        tx.commit().map_err(err)?;
+        Ok(id)
+    }
+}
+
+fn validate(run: &RunRecord) -> Result<()> {
+    let mut seen = FxHashSet::default();
+    for f in &run.findings {
+        if !seen.insert((&f.advertiser_id, &f.post_id, &f.cause)) {
+            return Err(Error::new(format!(
+                "the run has the finding (`{}`, `{}`, `{}`) twice; hint: findings are keyed by ad account, post and cause",
+                f.advertiser_id, f.post_id, f.cause
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A text dictionary (`id INTEGER PRIMARY KEY, name TEXT UNIQUE`), held in memory.
+struct Dict {
+    table: &'static str,
+    ids: FxHashMap<String, i64>,
+    /// The last name asked for and its id: findings come sorted, so names repeat in a row.
+    last: (String, i64),
+}
+
+impl Dict {
+    fn load(tx: &Transaction, table: &'static str) -> rusqlite::Result<Dict> {
+        let mut stmt = tx.prepare(&format!("SELECT name, id FROM {table}"))?;
+        let ids = stmt
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Dict {
+            table,
+            ids,
+            last: (String::new(), 0),
+        })
+    }
+
+    fn id(&mut self, tx: &Transaction, name: &str) -> rusqlite::Result<i64> {
+        if self.last.1 != 0 && self.last.0 == name {
+            return Ok(self.last.1);
+        }
+        let id = match self.ids.get(name) {
+            Some(&id) => id,
+            None => {
+                tx.prepare_cached(&format!("INSERT INTO {} (name) VALUES (?1)", self.table))?
+                    .execute([name])?;
+                let id = tx.last_insert_rowid();
+                self.ids.insert(name.to_owned(), id);
+                id
+            }
+        };
+        self.last.0.clear();
+        self.last.0.push_str(name);
+        self.last.1 = id;
+        Ok(id)
+    }
+
+    fn optional(&mut self, tx: &Transaction, name: Option<&str>) -> rusqlite::Result<Option<i64>> {
+        name.map(|name| self.id(tx, name)).transpose()
+    }
+}
+
+/// A streak's class: the ids of its newest run's severity, owner, handle and client.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+struct Class {
+    severity: i64,
+    owner: i64,
+    handle: Option<i64>,
+    client: Option<i64>,
+}
+
+/// A stored streak, with its finding's key.
+struct Known {
+    id: i64,
+    key: Key,
+    last: Option<RunId>,
+    class: Class,
+}
+
+/// A finding's key as dictionary ids: (advertiser, post, cause).
+type Key = (i64, i64, i64);
+
+const KNOWN: &str = "SELECT s.id, s.advertiser, s.post, s.cause, s.last_run,
+        s.severity, s.owner_role, s.handle, s.client FROM streak s";
+const KNOWN_SCAN: &str = "SELECT s.id, s.advertiser, s.post, s.cause, s.last_run,
+        s.severity, s.owner_role, s.handle, s.client FROM streak s NOT INDEXED";
+
+fn known(
+    tx: &Transaction,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> rusqlite::Result<Vec<Known>> {
+    let mut stmt = tx.prepare(sql)?;
+    let mut rows = stmt.query(params)?;
+    let mut known = Vec::new();
+    // Borrowed column reads: this loop reads every open streak on each append.
+    while let Some(row) = rows.next()? {
+        let int = |i| row.get_ref(i).and_then(|v| Ok(v.as_i64()?));
+        let optional = |i| row.get_ref(i).and_then(|v| Ok(v.as_i64_or_null()?));
+        known.push(Known {
+            id: int(0)?,
+            key: (int(1)?, int(2)?, int(3)?),
+            last: optional(4)?,
+            class: Class {
+                severity: int(5)?,
+                owner: int(6)?,
+                handle: optional(7)?,
+                client: optional(8)?,
+            },
+        });
+    }
+    Ok(known)
+}
+
+#[derive(Default)]
+struct Counts {
+    findings: u64,
+    errors: u64,
+    warnings: u64,
+    broken: u64,
+}
+
+impl Counts {
+    fn add(&mut self, f: &FindingRecord) {
+        self.findings += 1;
+        match f.severity.as_str() {
+            "error" => self.errors += 1,
+            "warning" => self.warnings += 1,
+            _ => {}
+        }
+    }
+
+    fn merge(&mut self, other: &Counts) {
+        self.findings += other.findings;
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+        self.broken += other.broken;
+    }
+}
+
+/// The run's counts, overall and per cause, owner role and client: findings by severity,
+/// and broken posts ((ad account, post) pairs with an error finding, in the group).
+fn counts(findings: &[FindingRecord]) -> (Counts, [FxHashMap<&str, Counts>; 3]) {
+    fn group(f: &FindingRecord, dimension: usize) -> &str {
+        match dimension {
+            0 => &f.cause,
+            1 => &f.owner_role,
+            _ => f.client_or_account(),
+        }
+    }
+    fn pair(f: &FindingRecord) -> (&str, &str) {
+        (&f.advertiser_id, &f.post_id)
+    }
+    let mut total = Counts::default();
+    let mut by: [FxHashMap<&str, Counts>; 3] = Default::default();
+    // Per dimension, the last group and its counts so far (names repeat in a row).
+    let mut last: [Option<(&str, Counts)>; 3] = Default::default();
+    for f in findings {
+        total.add(f);
+        for (dimension, (groups, last)) in by.iter_mut().zip(&mut last).enumerate() {
+            let g = group(f, dimension);
+            match last {
+                Some((name, counts)) if *name == g => counts.add(f),
+                _ => {
+                    if let Some((name, counts)) = last.take() {
+                        groups.entry(name).or_default().merge(&counts);
+                    }
+                    let mut counts = Counts::default();
+                    counts.add(f);
+                    *last = Some((g, counts));
+                }
+            }
+        }
+    }
+    for (groups, last) in by.iter_mut().zip(last) {
+        if let Some((name, counts)) = last {
+            groups.entry(name).or_default().merge(&counts);
+        }
+    }
+    // Broken posts: walk the findings pair by pair (the report gives them sorted; sort
+    // otherwise) and count each pair once per group it has an error finding in.
+    let mut order: Vec<&FindingRecord> = findings.iter().collect();
+    if !order.is_sorted_by_key(|f| pair(f)) {
+        order.sort_by_key(|f| pair(f));
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    for same in order.chunk_by(|x, y| pair(x) == pair(y)) {
+        let errors: Vec<&FindingRecord> = same
+            .iter()
+            .copied()
+            .filter(|f| f.severity == "error")
+            .collect();
+        if errors.is_empty() {
+            continue;
+        }
+        total.broken += 1;
+        for (dimension, groups) in by.iter_mut().enumerate() {
+            seen.clear();
+            for f in &errors {
+                let g = group(f, dimension);
+                if !seen.contains(&g) {
+                    seen.push(g);
+                    groups.get_mut(g).expect("counted above").broken += 1;
+                }
+            }
+        }
+    }
+    (total, by)
+}
+
+fn insert(tx: &Transaction, run: &RunRecord) -> rusqlite::Result<RunId> {
+    // The runs before this one, in order, and this one's neighbours in that order.
+    let order: Vec<(RunId, i64)> = {
+        let mut stmt = tx.prepare("SELECT id, as_of FROM run ORDER BY as_of, id")?;
+        let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let split = order.partition_point(|&(_, as_of)| as_of <= run.as_of);
+    let pred = split.checked_sub(1).map(|i| order[i].0);
+    let succ = order.get(split).map(|&(id, _)| id);
+
+    // Counts, exact per run.
+    let (total, by) = counts(&run.findings);
+    tx.execute(
+        "INSERT INTO run (as_of, started_at, policy, sparkcheck_version, config_hash,
+            pairs_audited, findings, errors, warnings, broken_posts)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            run.as_of,
+            run.started_at,
+            run.policy,
+            run.sparkcheck_version,
+            run.config_hash,
+            run.pairs_audited,
+            total.findings,
+            total.errors,
+            total.warnings,
+            total.broken,
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    {
+        let mut stmt = tx.prepare(
+            "INSERT INTO run_input (run, ordinal, path, kind, rows, imported, rejected, content_hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        for (ordinal, input) in run.inputs.iter().enumerate() {
+            stmt.execute(params![
+                id,
+                ordinal as i64,
+                input.path,
+                input.kind,
+                input.rows,
+                input.imported,
+                input.rejected,
+                input.content_hash
+            ])?;
+        }
+        let mut stmt = tx.prepare(
+            "INSERT INTO run_count (run, dimension, grp, findings, errors, warnings, broken_posts)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for (dimension, groups) in ["cause", "owner", "client"].iter().zip(&by) {
+            for (group, c) in groups {
+                stmt.execute(params![
+                    id, dimension, group, c.findings, c.errors, c.warnings, c.broken
+                ])?;
+            }
+        }
+    }
+
+    let mut advertisers = Dict::load(tx, "advertiser")?;
+    let mut posts = Dict::load(tx, "post")?;
+    let mut causes = Dict::load(tx, "cause")?;
+    let mut severities = Dict::load(tx, "severity")?;
+    let mut owners = Dict::load(tx, "owner_role")?;
+    let mut handles = Dict::load(tx, "handle")?;
+    let mut clients = Dict::load(tx, "client")?;
+    {
+        let mut stmt =
+            tx.prepare("INSERT INTO run_coverage (run, cause, status) VALUES (?1, ?2, ?3)")?;
+        for (cause, status) in &run.coverage {
+            stmt.execute(params![id, causes.id(tx, cause)?, status])?;
+        }
+    }
+
+    // The streaks that touch the new run's place: those covering its predecessor (when it is
+    // the newest, the open ones), and those starting at its successor.
+    let covering = match (pred, succ) {
+        (None, _) => Vec::new(),
+        // Most streaks are open: a plain scan of the table.
+        (Some(_), None) => known(tx, &format!("{KNOWN_SCAN} WHERE s.last_run IS NULL"), [])?,
+        (Some(_), Some(_)) => known(
+            tx,
+            &format!(
+                "WITH o AS (SELECT id, row_number() OVER (ORDER BY as_of, id) AS pos
+                    FROM run WHERE id <> ?1)
+                {KNOWN} JOIN o fo ON fo.id = s.first_run LEFT JOIN o lo ON lo.id = s.last_run
+                WHERE fo.pos <= ?2 AND (s.last_run IS NULL OR lo.pos >= ?2)"
+            ),
+            params![id, split as i64],
+        )?,
+    };
+    let starting = match succ {
+        Some(succ) => known(tx, &format!("{KNOWN} WHERE s.first_run = ?1"), [succ])?,
+        None => Vec::new(),
+    };
+    fn index(streaks: &[Known]) -> FxHashMap<Key, usize> {
+        streaks
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.key, i))
+            .collect()
+    }
+    let covering_index = index(&covering);
+    let starting_index = index(&starting);
+    // A covering streak ends at the predecessor unless it runs on past it.
+    let ends_at_pred = |k: &Known| k.last == pred || (k.last.is_none() && succ.is_none());
+
+    let mut update_class = tx.prepare(
+        "UPDATE streak SET last_run = ?2, severity = ?3, owner_role = ?4, handle = ?5, client = ?6
+         WHERE id = ?1",
+    )?;
+    let mut insert_streak = tx.prepare(
+        "INSERT INTO streak (advertiser, post, cause, first_run, last_run,
+            severity, owner_role, handle, client)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    let mut present = vec![false; covering.len()];
+    for f in &run.findings {
+        let advertiser = advertisers.id(tx, &f.advertiser_id)?;
+        let cause = causes.id(tx, &f.cause)?;
+        let class = Class {
+            severity: severities.id(tx, &f.severity)?,
+            owner: owners.id(tx, &f.owner_role)?,
+            handle: handles.optional(tx, f.handle.as_deref())?,
+            client: clients.optional(tx, f.client.as_deref())?,
+        };
+        let key = (advertiser, posts.id(tx, &f.post_id)?, cause);
+        let c = covering_index.get(&key).copied();
+        let s = starting_index.get(&key).copied();
+        match (c, s) {
+            (Some(c), s) => {
+                present[c] = true;
+                let k = &covering[c];
+                if !ends_at_pred(k) {
+                    continue; // it already spans the new run's place
+                }
+                match (succ, s) {
+                    // Appended: the open streak stays open, with the newest class.
+                    (None, _) => {
+                        if k.class != class || k.last.is_some() {
+                            update_class.execute(params![
+                                k.id,
+                                None::<i64>,
+                                class.severity,
+                                class.owner,
+                                class.handle,
+                                class.client
+                            ])?;
+                        }
+                    }
+                    // Fills the gap between two streaks: they become one.
+                    (Some(_), Some(s)) => {
+                        let later = &starting[s];
+                        update_class.execute(params![
+                            k.id,
+                            later.last,
+                            later.class.severity,
+                            later.class.owner,
+                            later.class.handle,
+                            later.class.client
+                        ])?;
+                        tx.prepare_cached("DELETE FROM streak WHERE id = ?1")?
+                            .execute([later.id])?;
+                    }
+                    (Some(_), None) => {
+                        update_class.execute(params![
+                            k.id,
+                            id,
+                            class.severity,
+                            class.owner,
+                            class.handle,
+                            class.client
+                        ])?;
+                    }
+                }
+            }
+            (None, Some(s)) => {
+                tx.prepare_cached("UPDATE streak SET first_run = ?2 WHERE id = ?1")?
+                    .execute([starting[s].id, id])?;
+            }
+            (None, None) => {
+                let last = succ.map(|_| id);
+                insert_streak.execute(params![
+                    key.0,
+                    key.1,
+                    key.2,
+                    id,
+                    last,
+                    class.severity,
+                    class.owner,
+                    class.handle,
+                    class.client
+                ])?;
+            }
+        }
+    }
+    // Covering streaks the new run lacks: they end at the predecessor (and resume after).
+    for (k, _) in covering.iter().zip(&present).filter(|(_, &p)| !p) {
+        if ends_at_pred(k) {
+            if k.last.is_none() {
+                tx.prepare_cached("UPDATE streak SET last_run = ?2 WHERE id = ?1")?
+                    .execute(params![k.id, pred])?;
+            }
+        } else {
+            tx.prepare_cached("UPDATE streak SET last_run = ?2 WHERE id = ?1")?
+                .execute(params![k.id, pred])?;
+            insert_streak.execute(params![
+                k.key.0,
+                k.key.1,
+                k.key.2,
+                succ,
+                k.last,
+                k.class.severity,
+                k.class.owner,
+                k.class.handle,
+                k.class.client
+            ])?;
+        }
+    }
+    Ok(id)
+}
