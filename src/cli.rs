@@ -26,7 +26,17 @@ Exit status: 0 no finding at or above --fail-on, 1 at least one, 2 the run could
 
 /// Explains why TikTok Spark Ads posts cannot be previewed, who must fix each one, and how.
 #[derive(Debug, Parser)]
-#[command(name = "sparkcheck", version, about, propagate_version = true)]
+#[command(
+    name = "sparkcheck",
+    version,
+    about,
+    propagate_version = true,
+    after_help = "Examples:\n  sparkcheck audit samples/ --as-of 2026-11-20        # audit a folder of exports\n  \
+sparkcheck audit exports/ -o report.html -o report.xlsx --history audits.db\n  \
+sparkcheck explain CODE_EXPIRED                       # what a cause means and how to fix it\n  \
+sparkcheck init                                       # write a starter sparkcheck.toml\n\n\
+Exit status: 0 nothing failing, 1 findings at or above --fail-on, 2 the run could not complete."
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -79,6 +89,22 @@ sparkcheck trust --revoke sparkcheck.toml"
     Trust(TrustArgs),
     /// Ask the audit history (`audit --history FILE`): runs, trends, changes, what is open.
     History(crate::history_cmd::HistoryArgs),
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  sparkcheck completions bash > ~/.local/share/bash-completion/completions/sparkcheck\n  \
+sparkcheck completions zsh > ~/.zfunc/_sparkcheck\n  sparkcheck completions fish > ~/.config/fish/completions/sparkcheck.fish"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Write a commented starter sparkcheck.toml that audits as it is.
+    #[command(after_help = "Example:\n  sparkcheck init && sparkcheck audit . --as-of 2026-11-20")]
+    Init {
+        /// Where to write it.
+        #[arg(default_value = "sparkcheck.toml")]
+        file: PathBuf,
+    },
 }
 
 /// `sparkcheck trust`.

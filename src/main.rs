@@ -21,6 +21,13 @@ fn main() -> std::process::ExitCode {
         Command::Test(args) => sparkcheck::casetest::run(&args),
         Command::Trust(args) => sparkcheck::trust_cmd::run(&args),
         Command::History(args) => sparkcheck::history_cmd::run(&args),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut command = Cli::command();
+            clap_complete::generate(shell, &mut command, "sparkcheck", &mut std::io::stdout());
+            sparkcheck::ExitStatus::Success
+        }
+        Command::Init { file } => sparkcheck::config::init(&file),
     };
     status.into()
 }

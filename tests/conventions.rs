@@ -113,3 +113,37 @@ fn a_config_in_a_parent_folder_is_found_and_resolves_its_own_paths() {
     assert!(report["config"].is_null());
     std::fs::remove_dir_all(&root).unwrap();
 }
+
+#[test]
+fn init_writes_a_starter_that_audits_as_is_and_completions_print() {
+    let dir = std::env::temp_dir().join(format!("sparkcheck-init-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    assert_eq!(run_in(&dir, &["init"], &[]).status.code(), Some(0));
+    let config = sparkcheck::config::parse(
+        &dir.join("sparkcheck.toml"),
+        &std::fs::read_to_string(dir.join("sparkcheck.toml")).unwrap(),
+    )
+    .expect("the starter parses");
+    assert!(config.suppress.is_empty() && config.importers.is_empty());
+    let again = run_in(&dir, &["init"], &[]);
+    assert_eq!(again.status.code(), Some(2), "never over an existing file");
+    let cases = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/clean");
+    let audited = run_in(
+        &dir,
+        &["audit", &cases.to_string_lossy(), "--as-of", AS_OF],
+        &[],
+    );
+    assert_eq!(audited.status.code(), Some(0));
+    for shell in ["bash", "zsh", "fish"] {
+        let script = run(&["completions", shell]);
+        assert_eq!(script.status.code(), Some(0));
+        assert!(
+            String::from_utf8_lossy(&script.stdout).contains("audit"),
+            "{shell}"
+        );
+    }
+    let help = String::from_utf8(run(&["--help"]).stdout).unwrap();
+    assert!(help.contains("sparkcheck audit samples/"), "{help}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
