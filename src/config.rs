@@ -332,6 +332,61 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// The starter configuration `sparkcheck init` writes: every setting commented, nothing
+/// that changes a result until the user uncomments it.
+pub const STARTER: &str = r#"# sparkcheck.toml: read from the folder sparkcheck runs in or the nearest parent
+# (up to the top of the repository). Flags on the command line win over this file.
+
+# expiry-window = "7d"      # CODE_EXPIRING_SOON fires for codes ending within this window
+# fail-on = "error"         # what makes the exit status 1: error, warning or new (with --baseline)
+# strict = false            # true: a check not run or a rejected row fails the run too
+# history = "audits.db"     # record every audit here (relative to this file)
+
+# [severity]                # per-cause severity overrides (`sparkcheck explain` lists causes)
+# NO_PREVIEW_FORMAT = "error"
+
+# [[suppress]]              # a known finding to leave out of the exit status, with why
+# cause = "CODE_EXPIRING_SOON"
+# handle = "@maya.moves"    # optional: advertiser_id, post_id, handle narrow it
+# reason = "renewal booked for Monday"
+# until = "2026-12-31"      # optional: it stops applying after this time
+
+# [[importer]]              # an external command that turns files into facts; it runs only
+# name = "roster"           # when this file is named with --config or `sparkcheck trust`ed
+# command = ["python3", "./roster_to_facts.py"]   # no shell; ./ is this file's folder
+# files = "*.roster"
+# timeout = "60s"
+"#;
+
+/// `sparkcheck init [FILE]`: writes [`STARTER`], never over an existing file.
+pub fn init(file: &Path) -> crate::ExitStatus {
+    let created = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(file)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, STARTER.as_bytes()));
+    match created {
+        Ok(()) => {
+            eprintln!(
+                "wrote `{}`; edit it, then run `sparkcheck audit`",
+                file.display()
+            );
+            crate::ExitStatus::Success
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            eprintln!(
+                "error: `{}` exists already; hint: edit it, or name another file",
+                crate::output::shown(file)
+            );
+            crate::ExitStatus::Error
+        }
+        Err(e) => {
+            eprintln!("error: cannot write `{}`: {e}", crate::output::shown(file));
+            crate::ExitStatus::Error
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -389,61 +444,6 @@ mod tests {
             assert_eq!(error.at, Some(at), "{text:?}: {error}");
             assert!(error.message.contains(expected), "{text:?}: {error}");
             assert!(!error.to_string().contains('\n'), "one line: {error}");
-        }
-    }
-}
-
-/// The starter configuration `sparkcheck init` writes: every setting commented, nothing
-/// that changes a result until the user uncomments it.
-pub const STARTER: &str = r#"# sparkcheck.toml: read from the folder sparkcheck runs in or the nearest parent
-# (up to the top of the repository). Flags on the command line win over this file.
-
-# expiry-window = "7d"      # CODE_EXPIRING_SOON fires for codes ending within this window
-# fail-on = "error"         # what makes the exit status 1: error, warning or new (with --baseline)
-# strict = false            # true: a check not run or a rejected row fails the run too
-# history = "audits.db"     # record every audit here (relative to this file)
-
-# [severity]                # per-cause severity overrides (`sparkcheck explain` lists causes)
-# NO_PREVIEW_FORMAT = "error"
-
-# [[suppress]]              # a known finding to leave out of the exit status, with why
-# cause = "CODE_EXPIRING_SOON"
-# handle = "@maya.moves"    # optional: advertiser_id, post_id, handle narrow it
-# reason = "renewal booked for Monday"
-# until = "2026-12-31"      # optional: it stops applying after this time
-
-# [[importer]]              # an external command that turns files into facts; it runs only
-# name = "roster"           # when this file is named with --config or `sparkcheck trust`ed
-# command = ["python3", "./roster_to_facts.py"]   # no shell; ./ is this file's folder
-# files = "*.roster"
-# timeout = "60s"
-"#;
-
-/// `sparkcheck init [FILE]`: writes [`STARTER`], never over an existing file.
-pub fn init(file: &Path) -> crate::ExitStatus {
-    let created = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(file)
-        .and_then(|mut f| std::io::Write::write_all(&mut f, STARTER.as_bytes()));
-    match created {
-        Ok(()) => {
-            eprintln!(
-                "wrote `{}`; edit it, then run `sparkcheck audit`",
-                file.display()
-            );
-            crate::ExitStatus::Success
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            eprintln!(
-                "error: `{}` exists already; hint: edit it, or name another file",
-                crate::output::shown(file)
-            );
-            crate::ExitStatus::Error
-        }
-        Err(e) => {
-            eprintln!("error: cannot write `{}`: {e}", crate::output::shown(file));
-            crate::ExitStatus::Error
         }
     }
 }
