@@ -230,3 +230,67 @@ fn windows_1252_exports_are_read_with_a_note() {
     );
     assert!(facts.files[0].notes[0].contains("Windows-1252"));
 }
+
+#[test]
+fn facts_version_2_allows_a_code_without_creator_and_version_1_does_not() {
+    let code = r#"{"fact":"code","code":"****Ab12","post_id":"7301","status":"NOT_USED"}"#;
+    for (version, accepted) in [(2, true), (1, false)] {
+        let content = format!(
+            "{{\"fact\":\"header\",\"format\":\"sparkcheck-facts\",\"version\":{version}}}\n{code}\n"
+        );
+        let facts = import("facts.jsonl", content.as_bytes()).unwrap();
+        assert_eq!(
+            facts.codes.len(),
+            usize::from(accepted),
+            "version {version}"
+        );
+        if accepted {
+            assert!(facts.codes[0].creator.is_none());
+        } else {
+            let reasons = reasons(&facts);
+            assert!(
+                reasons[0].contains("`creator`") && reasons[0].contains("version 1"),
+                "{reasons:?}"
+            );
+        }
+    }
+    let content = "{\"fact\":\"header\",\"format\":\"sparkcheck-facts\",\"version\":3}\n";
+    let mut facts = Facts::default();
+    import_bytes("facts.jsonl", content.as_bytes(), &mut facts).unwrap();
+    assert!(
+        reasons(&facts)[0].contains("found 3"),
+        "{:?}",
+        reasons(&facts)
+    );
+}
+
+#[test]
+fn bulk_template_columns_and_enum_spellings_are_read_or_rejected() {
+    let header = "Account ID,Campaign ID,Ad Group ID,Ad ID,Use TikTok Account,Identity Type,\
+                  Identity,Business Center ID of the identity,Post ID";
+    let content = format!(
+        "{header}\n7100,1701,1702,1800,ON,TT_USER,@maya,7000,7301\n\
+         7100,1701,1702,1801,maybe,TT_USER,@maya,7000,7302\n\
+         7100,CAMP-1,1702,1802,OFF,TT_USER,@maya,7000,7303\n"
+    );
+    let facts = import("ads.csv", content.as_bytes()).unwrap();
+    assert_eq!(facts.ads.len(), 1);
+    let why = reasons(&facts);
+    assert!(
+        why[0].contains("found `maybe`") && why[0].contains("`ON`"),
+        "{why:?}"
+    );
+    assert!(why[1].contains("found `CAMP-1`"), "{why:?}");
+    let codes = "Auth Code,Post ID,TikTok Account,Ad Account ID,Status,Post Status,Item Type\n\
+                 #SpkCode0000000000001,7301,maya,7100,authorized,ITEM_STATUS_HESITATE_RECOMMEND,video\n\
+                 #SpkCode0000000000002,7302,maya,7100,IN_USE,status_only_friend_see,CAROUSEL\n\
+                 #SpkCode0000000000003,7303,maya,7100,IN_USE,PRIVATE,VIDEO\n\
+                 #SpkCode0000000000004,7304,maya,7100,IN_USE,,REEL\n";
+    let facts = import("codes.csv", codes.as_bytes()).unwrap();
+    assert_eq!(facts.codes.len(), 2);
+    assert!(!facts.codes[0].post_unavailable);
+    assert!(facts.codes[1].post_unavailable);
+    let why = reasons(&facts);
+    assert!(why[0].contains("found `PRIVATE`"), "{why:?}");
+    assert!(why[1].contains("found `REEL`"), "{why:?}");
+}

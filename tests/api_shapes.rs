@@ -1,0 +1,253 @@
+//! Saved TikTok API responses as connectors and `curl -o` save them (issue 14): each folder
+//! of `tests/fixtures/api-shapes/` is audited and must give exactly the (ad account, post,
+//! cause) triples and the rejections its `README.md` expects.
+
+use crate::util::{assert_rows_accounted, audit_json, triples};
+
+const A: &str = "7118420653917286401";
+const B: &str = "7204519836470215682";
+const C: &str = "7209934471205583875";
+const P1: &str = "7351824690137552384";
+const P2: &str = "7352910473628190721";
+const P3: &str = "7349105823746619905";
+const P4: &str = "7353378102947716610";
+const P5: &str = "7350016634982231043";
+const P6: &str = "7354482915573360644";
+const P7: &str = "7357002418836655110";
+const P8: &str = "7356643019285574657";
+
+/// Audits one folder and checks its exit code, findings and rejections (file name, line,
+/// a part of the reason).
+fn check(
+    folder: &str,
+    exit: i32,
+    findings: &[(&str, &str, &str)],
+    rejected: &[(&str, u64, &str)],
+) -> serde_json::Value {
+    let path = format!("tests/fixtures/api-shapes/{folder}");
+    let (code, report, _) = audit_json(&[&path]);
+    let found = triples(&report);
+    let expected: Vec<(String, String, String)> = findings
+        .iter()
+        .map(|(a, p, c)| (a.to_string(), p.to_string(), c.to_string()))
+        .collect();
+    assert_eq!(found, expected, "{folder}: findings");
+    let rejections: Vec<(String, u64, String)> = report["rejected"]
+        .as_array()
+        .expect("rejected is an array")
+        .iter()
+        .map(|r| {
+            let path = r["path"].as_str().expect("a path");
+            (
+                path.rsplit('/').next().unwrap_or(path).to_string(),
+                r["line"].as_u64().expect("a line"),
+                r["reason"].as_str().expect("a reason").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rejections.len(),
+        rejected.len(),
+        "{folder}: rejections {rejections:#?}"
+    );
+    for ((file, line, reason), (want_file, want_line, want_reason)) in
+        rejections.iter().zip(rejected)
+    {
+        assert_eq!((file.as_str(), *line), (*want_file, *want_line), "{folder}");
+        assert!(reason.contains(want_reason), "{folder}: {reason}");
+    }
+    assert_eq!(code, exit, "{folder}: exit code");
+    assert_rows_accounted(&report);
+    report
+}
+
+/// Every `says` of the findings of (ad account, post, cause).
+fn says(report: &serde_json::Value, advertiser: &str, post: &str, cause: &str) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["advertiser_id"] == advertiser && f["post_id"] == post && f["cause"] == cause)
+        .flat_map(|f| f["evidence"].as_array().unwrap().iter())
+        .map(|e| e["says"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn envelope_with_the_ad_account_in_the_file_name() {
+    let report = check(
+        "01-envelope-curl",
+        1,
+        &[(A, P3, "CODE_EXPIRING_SOON"), (A, P2, "CODE_EXPIRED")],
+        &[],
+    );
+    let evidence = says(&report, A, P2, "CODE_EXPIRED");
+    assert!(
+        evidence
+            .iter()
+            .any(|s| s.ends_with("(ad account from the file name)")),
+        "{evidence:?}"
+    );
+}
+
+#[test]
+fn bare_list_and_json_lines() {
+    check("02-bare-list", 0, &[(A, P4, "NO_PREVIEW_FORMAT")], &[]);
+    check("03-json-lines", 1, &[(B, P6, "WRONG_IDENTITY")], &[]);
+}
+
+#[test]
+fn connector_wrappers_are_taken_off() {
+    check("04-airbyte-raw", 1, &[(A, P2, "IDENTITY_UNAVAILABLE")], &[]);
+    let report = check("05-singer-records", 1, &[(A, P8, "CODE_EXPIRED")], &[]);
+    let singer = report["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| {
+            i["path"]
+                .as_str()
+                .unwrap()
+                .ends_with("tap_spark_posts.jsonl")
+        })
+        .expect("the Singer file is an input");
+    assert_eq!(
+        singer["rows"], 2,
+        "SCHEMA and STATE lines are no rows: {singer}"
+    );
+}
+
+#[test]
+fn top_level_advertiser_beside_data() {
+    let report = check(
+        "06-top-level-advertiser",
+        1,
+        &[(B, P7, "POST_UNAVAILABLE")],
+        &[],
+    );
+    let evidence = says(&report, B, P7, "POST_UNAVAILABLE");
+    assert!(
+        evidence.iter().all(|s| !s.contains("file name")),
+        "{evidence:?}"
+    );
+}
+
+#[test]
+fn file_name_digits_count_only_when_a_known_ad_account() {
+    let why = "are no ad account named by the other inputs";
+    check(
+        "07-file-name-vs-timestamp",
+        1,
+        &[(A, P3, "CODE_MISSING"), (A, P1, "CODE_MISSING")],
+        &[
+            ("tt_video_list-20261120T090512.jsonl", 1, why),
+            ("tt_video_list_20261120090512345.json", 1, why),
+        ],
+    );
+}
+
+#[test]
+fn pages_saved_as_several_files() {
+    check("08-two-pages", 1, &[(A, P4, "CODE_EXPIRED")], &[]);
+}
+
+#[test]
+fn creator_side_codes_without_a_handle() {
+    let report = check(
+        "09-creator-side-no-handle",
+        1,
+        &[
+            (A, P3, "CODE_NOT_APPLIED"),
+            (A, P3, "CUSTOM_IDENTITY"),
+            (A, P1, "CODE_NOT_APPLIED"),
+            (A, P2, "CODE_NOT_APPLIED"),
+        ],
+        &[],
+    );
+    let finding = |post: &str| {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["post_id"] == post && f["cause"] == "CODE_NOT_APPLIED")
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(finding(P1)["handle"], "@maya.moves");
+    assert_eq!(finding(P1)["owner_role"], "Advertiser");
+    assert_eq!(finding(P2)["handle"], "@chef.tomas");
+    assert!(finding(P3)["handle"].is_null(), "{}", finding(P3));
+    let evidence = says(&report, A, P1, "CODE_NOT_APPLIED");
+    assert!(
+        evidence
+            .iter()
+            .any(|s| s.contains("no creator on the code")),
+        "{evidence:?}"
+    );
+    let coverage = report["coverage"].to_string();
+    assert!(coverage.contains("not checked"), "{coverage}");
+}
+
+#[test]
+fn identity_get_under_either_list_key() {
+    check(
+        "11-identity-get-list-keys",
+        1,
+        &[
+            (A, P2, "IDENTITY_UNAVAILABLE"),
+            (B, P6, "IDENTITY_UNAVAILABLE"),
+        ],
+        &[(
+            "identity_get_7118420653917286401.json",
+            3,
+            "custom identity (`CUSTOMIZED_USER`)",
+        )],
+    );
+}
+
+#[test]
+fn post_status_spellings() {
+    check(
+        "12-post-status-spellings",
+        1,
+        &[
+            (A, P3, "POST_UNAVAILABLE"),
+            (A, P2, "POST_UNAVAILABLE"),
+            (B, P5, "CODE_MISSING"),
+        ],
+        &[
+            (
+                "identity_video_info_7118420653917286401.json",
+                1,
+                "`/identity/video/info/`",
+            ),
+            ("tt_video_list.jsonl", 5, "`ITEM_STATUS_PRIVATE_REVIEW`"),
+        ],
+    );
+}
+
+#[test]
+fn ids_must_be_digits_in_every_kind() {
+    check(
+        "13-ids-not-digits",
+        1,
+        &[(A, P4, "CODE_MISSING"), (A, P4, "HANDLE_NOT_IN_BC")],
+        &[
+            ("ads.csv", 3, "expected an ID of digits, found `=HYPERLINK("),
+            ("bc.csv", 3, "found `BC-6987301245519863809`"),
+            (
+                "tt_video_list_7118420653917286401.jsonl",
+                2,
+                "`advertiser_id`: expected an ID of digits, found `=HYPERLINK(",
+            ),
+            (
+                "tt_video_list_7118420653917286401.jsonl",
+                3,
+                "found `ADV-7118420653917286401`",
+            ),
+        ],
+    );
+}
+
+#[allow(dead_code)]
+const UNUSED: [&str; 1] = [C];
