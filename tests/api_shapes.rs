@@ -249,5 +249,74 @@ fn ids_must_be_digits_in_every_kind() {
     );
 }
 
-#[allow(dead_code)]
-const UNUSED: [&str; 1] = [C];
+#[test]
+fn bc_assets_from_three_endpoints_are_joined_into_shares() {
+    let report = check(
+        "10-bc-assets-join",
+        1,
+        &[
+            (A, P3, "HANDLE_NOT_SHARED"),
+            (A, P6, "HANDLE_NOT_IN_BC"),
+            (B, P5, "ANALYST_ONLY"),
+            (C, P2, "SHARE_INACTIVE"),
+        ],
+        &[(
+            "bc_asset_advertiser_assigned.jsonl",
+            4,
+            "needs the `asset_id` (the TikTok account)",
+        )],
+    );
+    let evidence = says(&report, C, P2, "SHARE_INACTIVE");
+    assert!(
+        evidence.iter().any(|s| s.contains("status PENDING")),
+        "{evidence:?}"
+    );
+}
+
+#[test]
+fn unseen_portfolio_of_every_shape() {
+    const D: &str = "7226604518893301762";
+    const P9: &str = "7358214407736021006";
+    const P10: &str = "7359907731264480263";
+    const P12: &str = "7360155820937742351";
+    const P13: &str = "7361023398475566082";
+    check(
+        "14-unseen-portfolio",
+        1,
+        &[
+            (A, P3, "HANDLE_NOT_SHARED"),
+            (A, P3, "NOT_LINKED"),
+            (A, P1, "CUSTOM_IDENTITY"),
+            (A, P2, "CODE_EXPIRED"),
+            (A, P4, "CODE_MISSING"),
+            (A, P4, "HANDLE_NOT_IN_BC"),
+            (A, P8, "CODE_EXPIRING_SOON"),
+            (B, P5, "IDENTITY_UNAVAILABLE"),
+            (B, P6, "WRONG_IDENTITY"),
+            (B, P7, "IDENTITY_UNAVAILABLE"),
+            (B, P7, "POST_UNAVAILABLE"),
+            (B, P9, "CODE_NOT_APPLIED"),
+            (B, P9, "HANDLE_NOT_IN_BC"),
+            (B, P9, "NOT_LINKED"),
+            (C, P2, "SHARE_INACTIVE"),
+            (C, P10, "NO_PREVIEW_FORMAT"),
+            (C, P10, "SHARE_INACTIVE"),
+            (D, P12, "ANALYST_ONLY"),
+            (D, P13, "CODE_MISSING"),
+            (D, P13, "HANDLE_NOT_SHARED"),
+        ],
+        &[
+            (
+                "bc_asset_advertiser_assigned.jsonl",
+                6,
+                "needs the `asset_id`",
+            ),
+            ("Ads Export 2026-11-19.csv", 8, "found `=HYPERLINK("),
+            (
+                "singer-tt_video_list-20261120T090512.jsonl",
+                3,
+                "are no ad account named by the other inputs",
+            ),
+        ],
+    );
+}

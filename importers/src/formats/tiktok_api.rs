@@ -40,8 +40,9 @@ struct Record {
     /// The record, unwrapped from any connector wrapper; `Err` when the wrapper holds
     /// no record sparkcheck can read.
     value: Result<Value, String>,
-    /// The envelope's top-level `advertiser_id`, which connectors add beside `data`.
-    top_advertiser: Option<Value>,
+    /// The envelope's top-level fields connectors add beside `data` (`advertiser_id`,
+    /// `bc_id`), as an object.
+    top: Option<Value>,
 }
 
 /// The records of a file, and how many connector protocol lines (Singer `SCHEMA` and
@@ -83,7 +84,7 @@ fn records(text: &str) -> Result<Records, String> {
                     out.records.push(Record {
                         line: number,
                         value,
-                        top_advertiser: top,
+                        top,
                     });
                 },
                 &mut out.protocol_lines,
@@ -108,7 +109,7 @@ fn records(text: &str) -> Result<Records, String> {
                     out.records.push(Record {
                         line: i as u64 + 1,
                         value,
-                        top_advertiser: top,
+                        top,
                     });
                 }
             }
@@ -157,11 +158,18 @@ fn expand(
                     sparkcheck_facts::quote(message)
                 ));
             }
-            let top = object
-                .get("advertiser_id")
-                .filter(|v| !v.is_null())
-                .cloned()
-                .or(top);
+            // What the connector added beside `data` (`advertiser_id`, `bc_id`), over what
+            // an outer envelope said.
+            let mut fields = match top {
+                Some(Value::Object(fields)) => fields,
+                _ => serde_json::Map::new(),
+            };
+            for key in ["advertiser_id", "bc_id"] {
+                if let Some(value) = object.get(key).filter(|v| !v.is_null()) {
+                    fields.insert(key.to_string(), value.clone());
+                }
+            }
+            let top = Some(Value::Object(fields));
             match object.remove("data").unwrap_or(Value::Null) {
                 Value::Object(mut data) => {
                     let list = ["list", "identity_list", "video_details"]
@@ -361,8 +369,17 @@ enum Shape {
     Identity,
     /// `/identity/video/info/`: a post's status, without a code.
     VideoInfo,
-    /// `/bc/asset/get/` with `asset_type` `TT_ACCOUNT`.
+    /// A Business Center TikTok-account record that names its ad account (the project's
+    /// own flattened shape).
     BcAsset,
+    /// `/bc/asset/get/` with `asset_type` `TT_ACCOUNT`, as the API gives it: no ad account,
+    /// joined with the two below.
+    BcTtAccount,
+    /// `/bc/asset/admin/get/` with `asset_type` `ADVERTISER`: an ad account's role and
+    /// relation status in the BC.
+    BcAdvertiser,
+    /// `/bc/asset/advertiser/assigned/`: an ad account a TikTok account is assigned to.
+    BcAssigned,
 }
 
 fn shape(record: &Value) -> Option<Shape> {
@@ -375,7 +392,22 @@ fn shape(record: &Value) -> Option<Shape> {
     {
         Some(Shape::Identity)
     } else if is_bc_asset(record) {
-        Some(Shape::BcAsset)
+        if record.get("asset_id").is_some() && record.get("advertiser_id").is_none() {
+            Some(Shape::BcTtAccount)
+        } else {
+            Some(Shape::BcAsset)
+        }
+    } else if record
+        .get("asset_type")
+        .and_then(Value::as_str)
+        .is_some_and(|t| t.eq_ignore_ascii_case("ADVERTISER"))
+    {
+        Some(Shape::BcAdvertiser)
+    } else if record.get("advertiser_id").is_some()
+        && record.get("advertiser_name").is_some()
+        && record.get("asset_type").is_none()
+    {
+        Some(Shape::BcAssigned)
     } else if record.get("item_id").is_some() && record.get("status").is_some() {
         Some(Shape::VideoInfo)
     } else {
@@ -388,7 +420,9 @@ impl Shape {
         match self {
             Shape::TtVideo | Shape::CreatorSide | Shape::VideoInfo => InputKind::Codes,
             Shape::Identity => InputKind::Identities,
-            Shape::BcAsset => InputKind::Bc,
+            Shape::BcAsset | Shape::BcTtAccount | Shape::BcAdvertiser | Shape::BcAssigned => {
+                InputKind::Bc
+            }
         }
     }
 
@@ -480,6 +514,9 @@ fn fact_of(record: &Value, shape: Shape) -> Result<FactLine, String> {
             sparkcheck_facts::quote(&text(record, "item_id")),
             sparkcheck_facts::quote(&text(record, "status"))
         )),
+        Shape::BcTtAccount | Shape::BcAdvertiser | Shape::BcAssigned => {
+            unreachable!("joined, not mapped one by one")
+        }
         Shape::BcAsset => {
             let handle = ["tt_asset_handle", "asset_name", "user_name"]
                 .iter()
@@ -518,6 +555,223 @@ fn fact_of(record: &Value, shape: Shape) -> Result<FactLine, String> {
                 role: text(record, "advertiser_role"),
                 source: None,
             })
+        }
+    }
+}
+
+/// A Business Center record that is one part of the join (`/bc/asset/get/` TikTok
+/// accounts, `/bc/asset/admin/get/` ad accounts, `/bc/asset/advertiser/assigned/`), as the
+/// JSON kept until every input is read; `None` for any other shape. Its `bc_id` is the
+/// record's, else the one beside `data`, else empty (then the file name's, if a known BC).
+fn bc_part(record: &Value, shape: Shape, top: Option<&Value>) -> Result<Option<Value>, String> {
+    let bc = [Some(record), top]
+        .into_iter()
+        .flatten()
+        .map(|v| text(v, "bc_id"))
+        .find(|t| !t.trim().is_empty())
+        .unwrap_or_default();
+    let asset_id = text(record, "asset_id");
+    let part = match shape {
+        Shape::BcTtAccount => {
+            let handle = ["tt_asset_handle", "asset_name", "user_name"]
+                .iter()
+                .map(|k| text(record, k))
+                .find(|t| !t.trim().is_empty())
+                .ok_or_else(|| {
+                    format!(
+                        "the `TT_ACCOUNT` asset `{}` has no `asset_name` (its TikTok handle)",
+                        sparkcheck_facts::quote(&asset_id)
+                    )
+                })?;
+            let roles: Vec<String> = match record.get("tt_account_roles") {
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect(),
+                Some(Value::String(s)) => vec![s.clone()],
+                _ => Vec::new(),
+            };
+            serde_json::json!({"bc_part": "tt_account", "bc_id": bc, "asset_id": asset_id,
+                               "handle": handle, "roles": roles.join(";")})
+        }
+        Shape::BcAdvertiser => {
+            if asset_id.trim().is_empty() {
+                return Err(
+                    "an `ADVERTISER` asset of `/bc/asset/admin/get/` needs its `asset_id` \
+                     (the ad account ID)"
+                        .to_string(),
+                );
+            }
+            serde_json::json!({"bc_part": "advertiser", "bc_id": bc, "advertiser_id": asset_id,
+                               "role": text(record, "advertiser_role"),
+                               "status": text(record, "relation_status"),
+                               "name": text(record, "asset_name")})
+        }
+        Shape::BcAssigned => {
+            if asset_id.trim().is_empty() {
+                return Err(
+                    "an `/bc/asset/advertiser/assigned/` record needs the `asset_id` (the \
+                     TikTok account) it was requested for; hint: have the connector add the \
+                     request's `asset_id` to each record"
+                        .to_string(),
+                );
+            }
+            serde_json::json!({"bc_part": "assigned", "bc_id": bc, "asset_id": asset_id,
+                               "advertiser_id": text(record, "advertiser_id")})
+        }
+        _ => return Ok(None),
+    };
+    Ok(Some(part))
+}
+
+/// Joins the Business Center parts into shares (`docs/facts.md`): one per (TikTok
+/// account, ad account it is assigned to), with ad delivery since assigning is what lets
+/// the ad account deliver with it, and the ad account's relation status and role; a
+/// TikTok account assigned nowhere is in the BC and shared to no ad account.
+fn join_bc(facts: &mut Facts, parts: Vec<(PendingRow, Value)>, recent: &mut RecentSyms) {
+    // BCs the inputs name outright: BC exports, and parts whose record or envelope names one.
+    let mut known: HashSet<String> = facts
+        .shares
+        .iter()
+        .map(|share| facts.text.get(share.bc_id).to_string())
+        .collect();
+    known.extend(
+        parts
+            .iter()
+            .map(|(_, part)| text(part, "bc_id"))
+            .filter(|bc| !bc.is_empty()),
+    );
+    type Outcome = Result<(), String>;
+    let mut outcomes: Vec<(RowRef, Outcome)> = Vec::new();
+    let mut resolved: Vec<(RowRef, String, Value)> = Vec::new();
+    for (row, part) in parts {
+        let bc = text(&part, "bc_id");
+        if !bc.is_empty() {
+            resolved.push((row.at, bc, part));
+            continue;
+        }
+        let mut matches: Vec<&String> = row
+            .candidates
+            .iter()
+            .filter(|c| known.contains(*c))
+            .collect();
+        matches.sort_unstable();
+        matches.dedup();
+        match matches.as_slice() {
+            [bc] => {
+                facts.note_row(row.at, "BC from the file name");
+                resolved.push((row.at, (*bc).clone(), part));
+            }
+            _ => outcomes.push((
+                row.at,
+                Err(format!(
+                    "the record has no BC: no `bc_id` on it, none beside `data`, and {}; \
+                     hint: add a `bc_id` to each record or beside `data`, or name the file \
+                     after the BC, as in `bc_asset_get_6987301245519863809.json`",
+                    if row.candidates.is_empty() {
+                        "the file name holds no digits".to_string()
+                    } else {
+                        "no digits in the file name are a BC named by the other inputs".to_string()
+                    }
+                )),
+            )),
+        }
+    }
+    let part_of = |kind: &'static str| {
+        resolved
+            .iter()
+            .filter(move |(_, _, part)| part["bc_part"] == kind)
+            .map(|(at, bc, part)| (*at, bc.clone(), part))
+    };
+    let accounts: Vec<(RowRef, String, &Value)> = part_of("tt_account").collect();
+    let advertisers: Vec<(RowRef, String, &Value)> = part_of("advertiser").collect();
+    let assigned: Vec<(RowRef, String, &Value)> = part_of("assigned").collect();
+    let mut shares: Vec<(RowRef, FactLine)> = Vec::new();
+    let share = |bc: &str, account: &Value, advertiser: &str| {
+        let admin = advertisers
+            .iter()
+            .find(|(_, b, a)| b == bc && text(a, "advertiser_id") == advertiser);
+        FactLine::Share {
+            bc_id: bc.to_string(),
+            bc_name: String::new(),
+            handle: text(account, "handle"),
+            advertiser_id: advertiser.to_string(),
+            ad_delivery: !advertiser.is_empty(),
+            permissions: text(account, "roles"),
+            status: admin.map(|(_, _, a)| text(a, "status")).unwrap_or_default(),
+            valid_until: None,
+            role: admin.map(|(_, _, a)| text(a, "role")).unwrap_or_default(),
+            source: None,
+        }
+    };
+    for (at, bc, account) in &accounts {
+        let asset = text(account, "asset_id");
+        let assigned_anywhere = assigned
+            .iter()
+            .any(|(_, b, a)| b == bc && text(a, "asset_id") == asset);
+        if !assigned_anywhere {
+            shares.push((*at, share(bc, account, "")));
+        }
+        outcomes.push((*at, Ok(())));
+    }
+    for (at, bc, link) in &assigned {
+        let asset = text(link, "asset_id");
+        match accounts
+            .iter()
+            .find(|(_, b, a)| b == bc && text(a, "asset_id") == asset)
+        {
+            Some((_, _, account)) => {
+                shares.push((*at, share(bc, account, &text(link, "advertiser_id"))));
+            }
+            None => outcomes.push((
+                *at,
+                Err(format!(
+                    "the TikTok account `{}` is in no `/bc/asset/get/` `TT_ACCOUNT` record of \
+                     BC {bc}, so its handle is unknown; hint: save `/bc/asset/get/` for the BC",
+                    sparkcheck_facts::quote(&asset)
+                )),
+            )),
+        }
+    }
+    let names: Vec<(String, String)> = advertisers
+        .iter()
+        .map(|(at, _, a)| {
+            outcomes.push((*at, Ok(())));
+            (text(a, "advertiser_id"), text(a, "name"))
+        })
+        .collect();
+    for (advertiser, name) in names {
+        if crate::values::check_id(&advertiser).is_ok() {
+            let sym = facts.syms.intern(&advertiser);
+            facts.remember_account_name(sym, &name);
+        }
+    }
+    for (at, fact) in shares {
+        let outcome = add_fact(fact, at, facts, recent).map(|_| ());
+        outcomes.push((at, outcome));
+    }
+    // One count per record: a record that made several shares, or none, counts once,
+    // rejected if any of its shares was.
+    outcomes.sort_by_key(|(at, outcome)| (*at, outcome.is_ok()));
+    outcomes.dedup_by_key(|(at, _)| *at);
+    for (at, outcome) in outcomes {
+        count(facts, at, outcome);
+    }
+}
+
+/// Counts a waiting record as imported or rejected in its file.
+fn count(facts: &mut Facts, at: RowRef, outcome: Result<(), String>) {
+    let source = &mut facts.files[at.file as usize];
+    match outcome {
+        Ok(()) => source.imported += 1,
+        Err(reason) => {
+            source.rejected += 1;
+            facts.rejections.push(Rejection {
+                file: at.file,
+                line: u64::from(at.line),
+                column: None,
+                reason,
+            });
         }
     }
 }
@@ -587,9 +841,20 @@ pub fn import(display: &str, body: &str, facts: &mut Facts) -> Result<(), String
                  account (`asset_type` `TT_ACCOUNT`)"
                     .to_string()
             })?;
+            if let Some(part) = bc_part(&value, shape, record.top.as_ref())? {
+                facts.pending.push(PendingRow {
+                    at,
+                    candidates: candidates.clone(),
+                    fact: part.to_string(),
+                });
+                return Ok(false);
+            }
             let mut fact = fact_of(&value, shape)?;
             if shape.needs_advertiser() {
-                match advertiser_of(&value, record.top_advertiser.as_ref())? {
+                match advertiser_of(
+                    &value,
+                    record.top.as_ref().and_then(|t| t.get("advertiser_id")),
+                )? {
                     Advertiser::Given(id) => set_advertiser(&mut fact, &id),
                     Advertiser::FromName => {
                         facts.pending.push(PendingRow {
@@ -637,8 +902,14 @@ pub fn resolve_pending(facts: &mut Facts) {
     known.extend(facts.shares.iter().map(|share| share.advertiser));
     known.extend(facts.account_names.keys().copied());
     known.remove(&Sym::NONE);
-    let pending = std::mem::take(&mut facts.pending);
     let mut recent = RecentSyms::default();
+    let (mut parts, mut pending) = (Vec::new(), Vec::new());
+    for row in std::mem::take(&mut facts.pending) {
+        match serde_json::from_str::<Value>(&row.fact) {
+            Ok(part) if part.get("bc_part").is_some() => parts.push((row, part)),
+            _ => pending.push(row),
+        }
+    }
     for row in pending {
         let mut matches: Vec<&str> = row
             .candidates
@@ -665,21 +936,12 @@ pub fn resolve_pending(facts: &mut Facts) {
                 ))
             }
         };
-        let source = &mut facts.files[row.at.file as usize];
-        match outcome {
-            Ok(_) => {
-                source.imported += 1;
-                facts.note_row(row.at, "ad account from the file name");
-            }
-            Err(reason) => {
-                source.rejected += 1;
-                facts.rejections.push(Rejection {
-                    file: row.at.file,
-                    line: u64::from(row.at.line),
-                    column: None,
-                    reason,
-                });
-            }
+        if outcome.is_ok() {
+            facts.note_row(row.at, "ad account from the file name");
         }
+        count(facts, row.at, outcome.map(|_| ()));
+    }
+    if !parts.is_empty() {
+        join_bc(facts, parts, &mut recent);
     }
 }
