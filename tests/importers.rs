@@ -294,3 +294,51 @@ fn bulk_template_columns_and_enum_spellings_are_read_or_rejected() {
     assert!(why[0].contains("found `PRIVATE`"), "{why:?}");
     assert!(why[1].contains("found `REEL`"), "{why:?}");
 }
+
+#[test]
+fn the_ad_account_comes_from_the_record_then_beside_data_then_a_known_file_name() {
+    let item = |extra: &str| {
+        format!(
+            r##"{{{extra}"item_info":{{"auth_code":"#SpkCode0000000000009","item_id":"7301"}},"user_info":{{"tiktok_name":"maya"}},"auth_info":{{"ad_auth_status":"AUTHORIZED"}}}}"##
+        )
+    };
+    let envelope = |top: &str, record: &str| {
+        format!(r#"{{{top}"code":0,"message":"OK","data":{{"list":[{record}]}}}}"#)
+    };
+    // Known ad accounts: 7100 and 7200, from an ads export.
+    let ads = "Account ID,Ad ID,Identity Type,Identity,Post ID\n7100,1,TT_USER,maya,7301\n\
+               7200,2,TT_USER,maya,7301\n";
+    let advertiser_of = |name: &str, body: &str| {
+        let mut facts = Facts::default();
+        import_bytes("ads.csv", ads.as_bytes(), &mut facts).unwrap();
+        import_bytes(name, body.as_bytes(), &mut facts).unwrap();
+        let advertisers: Vec<String> = facts
+            .codes
+            .iter()
+            .map(|c| facts.sym(c.advertiser).to_string())
+            .collect();
+        let reasons: Vec<String> = facts.rejections.iter().map(|r| r.reason.clone()).collect();
+        (advertisers, reasons)
+    };
+    // The record's own, as a number, wins over the one beside `data` and the file name.
+    let body = envelope(
+        r#""advertiser_id":7200,"#,
+        &item(r#""advertiser_id":7100,"#),
+    );
+    assert_eq!(advertiser_of("list_7200.json", &body).0, ["7100"]);
+    // Beside `data` wins over the file name.
+    let body = envelope(r#""advertiser_id":"7200","#, &item(""));
+    assert_eq!(advertiser_of("list_7100.json", &body).0, ["7200"]);
+    // The file name only when it is a known ad account, even a short one.
+    let body = envelope("", &item(""));
+    assert_eq!(advertiser_of("list_7100.json", &body).0, ["7100"]);
+    let (codes, reasons) = advertiser_of("list_20261120.json", &body);
+    assert!(codes.is_empty());
+    assert!(reasons[0].contains("`20261120`"), "{reasons:?}");
+    assert!(reasons[0].contains("hint:"), "{reasons:?}");
+    // A number with a fraction or exponent lost digits: rejected, never rounded.
+    let body = envelope("", &item(r#""advertiser_id":7.1e18,"#));
+    let (codes, reasons) = advertiser_of("list_7100.json", &body);
+    assert!(codes.is_empty(), "{codes:?}");
+    assert!(reasons[0].contains("scientific notation"), "{reasons:?}");
+}
