@@ -58,7 +58,55 @@ fn check(
     }
     assert_eq!(code, exit, "{folder}: exit code");
     assert_rows_accounted(&report);
+    insta::assert_snapshot!(format!("api_shapes_{folder}"), digest(&report));
     report
+}
+
+/// What a folder's snapshot holds: the inputs' row counts, every finding with its handle
+/// and evidence, and every rejection; not the printers' layout, which other tests cover.
+fn digest(report: &serde_json::Value) -> String {
+    let mut out = String::new();
+    let short = |path: &str| {
+        path.trim_start_matches("tests/fixtures/api-shapes/")
+            .to_string()
+    };
+    for input in report["inputs"].as_array().unwrap() {
+        out.push_str(&format!(
+            "input {} ({}): rows {}, imported {}, rejected {}\n",
+            short(input["path"].as_str().unwrap()),
+            input["kind"],
+            input["rows"],
+            input["imported"],
+            input["rejected"]
+        ));
+    }
+    for finding in report["findings"].as_array().unwrap() {
+        out.push_str(&format!(
+            "finding {} {} {} {} (owner {})\n",
+            finding["advertiser_id"].as_str().unwrap(),
+            finding["post_id"].as_str().unwrap(),
+            finding["cause"].as_str().unwrap(),
+            finding["handle"].as_str().unwrap_or("-"),
+            finding["owner_role"].as_str().unwrap_or("-"),
+        ));
+        for evidence in finding["evidence"].as_array().unwrap() {
+            out.push_str(&format!(
+                "  {}:{}: {}\n",
+                short(evidence["path"].as_str().unwrap()),
+                evidence["line"],
+                evidence["says"].as_str().unwrap()
+            ));
+        }
+    }
+    for rejected in report["rejected"].as_array().unwrap() {
+        out.push_str(&format!(
+            "rejected {}:{}: {}\n",
+            short(rejected["path"].as_str().unwrap()),
+            rejected["line"],
+            rejected["reason"].as_str().unwrap()
+        ));
+    }
+    out
 }
 
 /// Every `says` of the findings of (ad account, post, cause).
