@@ -375,3 +375,36 @@ fn bc_asset_responses_are_shares() {
     assert_eq!(assets["kind"], "bc");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn facts_of_api_shapes_round_trip_with_creator_less_codes() {
+    let dir = temp("roundtrip-api");
+    for folder in ["09-creator-side-no-handle", "14-unseen-portfolio"] {
+        let path = format!("tests/fixtures/api-shapes/{folder}");
+        let facts = dir.join(format!("{folder}.jsonl"));
+        let output = run(&["facts", &path, "-o", &facts.to_string_lossy()]);
+        assert_eq!(output.status.code(), Some(0), "{folder}");
+        let text = std::fs::read_to_string(&facts).unwrap();
+        assert!(text.starts_with(r#"{"fact":"header","format":"sparkcheck-facts","version":2}"#));
+        let (_, direct, _) = audit_json(&[&path]);
+        let (_, again, _) = audit_json(&[&facts.to_string_lossy()]);
+        let keys = |r: &serde_json::Value| {
+            r["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| {
+                    (
+                        f["advertiser_id"].to_string(),
+                        f["post_id"].to_string(),
+                        f["cause"].to_string(),
+                        f["handle"].to_string(),
+                    )
+                })
+                .collect::<BTreeSet<_>>()
+        };
+        assert_eq!(keys(&again), keys(&direct), "{folder}");
+        assert_eq!(again["coverage"], direct["coverage"], "{folder}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
