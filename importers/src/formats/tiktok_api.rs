@@ -828,12 +828,14 @@ pub fn import(display: &str, body: &str, facts: &mut Facts) -> Result<(), String
     let file = facts.add_file(source);
     let mut recent = RecentSyms::default();
     let (mut imported, mut rejections) = (0u64, Vec::new());
-    for (record, shape) in records.iter().zip(&shapes) {
+    let rows = records.len() as u64;
+    for (record, shape) in records.into_iter().zip(shapes) {
         let at = RowRef {
             file,
             line: u32::try_from(record.line).unwrap_or(u32::MAX),
         };
-        let outcome = record.value.clone().and_then(|value| {
+        let (line, top) = (record.line, record.top);
+        let outcome = record.value.and_then(|value| {
             let shape = shape.ok_or_else(|| {
                 "expected a `/tt_video/` record (`item_info`, `user_info`, `auth_info`), a \
                  `/business/post/authorize/status/` record (`auth_code_status`), an \
@@ -841,7 +843,7 @@ pub fn import(display: &str, body: &str, facts: &mut Facts) -> Result<(), String
                  account (`asset_type` `TT_ACCOUNT`)"
                     .to_string()
             })?;
-            if let Some(part) = bc_part(&value, shape, record.top.as_ref())? {
+            if let Some(part) = bc_part(&value, shape, top.as_ref())? {
                 facts.pending.push(PendingRow {
                     at,
                     candidates: candidates.clone(),
@@ -851,10 +853,7 @@ pub fn import(display: &str, body: &str, facts: &mut Facts) -> Result<(), String
             }
             let mut fact = fact_of(&value, shape)?;
             if shape.needs_advertiser() {
-                match advertiser_of(
-                    &value,
-                    record.top.as_ref().and_then(|t| t.get("advertiser_id")),
-                )? {
+                match advertiser_of(&value, top.as_ref().and_then(|t| t.get("advertiser_id")))? {
                     Advertiser::Given(id) => set_advertiser(&mut fact, &id),
                     Advertiser::FromName => {
                         facts.pending.push(PendingRow {
@@ -873,14 +872,14 @@ pub fn import(display: &str, body: &str, facts: &mut Facts) -> Result<(), String
             Ok(false) => {}
             Err(reason) => rejections.push(Rejection {
                 file,
-                line: record.line,
+                line,
                 column: None,
                 reason,
             }),
         }
     }
     let source = &mut facts.files[file as usize];
-    source.rows = records.len() as u64;
+    source.rows = rows;
     source.imported = imported;
     source.rejected = rejections.len() as u64;
     facts.rejections.extend(rejections);
