@@ -251,3 +251,115 @@ fn an_identities_table_is_its_own_kind() {
     assert_eq!(rejected.len(), 1);
     assert!(rejected[0].contains("scientific notation"), "{rejected:?}");
 }
+
+#[test]
+fn facts_version_2_allows_a_code_without_creator_and_version_1_does_not() {
+    let code = r#"{"fact":"code","code":"****Ab12","post_id":"7301","status":"NOT_USED"}"#;
+    for (version, accepted) in [(2, true), (1, false)] {
+        let content = format!(
+            "{{\"fact\":\"header\",\"format\":\"sparkcheck-facts\",\"version\":{version}}}\n{code}\n"
+        );
+        let facts = import("facts.jsonl", content.as_bytes()).unwrap();
+        assert_eq!(
+            facts.codes.len(),
+            usize::from(accepted),
+            "version {version}"
+        );
+        if accepted {
+            assert!(facts.codes[0].creator.is_none());
+        } else {
+            let reasons = reasons(&facts);
+            assert!(
+                reasons[0].contains("`creator`") && reasons[0].contains("version 1"),
+                "{reasons:?}"
+            );
+        }
+    }
+    let content = "{\"fact\":\"header\",\"format\":\"sparkcheck-facts\",\"version\":3}\n";
+    let mut facts = Facts::default();
+    import_bytes("facts.jsonl", content.as_bytes(), &mut facts).unwrap();
+    assert!(
+        reasons(&facts)[0].contains("found 3"),
+        "{:?}",
+        reasons(&facts)
+    );
+}
+
+#[test]
+fn bulk_template_columns_and_enum_spellings_are_read_or_rejected() {
+    let header = "Account ID,Campaign ID,Ad Group ID,Ad ID,Use TikTok Account,Identity Type,\
+                  Identity,Business Center ID of the identity,Post ID";
+    let content = format!(
+        "{header}\n7100,1701,1702,1800,ON,TT_USER,@maya,7000,7301\n\
+         7100,1701,1702,1801,maybe,TT_USER,@maya,7000,7302\n\
+         7100,CAMP-1,1702,1802,OFF,TT_USER,@maya,7000,7303\n"
+    );
+    let facts = import("ads.csv", content.as_bytes()).unwrap();
+    assert_eq!(facts.ads.len(), 1);
+    let why = reasons(&facts);
+    assert!(
+        why[0].contains("found `maybe`") && why[0].contains("`ON`"),
+        "{why:?}"
+    );
+    assert!(why[1].contains("found `CAMP-1`"), "{why:?}");
+    let codes = "Auth Code,Post ID,TikTok Account,Ad Account ID,Status,Post Status,Item Type\n\
+                 #SpkCode0000000000001,7301,maya,7100,authorized,ITEM_STATUS_HESITATE_RECOMMEND,video\n\
+                 #SpkCode0000000000002,7302,maya,7100,IN_USE,status_only_friend_see,CAROUSEL\n\
+                 #SpkCode0000000000003,7303,maya,7100,IN_USE,PRIVATE,VIDEO\n\
+                 #SpkCode0000000000004,7304,maya,7100,IN_USE,,REEL\n";
+    let facts = import("codes.csv", codes.as_bytes()).unwrap();
+    assert_eq!(facts.codes.len(), 2);
+    assert!(!facts.codes[0].post_unavailable);
+    assert!(facts.codes[1].post_unavailable);
+    let why = reasons(&facts);
+    assert!(why[0].contains("found `PRIVATE`"), "{why:?}");
+    assert!(why[1].contains("found `REEL`"), "{why:?}");
+}
+
+#[test]
+fn the_ad_account_comes_from_the_record_then_beside_data_then_a_known_file_name() {
+    let item = |extra: &str| {
+        format!(
+            r##"{{{extra}"item_info":{{"auth_code":"#SpkCode0000000000009","item_id":"7301"}},"user_info":{{"tiktok_name":"maya"}},"auth_info":{{"ad_auth_status":"AUTHORIZED"}}}}"##
+        )
+    };
+    let envelope = |top: &str, record: &str| {
+        format!(r#"{{{top}"code":0,"message":"OK","data":{{"list":[{record}]}}}}"#)
+    };
+    // Known ad accounts: 7100 and 7200, from an ads export.
+    let ads = "Account ID,Ad ID,Identity Type,Identity,Post ID\n7100,1,TT_USER,maya,7301\n\
+               7200,2,TT_USER,maya,7301\n";
+    let advertiser_of = |name: &str, body: &str| {
+        let mut facts = Facts::default();
+        import_bytes("ads.csv", ads.as_bytes(), &mut facts).unwrap();
+        import_bytes(name, body.as_bytes(), &mut facts).unwrap();
+        let advertisers: Vec<String> = facts
+            .codes
+            .iter()
+            .map(|c| facts.sym(c.advertiser).to_string())
+            .collect();
+        let reasons: Vec<String> = facts.rejections.iter().map(|r| r.reason.clone()).collect();
+        (advertisers, reasons)
+    };
+    // The record's own, as a number, wins over the one beside `data` and the file name.
+    let body = envelope(
+        r#""advertiser_id":7200,"#,
+        &item(r#""advertiser_id":7100,"#),
+    );
+    assert_eq!(advertiser_of("list_7200.json", &body).0, ["7100"]);
+    // Beside `data` wins over the file name.
+    let body = envelope(r#""advertiser_id":"7200","#, &item(""));
+    assert_eq!(advertiser_of("list_7100.json", &body).0, ["7200"]);
+    // The file name only when it is a known ad account, even a short one.
+    let body = envelope("", &item(""));
+    assert_eq!(advertiser_of("list_7100.json", &body).0, ["7100"]);
+    let (codes, reasons) = advertiser_of("list_20261120.json", &body);
+    assert!(codes.is_empty());
+    assert!(reasons[0].contains("`20261120`"), "{reasons:?}");
+    assert!(reasons[0].contains("hint:"), "{reasons:?}");
+    // A number with a fraction or exponent lost digits: rejected, never rounded.
+    let body = envelope("", &item(r#""advertiser_id":7.1e18,"#));
+    let (codes, reasons) = advertiser_of("list_7100.json", &body);
+    assert!(codes.is_empty(), "{codes:?}");
+    assert!(reasons[0].contains("scientific notation"), "{reasons:?}");
+}

@@ -20,7 +20,7 @@ fn facts_round_trip_through_json_lines() {
     let output = run(&["facts", "samples", "-o", &facts.to_string_lossy()]);
     assert_eq!(output.status.code(), Some(0));
     let text = std::fs::read_to_string(&facts).unwrap();
-    assert!(text.starts_with(r#"{"fact":"header","format":"sparkcheck-facts","version":1}"#));
+    assert!(text.starts_with(r#"{"fact":"header","format":"sparkcheck-facts","version":2}"#));
     assert!(
         !text.contains("#SpkA7mAyAtr4iLhOoK01xQ9z"),
         "codes are masked in facts"
@@ -293,6 +293,13 @@ fn tiktok_api_responses_are_read_by_shape() {
         format!(r#"{{"code":0,"message":"OK","request_id":"r1","data":{{"list":[{record}],"page_info":{{"page":1}}}}}}"#),
     )
     .unwrap();
+    // The file name's ad account counts only when another input names it (issue 14).
+    std::fs::write(
+        dir.join("accounts.jsonl"),
+        "{\"fact\":\"header\",\"format\":\"sparkcheck-facts\",\"version\":2}\n\
+         {\"fact\":\"account\",\"advertiser_id\":\"7100000000000000001\",\"account_name\":\"Acme\"}\n",
+    )
+    .unwrap();
     // JSON Lines from a connector: one record names its ad account, one cannot.
     let with_field = record.replacen('{', r#"{"advertiser_id":"7100000000000000002","#, 1);
     std::fs::write(
@@ -328,7 +335,7 @@ fn tiktok_api_responses_are_read_by_shape() {
         rejected["reason"]
             .as_str()
             .unwrap()
-            .contains("has no `advertiser_id`; hint:"),
+            .contains("the record has no ad account: no `advertiser_id` on it, none beside `data`"),
         "{rejected}"
     );
     assert!(!json.contains("#ApiSecretCode000000Zz"));
@@ -393,6 +400,39 @@ fn every_command_honours_the_configurations_plugins() {
             stderr.contains("importer `roster`: cannot run `/no/such/program`"),
             "{args:?}: {stderr}"
         );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn facts_of_api_shapes_round_trip_with_creator_less_codes() {
+    let dir = temp("roundtrip-api");
+    for folder in ["09-creator-side-no-handle", "14-unseen-portfolio"] {
+        let path = format!("tests/fixtures/api-shapes/{folder}");
+        let facts = dir.join(format!("{folder}.jsonl"));
+        let output = run(&["facts", &path, "-o", &facts.to_string_lossy()]);
+        assert_eq!(output.status.code(), Some(0), "{folder}");
+        let text = std::fs::read_to_string(&facts).unwrap();
+        assert!(text.starts_with(r#"{"fact":"header","format":"sparkcheck-facts","version":2}"#));
+        let (_, direct, _) = audit_json(&[&path]);
+        let (_, again, _) = audit_json(&[&facts.to_string_lossy()]);
+        let keys = |r: &serde_json::Value| {
+            r["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| {
+                    (
+                        f["advertiser_id"].to_string(),
+                        f["post_id"].to_string(),
+                        f["cause"].to_string(),
+                        f["handle"].to_string(),
+                    )
+                })
+                .collect::<BTreeSet<_>>()
+        };
+        assert_eq!(keys(&again), keys(&direct), "{folder}");
+        assert_eq!(again["coverage"], direct["coverage"], "{folder}");
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -1,5 +1,6 @@
 //! sparkcheck's integration tests: one binary, modules inside (one link step).
 
+mod api_shapes;
 mod architecture;
 mod causes;
 mod cli;

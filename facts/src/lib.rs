@@ -135,6 +135,23 @@ pub struct Facts {
     pub account_names: rustc_hash::FxHashMap<Sym, Span>,
     /// Rows that could not become facts, with the reason.
     pub rejections: Vec<Rejection>,
+    /// What a row's fact lacked and where the reader took it from instead ("ad account
+    /// from the file name", "no creator on the code"), for its evidence.
+    pub row_notes: rustc_hash::FxHashMap<RowRef, Span>,
+    /// Records whose ad account can only come from their file name: it must be an ad
+    /// account the run's other inputs name, so they wait until every file is read.
+    pub pending: Vec<PendingRow>,
+}
+
+/// A record waiting for its ad account (see [`Facts::pending`]).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct PendingRow {
+    /// The record.
+    pub at: RowRef,
+    /// Every run of digits in its file name, in order.
+    pub candidates: Vec<String>,
+    /// The fact to add once the ad account is known, in the importer's own encoding.
+    pub fact: String,
 }
 
 impl Facts {
@@ -148,6 +165,22 @@ impl Facts {
         self.files
             .iter()
             .any(|file| file.kinds.contains(&field.kind()) && file.fields.contains(&field))
+    }
+
+    /// Notes that the fact of the row `at` lacked a field (see [`Facts::row_notes`]);
+    /// several notes on one row are joined with `; `.
+    pub fn note_row(&mut self, at: RowRef, note: &str) {
+        let text = match self.row_notes.get(&at) {
+            Some(&span) => format!("{}; {note}", self.text.get(span)),
+            None => note.to_string(),
+        };
+        let span = self.text.push(&text);
+        self.row_notes.insert(at, span);
+    }
+
+    /// The note on the row `at`, if its fact lacked a field.
+    pub fn row_note(&self, at: RowRef) -> Option<&str> {
+        self.row_notes.get(&at).map(|&span| self.text.get(span))
     }
 
     /// Registers a source file and returns its index for [`RowRef::file`].

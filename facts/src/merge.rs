@@ -66,6 +66,17 @@ impl Facts {
             let name = other.text.get(name);
             self.remember_account_name(sym(advertiser), name);
         }
+        self.row_notes.extend(
+            other
+                .row_notes
+                .into_iter()
+                .map(|(row, note)| (at(row), span(note))),
+        );
+        self.pending
+            .extend(other.pending.into_iter().map(|mut pending| {
+                pending.at = at(pending.at);
+                pending
+            }));
         self.rejections
             .extend(other.rejections.into_iter().map(|mut rejection| {
                 rejection.file += file_offset;

@@ -66,7 +66,9 @@ pub fn import_paths<P: AsRef<Path>>(
     threads: usize,
     progress: Progress<'_>,
 ) -> Imported {
-    formats::plugin::import(paths, plugins, threads, progress)
+    let mut imported = formats::plugin::import(paths, plugins, threads, progress);
+    formats::tiktok_api::resolve_pending(&mut imported.facts);
+    imported
 }
 
 /// [`import_paths`] without plugins.
@@ -182,8 +184,13 @@ pub fn import_file(
 }
 
 /// Imports a file's contents; `display` names it in evidence and messages.
+///
+/// Records whose ad account can only come from the file name are resolved against the
+/// ad accounts already in `facts`.
 pub fn import_bytes(display: &str, raw: &[u8], facts: &mut Facts) -> Result<(), InputError> {
-    import_text(display, raw, facts, &|_| {})
+    let result = import_text(display, raw, facts, &|_| {});
+    formats::tiktok_api::resolve_pending(facts);
+    result
 }
 
 fn import_text(

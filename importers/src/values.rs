@@ -23,10 +23,12 @@ pub fn optional_id<'r>(values: &Values<'r>, field: usize) -> Result<&'r str, Row
     Ok(text)
 }
 
-/// Rejects IDs that a spreadsheet turned into numbers: `7.30123E+18` (digits lost) and
-/// `7301234567890123456.0`. IDs are otherwise any text: nothing is guessed back.
+/// Checks that an ID is a digit string, as TikTok's are: a value a spreadsheet turned into
+/// a number (`7.30123E+18`, `7301234567890123456.0`), a formula that survived an export
+/// (`=HYPERLINK(...)`) or a prefixed label (`ADV-7118...`) is rejected; nothing is guessed
+/// back.
 pub fn check_id(text: &str) -> Result<(), String> {
-    if text.bytes().all(|b| b.is_ascii_digit()) {
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
         return Ok(());
     }
     const HINT: &str = "hint: re-export from TikTok, or format the ID columns as text \
@@ -44,7 +46,16 @@ pub fn check_id(text: &str) -> Result<(), String> {
              (and long IDs lose digits that way); {HINT}"
         ));
     }
-    Ok(())
+    if text.starts_with('=') {
+        return Err(format!(
+            "expected an ID of digits, found `{shown}`: a spreadsheet formula, not its value; \
+             hint: export the sheet's values, or replace the formula with the ID it shows"
+        ));
+    }
+    Err(format!(
+        "expected an ID of digits, found `{shown}`; hint: TikTok IDs are digits only, as \
+         in `7118420653917286401`: remove any prefix or label"
+    ))
 }
 
 /// `7.30123E+18`, `7,30123e18`, `7E+18`.
@@ -173,16 +184,22 @@ mod tests {
         ] {
             assert!(check_id(mangled).is_err(), "{mangled}");
         }
-        for fine in [
-            "7301234567890123456",
-            "0123",
+        for fine in ["7301234567890123456", "0123", "42"] {
+            assert!(check_id(fine).is_ok(), "{fine}");
+        }
+        for not_digits in [
             "acct-1",
+            "ADV-7118420653917286401",
+            "=HYPERLINK(\"https://ads.tiktok.com\",\"7118420653917286401\")",
             "E18",
             "1.5",
             "v2.0a",
             "12e",
+            " 1",
         ] {
-            assert!(check_id(fine).is_ok(), "{fine}");
+            let message = check_id(not_digits).unwrap_err();
+            assert!(message.contains("digits"), "{message}");
+            assert!(message.contains("hint:"), "{message}");
         }
         let message = check_id("7.30123E+18").unwrap_err();
         assert!(message.contains("scientific notation"), "{message}");

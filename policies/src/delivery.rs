@@ -78,8 +78,9 @@ mod program {
         // ---- the audited pairs: every ad's (ad account, post); codes alone deliver nothing
         // pair(A, P) :- ad_use(A, P, _, _, _).
         Pair(a, p) <- AdUse(a, p, _, _, _);
-        // creator_of(P, H) :- code(P, H, _, _, _, _).      Note: the post's owner, from codes.
-        CreatorOf(p, h) <- Code(p, h, _, _, _, _);
+        // creator_of(P, H) :- code(P, H, _, _, _, _), H != none.  Note: the post's owner, from
+        //   codes; a code with no creator names none.
+        CreatorOf(p, h) <- Code(p, h, _, _, _, _), (!h.is_none());
         // account_ad(A, P, H, G) :- ad_use(A, P, tt_user, H, G).
         AccountAd(a, p, h, g) <- AdUse(a, p, IdentityKind::TtUser, h, g);
         // account_ad(A, P, H, G) :- ad_use(A, P, bc_auth_tt, H, G).

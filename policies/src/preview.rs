@@ -52,8 +52,9 @@ mod program {
         // ad_use(Adv, Post, Ident, Handle, Group): ads of Adv use Post under that identity.
         @input
         pub struct AdUse(pub Sym, pub Sym, pub Ident, pub Sym, pub u32);
-        // code(Post, Creator, Adv, State, End, Row): Adv is none when not applied; End is
-        // i64::MAX when the row gives none.
+        // code(Post, Creator, Adv, State, End, Row): Creator is none when the row names no
+        // creator (a creator-side `/business/post/authorize/status/` record); Adv is none
+        // when not applied; End is i64::MAX when the row gives none.
         @input
         pub struct Code(pub Sym, pub Sym, pub Sym, pub CodeState, pub i64, pub u32);
         // share(Handle, Adv, Delivery, Bound, ValidUntil, Analyst, Row): Adv is none when
@@ -72,6 +73,7 @@ mod program {
 
         // ---- derived relations ----------------------------------------------------------
         struct HasCode(Sym);
+        struct HasNamedCode(Sym);
         struct Creator(Sym, Sym, Ev);
         struct HasCreator(Sym);
         struct PairCreator(Sym, Sym, Sym);
@@ -101,10 +103,13 @@ mod program {
 
         // has_code(P) :- code(P, _, _, _, _, _).
         HasCode(p) <- Code(p, _, _, _, _, _);
-        // creator(P, H) :- code(P, H, _, _, _, _).                 Note: any ad account's code.
-        Creator(p, h, Ev::Code(r)) <- Code(p, h, _, _, _, r);
-        // creator(P, H) :- ad_use(_, P, tiktok, H, _), !has_code(P).
-        Creator(p, h, Ev::Ads(g)) <- AdUse(_, p, Ident::TikTok, h, g), !HasCode(p);
+        // has_named_code(P) :- code(P, H, _, _, _, _), H != none.
+        HasNamedCode(p) <- Code(p, h, _, _, _, _), (!h.is_none());
+        // creator(P, H) :- code(P, H, _, _, _, _), H != none.     Note: any ad account's code.
+        Creator(p, h, Ev::Code(r)) <- Code(p, h, _, _, _, r), (!h.is_none());
+        // creator(P, H) :- ad_use(_, P, tiktok, H, _), !has_named_code(P).
+        //   Note: a post whose codes name no creator takes its ads' TikTok accounts (spec 3.1).
+        Creator(p, h, Ev::Ads(g)) <- AdUse(_, p, Ident::TikTok, h, g), !HasNamedCode(p);
         // creator_of(P, H) :- creator(P, H, _).
         CreatorOf(p, h) <- Creator(p, h, _);
         // has_creator(P) :- creator_of(P, _).
@@ -159,6 +164,7 @@ mod program {
         Finding(Cause::CodeMissing, a, p, Sym::NONE, Ev::Ads(g)) <-
             Given(InputKind::Codes), AdUse(a, p, _, _, g), !HasCode(p);
         // CODE_NOT_APPLIED(A, P, H) :- pair(A, P), code(P, H, _, _, _, R), !applied(A, P).
+        //   Note: a code with no creator names none; the finding takes the post's creators.
         Finding(Cause::CodeNotApplied, a, p, h, Ev::Code(r)) <-
             Pair(a, p), Code(p, h, _, _, _, r), !Applied(a, p);
         // CODE_REVOKED(A, P, H) :- code(P, H, A, revoked, _, R), A != none, !has_valid(A, P).

@@ -48,6 +48,10 @@ pub fn evidence(facts: &Facts, evidence: Evidence) -> EvidenceOut {
             (link.at, says)
         }
     };
+    let says = match facts.row_note(at) {
+        Some(note) => format!("{says} ({note})"),
+        None => says,
+    };
     EvidenceOut {
         path: facts.path(at).to_string(),
         line: u64::from(at.line),
@@ -108,11 +112,18 @@ fn share_says(facts: &Facts, index: usize) -> String {
 fn code_says(facts: &Facts, index: usize) -> String {
     let code = &facts.codes[index];
     let mut says = format!(
-        "code {} for post {} by @{}",
+        "code {} for post {}",
         facts.text.get(code.masked_code),
         facts.sym(code.post),
-        facts.sym(code.creator)
     );
+    if code.creator.is_none() {
+        says.push_str(
+            " with no creator on the code (the creator comes from the post's other codes \
+             or its ads' TikTok accounts)",
+        );
+    } else {
+        says.push_str(&format!(" by @{}", facts.sym(code.creator)));
+    }
     if code.advertiser.is_none() {
         says.push_str(", not applied to any ad account");
     } else {

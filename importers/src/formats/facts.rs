@@ -2,7 +2,7 @@
 //!
 //! `sparkcheck facts PATH...` writes it; a `.jsonl` file in it is an input kind, so facts
 //! round-trip, and external importers (plugins) speak it. The first line is a header
-//! `{"fact":"header","format":"sparkcheck-facts","version":1}`; every other line is one
+//! `{"fact":"header","format":"sparkcheck-facts","version":2}`; every other line is one
 //! fact with a `fact` field naming its relation. Auth codes appear masked only.
 
 use std::io::{self, Write};
@@ -14,8 +14,12 @@ use sparkcheck_facts::{
 
 use crate::record::{build_row, RecentSyms, RowSink, Values};
 
-/// The version written in the header line.
-pub const VERSION: u32 = 1;
+/// The version written in the header line. Version 2 lets a code fact name no `creator`
+/// (a creator-side record has none); version 1 files are still read, and a code fact
+/// without a `creator` in them is rejected as it always was.
+pub const VERSION: u32 = 2;
+/// The versions read.
+pub const READ_VERSIONS: [u32; 2] = [1, 2];
 /// The `format` of the header line.
 pub const FORMAT: &str = "sparkcheck-facts";
 
@@ -69,6 +73,8 @@ pub enum FactLine {
     Code {
         code: String,
         post_id: String,
+        /// The creator's handle; absent when the source names none (version 2).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
         creator: String,
         #[serde(default, skip_serializing_if = "String::is_empty")]
         advertiser_id: String,
@@ -275,6 +281,8 @@ pub fn import(display: &str, text: &str, facts: &mut Facts, origin: Option<&str>
     let mut recent = RecentSyms::default();
     let (mut rows, mut imported) = (0u64, 0u64);
     let mut rejections = Vec::new();
+    // A file without a header (a plugin's output) is read as the current version.
+    let mut file_version = VERSION;
     for (index, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
@@ -288,16 +296,32 @@ pub fn import(display: &str, text: &str, facts: &mut Facts, origin: Option<&str>
             )
         });
         if let Ok(FactLine::Header { version, .. }) = &parsed {
-            if *version != VERSION {
+            if READ_VERSIONS.contains(version) {
+                file_version = *version;
+            } else {
                 rejections.push(Rejection {
                     file,
                     line: line_number,
                     column: None,
-                    reason: format!("expected facts version {VERSION}, found {version}"),
+                    reason: format!(
+                        "expected facts version 1 or {VERSION}, found {version}; hint: \
+                         write the file with this sparkcheck's `sparkcheck facts`"
+                    ),
                 });
             }
             continue;
         }
+        let parsed = parsed.and_then(|fact| match &fact {
+            FactLine::Code { creator, .. } if file_version == 1 && creator.trim().is_empty() => {
+                Err(
+                    "`creator`: expected the creator's handle, found an empty value \
+                     (facts version 1 requires it); hint: a code with no creator needs \
+                     the version 2 header"
+                        .to_string(),
+                )
+            }
+            _ => Ok(fact),
+        });
         rows += 1;
         // Evidence cites the row the fact came from when the fact names this same file
         // (a plugin reporting lines of the file it read), else the line of the fact.
@@ -370,10 +394,11 @@ pub fn add_fact(
             advertiser_id,
             account_name,
         } => {
-            crate::values::check_id(advertiser_id).map_err(|m| format!("`advertiser_id`: {m}"))?;
             if advertiser_id.trim().is_empty() {
                 return Err("`advertiser_id`: expected an ID, found an empty value".into());
             }
+            crate::values::check_id(advertiser_id.trim())
+                .map_err(|m| format!("`advertiser_id`: {m}"))?;
             let advertiser = facts.syms.intern(advertiser_id.trim());
             facts.remember_account_name(advertiser, account_name.trim());
             return Ok(Some(InputKind::Ads));

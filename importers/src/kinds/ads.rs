@@ -12,10 +12,24 @@ const AD_ID: usize = 4;
 const IDENTITY_TYPE: usize = 5;
 const IDENTITY: usize = 6;
 const POST_ID: usize = 7;
+const CAMPAIGN_ID: usize = 11;
+const AD_GROUP_ID: usize = 12;
+const IDENTITY_BC_ID: usize = 13;
+const USE_TIKTOK_ACCOUNT: usize = 14;
+
+/// The bulk template's `Use TikTok Account` switch.
+const SWITCHES: [(&str, bool); 6] = [
+    ("ON", true),
+    ("OFF", false),
+    ("Yes", true),
+    ("No", false),
+    ("true", true),
+    ("false", false),
+];
 
 /// The facts format keeps a custom identity's name apart from a TikTok account's handle;
 /// tables hold both in `Identity`. The facts reader puts either into this field.
-static FIELDS: [Field; 11] = [
+static FIELDS: [Field; 15] = [
     Field::required(
         "Account ID",
         "advertiser_id",
@@ -35,6 +49,15 @@ static FIELDS: [Field; 11] = [
     Field::optional("Ad Group Name", "ad_group_name", &[]),
     Field::optional("Ad Status", "ad_status", &[]),
     Field::optional("Identity ID", "identity_id", &["identity_id"]),
+    // The bulk-export template's columns (`/work/shared/domain.md`): read and checked.
+    Field::optional("Campaign ID", "campaign_id", &["campaign_id"]),
+    Field::optional("Ad Group ID", "ad_group_id", &["adgroup_id"]),
+    Field::optional(
+        "Business Center ID of the identity",
+        "identity_bc_id",
+        &["identity_authorized_bc_id"],
+    ),
+    Field::optional("Use TikTok Account", "use_tiktok_account", &[]),
 ];
 
 /// Field indexes the facts reader fills.
@@ -79,6 +102,12 @@ impl Kind for Ads {
         let advertiser = required_id(row, ACCOUNT_ID)?;
         let ad_id = required_id(row, AD_ID)?;
         let post = optional_id(row, POST_ID)?;
+        for field in [CAMPAIGN_ID, AD_GROUP_ID, IDENTITY_BC_ID] {
+            optional_id(row, field)?;
+        }
+        if !row.text(USE_TIKTOK_ACCOUNT).is_empty() {
+            enum_value(row, USE_TIKTOK_ACCOUNT, &SWITCHES)?;
+        }
         let label = row.text(IDENTITY);
         // An ordinary ad (no post) is counted, not audited: its identity does not matter.
         let (identity, handle) = if post.is_empty() {

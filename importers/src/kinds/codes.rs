@@ -6,7 +6,7 @@ use sparkcheck_facts::OptionalField;
 
 use crate::record::{Field, Kind, RowError, RowSink, Values};
 use crate::values::{
-    code_tail, enum_value, lookup, optional_id, optional_time, required_handle, required_id,
+    code_tail, enum_value, lookup, normalize_handle, optional_id, optional_time, required_id,
 };
 
 const AUTH_CODE: usize = 0;
@@ -58,14 +58,53 @@ pub(crate) const STATUSES: [(&str, CodeStatus); 6] = [
     ("REVOKED", CodeStatus::Revoked),
 ];
 
-/// Post statuses under which the post cannot be shown: deleted, private, under review.
-pub(crate) const UNAVAILABLE_POST_STATUSES: [(&str, ()); 5] = [
-    ("USER_DELETE", ()),
-    ("AUDIT_DELETE", ()),
-    ("ONLY_AUTHOR_SEE", ()),
-    ("ONLY_FRIEND_SEE", ()),
-    ("REVIEW_PENDING", ()),
+/// The post statuses TikTok gives (`TikTokItemStatus`, bububa/tiktok-business
+/// `enum/tiktok_item_status.go`), and whether each hides the post: deleted, private, under
+/// review (spec 3.1). `ONLY_USER_PASS` is not in the spec's list of unavailable statuses,
+/// so it is read and counts as available.
+pub(crate) const POST_STATUSES: [(&str, bool); 7] = [
+    ("HESITATE_RECOMMEND", false),
+    ("ONLY_USER_PASS", false),
+    ("USER_DELETE", true),
+    ("AUDIT_DELETE", true),
+    ("ONLY_AUTHOR_SEE", true),
+    ("ONLY_FRIEND_SEE", true),
+    ("REVIEW_PENDING", true),
 ];
+
+/// Item types (`TikTokItemType`, bububa/tiktok-business `enum/tiktok_item_type.go`).
+pub(crate) const ITEM_TYPES: [(&str, ItemType); 2] =
+    [("VIDEO", ItemType::Video), ("CAROUSEL", ItemType::Carousel)];
+
+/// Whether a post status hides the post; `None` when it is no status TikTok gives. The
+/// API also writes them with an `ITEM_STATUS_` or `STATUS_` prefix
+/// (`ITEM_STATUS_HESITATE_RECOMMEND`, `STATUS_ONLY_FRIEND_SEE`), in any case.
+pub(crate) fn post_unavailable(text: &str) -> Option<bool> {
+    let strip = |prefix: &str| {
+        (text.len() > prefix.len() && text[..prefix.len()].eq_ignore_ascii_case(prefix))
+            .then(|| &text[prefix.len()..])
+    };
+    let bare = strip("ITEM_STATUS_")
+        .or_else(|| strip("STATUS_"))
+        .unwrap_or(text);
+    lookup(bare, &POST_STATUSES)
+}
+
+fn post_status_error(text: &str) -> RowError {
+    let names: Vec<String> = POST_STATUSES
+        .iter()
+        .map(|(name, _)| format!("`{name}`"))
+        .collect();
+    RowError::at(
+        POST_STATUS,
+        format!(
+            "expected a post status, one of {} (also with an `ITEM_STATUS_` or `STATUS_` \
+             prefix), found `{}`",
+            names.join(", "),
+            sparkcheck_facts::quote(text)
+        ),
+    )
+}
 
 /// Spark Ads authorization-code exports.
 pub struct Codes;
@@ -92,17 +131,21 @@ impl Kind for Codes {
             ));
         }
         let post = required_id(row, POST_ID)?;
-        let creator = required_handle(row, TIKTOK_ACCOUNT)?;
+        // A creator-side record (`/business/post/authorize/status/`) names no creator: the
+        // rules take the post's creator from its other codes or its ads (spec 3.1).
+        let creator = normalize_handle(row.text(TIKTOK_ACCOUNT));
         let advertiser = optional_id(row, AD_ACCOUNT_ID)?;
         let status = enum_value(row, STATUS, &STATUSES)?;
         let start = optional_time(row, START)?;
         let end = optional_time(row, END)?;
         let post_status = row.text(POST_STATUS);
+        let unavailable = match post_status {
+            "" => false,
+            text => post_unavailable(text).ok_or_else(|| post_status_error(text))?,
+        };
         let item_type = match row.text(ITEM_TYPE) {
             "" => ItemType::Unknown,
-            text if text.eq_ignore_ascii_case("CAROUSEL") => ItemType::Carousel,
-            // Anything else is a single post the preview tool can show.
-            _ => ItemType::Video,
+            _ => enum_value(row, ITEM_TYPE, &ITEM_TYPES)?,
         };
 
         let RowSink { facts, at, recent } = sink;
@@ -121,7 +164,7 @@ impl Kind for Codes {
             } else {
                 facts.text.push_concat("****", code_tail(code))
             },
-            post_unavailable: lookup(post_status, &UNAVAILABLE_POST_STATUSES).is_some(),
+            post_unavailable: unavailable,
             post_status: facts.text.push(post_status),
             item_type,
         };

@@ -33,6 +33,16 @@ pub(crate) mod field {
     pub const BC_ID: usize = super::BC_ID;
 }
 
+/// `IdentityAvailableStatus` (bububa/tiktok-business `enum/identity_available_status.go`):
+/// whether the identity can be used.
+const AVAILABLE_STATUSES: [(&str, bool); 5] = [
+    ("AVAILABLE", true),
+    ("NO_VALID_BIND_ACCOUNT", false),
+    ("SCOPE_UNAVAILABLE", false),
+    ("IS_PRIVATE_ACCOUNT", false),
+    ("NOT_BUSINESS_ACCOUNT", false),
+];
+
 /// Identities of ad accounts.
 pub struct Identities;
 
@@ -49,13 +59,8 @@ impl Kind for Identities {
         let advertiser = required_id(row, ACCOUNT_ID)?;
         let kind = enum_value(row, IDENTITY_TYPE, &IDENTITY_TYPES)?;
         let handle = required_handle(row, HANDLE)?;
+        let available = enum_value(row, AVAILABLE_STATUS, &AVAILABLE_STATUSES)?;
         let available_status = row.text(AVAILABLE_STATUS);
-        if available_status.is_empty() {
-            return Err(RowError::at(
-                AVAILABLE_STATUS,
-                "expected `AVAILABLE` or TikTok's reason, found an empty value",
-            ));
-        }
         let bc_id = optional_id(row, BC_ID)?;
         let RowSink { facts, at, recent } = sink;
         let identity = IdentityRow {
@@ -63,7 +68,7 @@ impl Kind for Identities {
             advertiser: recent.intern(ACCOUNT_ID, advertiser, facts),
             handle: recent.intern(HANDLE, &handle, facts),
             kind,
-            available: available_status.eq_ignore_ascii_case("AVAILABLE"),
+            available,
             available_status: facts.text.push(available_status),
             bc_id: facts.text.push(bc_id),
         };
