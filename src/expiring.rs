@@ -169,10 +169,15 @@ pub fn forecast(facts: &Facts, evaluation: &Evaluation, settings: &Settings) -> 
 fn write_text(forecast: &Forecast, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
-        "codes ending within {} of {}: {} posts lose their preview",
+        "codes ending within {} of {}: {} {} their preview",
         forecast.within,
         forecast.as_of,
-        forecast.expiring.len()
+        forecast.expiring.len(),
+        if forecast.expiring.len() == 1 {
+            "post loses"
+        } else {
+            "posts lose"
+        }
     )?;
     let mut day = "";
     for e in &forecast.expiring {

@@ -242,11 +242,15 @@ fn describe_delimiter(delimiter: u8) -> &'static str {
 
 fn field_count_reason(found: usize, expected: usize, delimiter: u8) -> String {
     let plural = if found == 1 { "field" } else { "fields" };
-    format!(
-        "expected {expected} fields as in the header, found {found} {plural}; hint: a value \
-         containing `{}` or a line break must be quoted",
-        describe_delimiter(delimiter)
-    )
+    let hint = if found > expected {
+        format!(
+            "a value containing `{}` or a line break must be quoted",
+            describe_delimiter(delimiter)
+        )
+    } else {
+        "the row ends early: a field is missing, or a quoted value runs on".to_string()
+    };
+    format!("expected {expected} fields as in the header, found {found} {plural}; hint: {hint}")
 }
 
 fn unrecognised(
