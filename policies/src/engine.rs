@@ -4,7 +4,6 @@
 //! A policy is a crepe program plus a [`RunShard`] function that loads one shard's input
 //! relations into it, runs it and hands back its outputs as plain tuples.
 
-use rustc_hash::FxHashMap;
 use sparkcheck_facts::{
     AdAccountRole, CodeStatus, Facts, IdentityKind, InputKind, ItemType, LinkStatus, Progress,
     ShareStatus, Sym,
@@ -94,7 +93,7 @@ pub fn evaluate(
     lap("group");
     let outputs = run_shards(run, facts, &ads, &shards, settings, progress);
     lap("evaluate");
-    let evaluation = merge(facts, &ads, outputs);
+    let evaluation = merge(facts, &ads, outputs, settings.threads);
     lap("merge");
     evaluation
 }
@@ -134,7 +133,7 @@ fn run_shards(
     })
 }
 
-fn merge(facts: &Facts, ads: &AdIndex, outputs: Outputs) -> Evaluation {
+fn merge(facts: &Facts, ads: &AdIndex, outputs: Outputs, threads: usize) -> Evaluation {
     let Outputs {
         mut pairs,
         creators: mut creators_of,
@@ -144,7 +143,7 @@ fn merge(facts: &Facts, ads: &AdIndex, outputs: Outputs) -> Evaluation {
     // (post, creator) sorted by id: a binary search per finding, no map of small vectors.
     creators_of.sort_unstable();
     creators_of.dedup();
-    let findings = merge_findings(facts, ads, &creators_of, tuples);
+    let findings = merge_findings(facts, ads, &creators_of, tuples, threads);
     let text = |(a, p): &(Sym, Sym)| (facts.sym(*a), facts.sym(*p));
     // Pairs are only counted: an order by id is stable for given facts and cheap.
     pairs.sort_unstable();
@@ -283,77 +282,146 @@ pub fn links<'a>(
 
 /// Merges the tuples of each (ad account, post, cause) into one finding with its handles,
 /// ads and evidence, sorted by (advertiser_id, post_id, cause) as text.
+///
+/// The text order is computed once: the distinct ad accounts and posts are sorted by text
+/// into a rank table, then the tuples are sorted on integer keys (ranks and the cause's
+/// rank by code), so equal keys are adjacent and come out in the final order; each run of
+/// equal keys becomes one finding, on up to `threads` threads.
 fn merge_findings(
     facts: &Facts,
     ads: &AdIndex,
     creators_of: &[(Sym, Sym)],
-    tuples: impl IntoIterator<Item = FindingTuple>,
+    mut tuples: Vec<FindingTuple>,
+    threads: usize,
 ) -> Vec<Finding> {
-    #[derive(Default)]
-    struct Parts {
-        handles: Vec<Sym>,
-        groups: Vec<u32>,
-        evidence: Vec<Evidence>,
+    let rank = text_ranks(facts, tuples.iter().flat_map(|t| [t.1, t.2]));
+    let cause_rank = cause_ranks();
+    let key = |t: &FindingTuple| {
+        (
+            rank[t.1 .0 as usize],
+            rank[t.2 .0 as usize],
+            cause_rank[t.0 as usize],
+        )
+    };
+    tuples.sort_unstable_by_key(key);
+    // Runs of equal keys, cut into about `threads` parts at run boundaries.
+    let parts = threads.clamp(1, 64);
+    let mut bounds = vec![0];
+    for part in 1..parts {
+        let mut at = (tuples.len() * part / parts).max(*bounds.last().unwrap_or(&0));
+        while at > 0 && at < tuples.len() && key(&tuples[at]) == key(&tuples[at - 1]) {
+            at += 1;
+        }
+        bounds.push(at.min(tuples.len()));
     }
-    let mut merged: FxHashMap<(Sym, Sym, Cause), Parts> = FxHashMap::default();
-    for (cause, advertiser, post, handle, ev) in tuples {
-        let parts = merged.entry((advertiser, post, cause)).or_default();
+    bounds.push(tuples.len());
+    let build = |slice: &[FindingTuple]| {
+        let mut findings = Vec::new();
+        let mut start = 0;
+        while start < slice.len() {
+            let mut end = start + 1;
+            while end < slice.len() && key(&slice[end]) == key(&slice[start]) {
+                end += 1;
+            }
+            findings.push(finding_of(facts, ads, creators_of, &slice[start..end]));
+            start = end;
+        }
+        findings
+    };
+    if parts == 1 || tuples.len() < 4096 {
+        return build(&tuples);
+    }
+    let slices: Vec<&[FindingTuple]> = bounds.windows(2).map(|w| &tuples[w[0]..w[1]]).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = slices
+            .into_iter()
+            .map(|slice| scope.spawn(move || build(slice)))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a merge thread does not panic"))
+            .collect()
+    })
+}
+
+/// For each symbol id among `syms`, its rank in the text order of those symbols (equal
+/// text, equal rank); other ids map to 0.
+fn text_ranks(facts: &Facts, syms: impl Iterator<Item = Sym>) -> Vec<u32> {
+    let mut distinct: Vec<Sym> = syms.collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    distinct.sort_unstable_by(|a, b| facts.sym(*a).cmp(facts.sym(*b)));
+    let len = distinct.iter().map(|s| s.0 as usize + 1).max().unwrap_or(0);
+    let mut rank = vec![0u32; len];
+    for (i, sym) in distinct.iter().enumerate() {
+        rank[sym.0 as usize] = i as u32;
+    }
+    rank
+}
+
+/// Each cause's rank in the order of cause codes, indexed by the cause.
+fn cause_ranks() -> [u8; Cause::ALL.len()] {
+    let mut by_code = Cause::ALL;
+    by_code.sort_unstable_by_key(|c| c.code());
+    let mut rank = [0u8; Cause::ALL.len()];
+    for (i, cause) in by_code.iter().enumerate() {
+        rank[*cause as usize] = i as u8;
+    }
+    rank
+}
+
+/// One finding from the tuples of one (ad account, post, cause).
+fn finding_of(
+    facts: &Facts,
+    ads: &AdIndex,
+    creators_of: &[(Sym, Sym)],
+    tuples: &[FindingTuple],
+) -> Finding {
+    let (cause, advertiser, post, _, _) = tuples[0];
+    let mut handles = Vec::new();
+    let mut groups = Vec::new();
+    let mut evidence = Vec::new();
+    for &(_, _, _, handle, ev) in tuples {
         if !handle.is_none() {
-            parts.handles.push(handle);
+            handles.push(handle);
         }
         match ev {
             Ev::None => {}
-            Ev::Ads(group) => parts.groups.push(group),
-            Ev::Code(row) => parts.evidence.push(Evidence::Code(row)),
-            Ev::Share(row) => parts.evidence.push(Evidence::Share(row)),
-            Ev::Link(row) => parts.evidence.push(Evidence::Link(row)),
-            Ev::Identity(row) => parts.evidence.push(Evidence::Identity(row)),
+            Ev::Ads(group) => groups.push(group),
+            Ev::Code(row) => evidence.push(Evidence::Code(row)),
+            Ev::Share(row) => evidence.push(Evidence::Share(row)),
+            Ev::Link(row) => evidence.push(Evidence::Link(row)),
+            Ev::Identity(row) => evidence.push(Evidence::Identity(row)),
         }
     }
-    let mut findings: Vec<Finding> = merged
-        .into_iter()
-        .map(|((advertiser, post, cause), parts)| {
-            let mut handles = parts.handles;
-            if handles.is_empty() {
-                let start = creators_of.partition_point(|&(p, _)| p < post);
-                let end = creators_of.partition_point(|&(p, _)| p <= post);
-                handles = creators_of[start..end].iter().map(|&(_, h)| h).collect();
-            }
-            let mut group_ads: Vec<u32> = parts
-                .groups
-                .iter()
-                .flat_map(|&g| ads.group(g).iter().copied())
-                .collect();
-            let mut evidence = parts.evidence;
-            evidence.extend(group_ads.iter().map(|&ad| Evidence::Ad(ad)));
-            // Identity findings concern their own ads; every other cause, all the pair's ads.
-            let mut ad_rows = if matches!(cause, Cause::CustomIdentity | Cause::WrongIdentity) {
-                std::mem::take(&mut group_ads)
-            } else {
-                ads.pair(advertiser, post).to_vec()
-            };
-            ad_rows.sort_unstable_by_key(|&ad| facts.ads[ad as usize].at);
-            sort_dedup_by_text(&mut handles, facts);
-            evidence.sort_unstable_by_key(|&e| (row_of(facts, e), e));
-            evidence.dedup();
-            Finding {
-                advertiser,
-                post,
-                cause,
-                handles,
-                ads: ad_rows,
-                evidence,
-            }
-        })
+    if handles.is_empty() {
+        let start = creators_of.partition_point(|&(p, _)| p < post);
+        let end = creators_of.partition_point(|&(p, _)| p <= post);
+        handles = creators_of[start..end].iter().map(|&(_, h)| h).collect();
+    }
+    let mut group_ads: Vec<u32> = groups
+        .iter()
+        .flat_map(|&g| ads.group(g).iter().copied())
         .collect();
-    findings.sort_unstable_by(|x, y| {
-        (facts.sym(x.advertiser), facts.sym(x.post), x.cause.code()).cmp(&(
-            facts.sym(y.advertiser),
-            facts.sym(y.post),
-            y.cause.code(),
-        ))
-    });
-    findings
+    evidence.extend(group_ads.iter().map(|&ad| Evidence::Ad(ad)));
+    // Identity findings concern their own ads; every other cause, all the pair's ads.
+    let mut ad_rows = if matches!(cause, Cause::CustomIdentity | Cause::WrongIdentity) {
+        std::mem::take(&mut group_ads)
+    } else {
+        ads.pair(advertiser, post).to_vec()
+    };
+    ad_rows.sort_unstable_by_key(|&ad| facts.ads[ad as usize].at);
+    sort_dedup_by_text(&mut handles, facts);
+    evidence.sort_unstable_by_key(|&e| (row_of(facts, e), e));
+    evidence.dedup();
+    Finding {
+        advertiser,
+        post,
+        cause,
+        handles,
+        ads: ad_rows,
+        evidence,
+    }
 }
 
 fn sort_dedup_by_text(handles: &mut Vec<Sym>, facts: &Facts) {
