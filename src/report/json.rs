@@ -147,6 +147,7 @@ mod tests {
             cause: "CODE_EXPIRED".to_string(),
             severity: Severity::Error,
             status: None,
+            first_seen: None,
             symptom: "s".to_string(),
             owner_role: "Creator".to_string(),
             fix: vec!["one".to_string(), "two\tthree".to_string()],
