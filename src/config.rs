@@ -107,6 +107,8 @@ struct RawImporter {
     files: Option<String>,
     header: Option<String>,
     timeout: Option<toml::Spanned<String>>,
+    #[serde(rename = "max-output")]
+    max_output: Option<toml::Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -300,6 +302,11 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
                 .map_err(|m| error(Some(t.span()), format!("`timeout`: {m}")))?,
             None => 60,
         };
+        let max_output = match raw.max_output {
+            Some(m) => sparkcheck_importers::formats::plugin::parse_size(m.get_ref())
+                .map_err(|e| error(Some(m.span()), format!("`max-output`: {e}")))?,
+            None => sparkcheck_importers::formats::plugin::DEFAULT_MAX_OUTPUT,
+        };
         // `./x` and `../x` in a command are relative to the configuration's own folder, so
         // the config works from any folder it is used from.
         let folder = path.parent().unwrap_or(Path::new(""));
@@ -320,6 +327,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             files: raw.files,
             header: raw.header,
             timeout: u64::try_from(timeout.max(1)).unwrap_or(60),
+            max_output,
         });
     }
     Ok(config)

@@ -9,6 +9,7 @@ mod determinism;
 mod formats;
 mod hostile;
 mod importers;
+mod limits;
 mod output_safety;
 mod plugin_inputs;
 mod policy_tools;

@@ -30,6 +30,8 @@ pub struct PluginSpec {
     pub header: Option<String>,
     /// How long it may run per file, in seconds.
     pub timeout: u64,
+    /// The most bytes it may print on stdout per file (`max-output`).
+    pub max_output: u64,
 }
 
 /// Imports `paths`: the files a plugin claims through it, every other file by format.
@@ -143,8 +145,29 @@ fn name_matches(pattern: &str, path: &Path) -> bool {
     pattern[p..].iter().all(|&c| c == '*')
 }
 
+/// The default cap on a plugin's stdout: 1 GiB.
+pub const DEFAULT_MAX_OUTPUT: u64 = 1 << 30;
+
+/// How much of a plugin's stderr is kept: its last 64 KiB.
+const STDERR_KEPT: usize = 64 * 1024;
+
+/// What the pipe readers tell the runner.
+enum Piped {
+    /// Stdout reached its end.
+    Out(Vec<u8>),
+    /// Stdout passed `max_output` bytes.
+    OutTooLong,
+    /// Stderr reached its end; its last bytes.
+    Err(Vec<u8>),
+}
+
 /// Runs one plugin on one file and returns its stdout.
+///
+/// The plugin runs in a process group of its own; when it exits, fails, outlives its
+/// `timeout` or writes more than `max_output` bytes, the whole group is killed, so a
+/// child left holding the pipes cannot stretch the run past the deadline.
 fn run_plugin(plugin: &PluginSpec, path: &Path) -> Result<String, String> {
+    use std::os::unix::process::CommandExt;
     let name = &plugin.name;
     let mut child = Command::new(&plugin.command[0])
         .args(&plugin.command[1..])
@@ -152,54 +175,171 @@ fn run_plugin(plugin: &PluginSpec, path: &Path) -> Result<String, String> {
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
+        .process_group(0)
         .spawn()
-        .map_err(|e| format!("importer `{name}`: cannot run `{}`: {e}; hint: check `command` in the configuration", plugin.command[0]))?;
+        .map_err(|e| format!("importer `{name}`: cannot run `{}`: {e}; hint: check `command` in the configuration", sparkcheck_facts::quote(&plugin.command[0])))?;
+    let group = child.id();
     // Read both pipes on their own threads, so a chatty plugin cannot block on a full pipe.
     let mut stdout = child.stdout.take().expect("stdout is piped");
     let mut stderr = child.stderr.take().expect("stderr is piped");
-    let out_reader = std::thread::spawn(move || {
+    let (send, events) = std::sync::mpsc::channel();
+    let max_output = plugin.max_output;
+    let send_out = send.clone();
+    std::thread::spawn(move || {
         let mut bytes = Vec::new();
-        let _ = stdout.read_to_end(&mut bytes);
-        bytes
+        let limited = (&mut stdout).take(max_output.saturating_add(1));
+        let _ = std::io::BufReader::new(limited).read_to_end(&mut bytes);
+        let event = if bytes.len() as u64 > max_output {
+            Piped::OutTooLong
+        } else {
+            Piped::Out(bytes)
+        };
+        let _ = send_out.send(event);
     });
-    let err_reader = std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = stderr.read_to_end(&mut bytes);
-        bytes
+    std::thread::spawn(move || {
+        let mut kept = Vec::new();
+        let mut chunk = vec![0u8; 8192];
+        loop {
+            match stderr.read(&mut chunk) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    kept.extend_from_slice(&chunk[..n]);
+                    if kept.len() > 2 * STDERR_KEPT {
+                        kept.drain(..kept.len() - STDERR_KEPT);
+                    }
+                }
+            }
+        }
+        let _ = send.send(Piped::Err(kept));
     });
     let deadline = Instant::now() + Duration::from_secs(plugin.timeout);
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Ok(status),
-            Ok(None) if Instant::now() >= deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                break Err(format!(
-                    "timed out after {}",
-                    sparkcheck_facts::time::format_duration(plugin.timeout as i64)
-                ));
+    let (mut out, mut err, mut status) = (None, None, None);
+    let mut too_long = false;
+    let outcome = loop {
+        if status.is_none() {
+            match child.try_wait() {
+                Ok(Some(exit)) => {
+                    // Its children go with it: nothing of the plugin outlives the plugin.
+                    kill_group(group);
+                    status = Some(exit);
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    kill_group(group);
+                    let _ = child.wait();
+                    break Err(format!("importer `{name}`: cannot wait for it: {e}"));
+                }
             }
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(e) => break Err(e.to_string()),
+        }
+        if too_long {
+            kill_group(group);
+            let _ = child.wait();
+            break Err(format!(
+                "importer `{name}`: its output passed the limit of {}; hint: raise `max-output` in its `[[importer]]`, or check that it prints facts as JSON Lines",
+                format_size(plugin.max_output)
+            ));
+        }
+        if status.is_some() && out.is_some() && err.is_some() {
+            break Ok(());
+        }
+        if Instant::now() >= deadline {
+            kill_group(group);
+            let _ = child.wait();
+            break Err(format!(
+                "importer `{name}` timed out after {}",
+                sparkcheck_facts::time::format_duration(plugin.timeout as i64)
+            ));
+        }
+        match events.recv_timeout(Duration::from_millis(5)) {
+            Ok(Piped::Out(bytes)) => out = Some(bytes),
+            Ok(Piped::OutTooLong) => too_long = true,
+            Ok(Piped::Err(bytes)) => err = Some(bytes),
+            Err(_) => {}
         }
     };
-    if status.is_err() {
-        // A killed plugin's own children may hold its pipes open: do not wait for them.
-        return Err(format!(
-            "importer `{name}` {}",
-            status.err().unwrap_or_default()
-        ));
+    // After a kill the stderr reader ends at once, unless a stray process that left the
+    // group keeps the pipe open: that one is not waited for long.
+    let grace = Instant::now() + Duration::from_millis(200);
+    while err.is_none() && Instant::now() < grace {
+        if let Ok(Piped::Err(bytes)) = events.recv_timeout(Duration::from_millis(10)) {
+            err = Some(bytes);
+        }
     }
-    let out = out_reader.join().unwrap_or_default();
-    let err = err_reader.join().unwrap_or_default();
-    let tail = stderr_tail(&err);
-    match status {
-        Ok(status) if status.success() => String::from_utf8(out).map_err(|_| {
-            format!("importer `{name}`: its output is not UTF-8; expected facts as JSON Lines")
-        }),
-        Ok(status) => Err(format!("importer `{name}` failed ({status}){tail}")),
-        Err(why) => Err(format!("importer `{name}` {why}{tail}")),
+    let tail = err.as_deref().map(stderr_tail).unwrap_or_default();
+    outcome.map_err(|why| format!("{why}{tail}"))?;
+    let (Some(status), Some(out)) = (status, out) else {
+        unreachable!("the loop ends with both");
+    };
+    if !status.success() {
+        return Err(format!("importer `{name}` failed ({status}){tail}"));
     }
+    String::from_utf8(out).map_err(|_| {
+        format!("importer `{name}`: its output is not UTF-8; expected facts as JSON Lines")
+    })
+}
+
+/// Kills every process of the group `group` (a plugin and whatever it started).
+fn kill_group(group: u32) {
+    if let Ok(group) = i32::try_from(group) {
+        // SAFETY: kill(2) with a negative pid signals a process group; no memory is touched.
+        unsafe {
+            libc::kill(-group, libc::SIGKILL);
+        }
+    }
+}
+
+/// `bytes` for a message: `10 MB`, `1 GiB`, `512 bytes`.
+pub fn format_size(bytes: u64) -> String {
+    const UNITS: [(u64, &str); 6] = [
+        (1 << 30, "GiB"),
+        (1 << 20, "MiB"),
+        (1 << 10, "KiB"),
+        (1_000_000_000, "GB"),
+        (1_000_000, "MB"),
+        (1_000, "kB"),
+    ];
+    for (unit, name) in UNITS {
+        if bytes >= unit && bytes.is_multiple_of(unit) {
+            return format!("{} {name}", bytes / unit);
+        }
+    }
+    format!("{bytes} bytes")
+}
+
+/// Parses a size: a whole number with an optional unit (`B`, `kB`/`KB`, `MB`, `GB`, `TB`
+/// in powers of 1000, `KiB`, `MiB`, `GiB`, `TiB` in powers of 1024), e.g. `10MB`, `4 GiB`.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let number: u64 = digits.parse().map_err(|_| {
+        format!(
+            "expected a size such as `10MB` or `4GiB`, found `{}`",
+            sparkcheck_facts::quote(text)
+        )
+    })?;
+    let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" => 1_000,
+        "m" | "mb" => 1_000_000,
+        "g" | "gb" => 1_000_000_000,
+        "t" | "tb" => 1_000_000_000_000,
+        "kib" => 1 << 10,
+        "mib" => 1 << 20,
+        "gib" => 1 << 30,
+        "tib" => 1 << 40,
+        _ => {
+            return Err(format!(
+                "unknown size unit `{}`; hint: use B, kB, MB, GB, KiB, MiB or GiB",
+                sparkcheck_facts::quote(unit.trim())
+            ))
+        }
+    };
+    number
+        .checked_mul(factor)
+        .ok_or_else(|| format!("the size `{}` is too large", sparkcheck_facts::quote(text)))
 }
 
 /// The last lines of a plugin's stderr, in one line, codes masked.
@@ -227,5 +367,18 @@ mod tests {
         assert!(!m("*.roster", "motion.csv"));
         assert!(m("*", "anything"));
         assert!(!m("a*b*c", "abxd"));
+    }
+
+    #[test]
+    fn sizes_parse_and_print() {
+        assert_eq!(parse_size("10MB"), Ok(10_000_000));
+        assert_eq!(parse_size("4 GiB"), Ok(4 << 30));
+        assert_eq!(parse_size("512"), Ok(512));
+        assert!(parse_size("ten").is_err());
+        assert!(parse_size("5 parsecs").is_err());
+        assert!(parse_size("99999999999TiB").is_err());
+        assert_eq!(format_size(10_000_000), "10 MB");
+        assert_eq!(format_size(1 << 30), "1 GiB");
+        assert_eq!(format_size(1234), "1234 bytes");
     }
 }
