@@ -22,6 +22,9 @@ pub fn to_bytes(report: &Report) -> std::io::Result<Vec<u8>> {
 
 fn build(report: &Report) -> Result<Workbook, XlsxError> {
     let mut workbook = Workbook::new();
+    // Deflating the sheets' XML is most of the time: level 1 is several times faster than
+    // the default 6 for a somewhat larger file.
+    workbook.set_zip_compression_level(1);
     let header = Format::new().set_bold().set_background_color("#DDEBF7");
     let wrap = Format::new()
         .set_text_wrap()
