@@ -112,7 +112,7 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
     } = match plan(args) {
         Ok(settled) => settled,
         Err(message) => {
-            eprintln!("error: {message}");
+            crate::say!("error: {message}");
             return ExitStatus::Error;
         }
     };
@@ -139,7 +139,7 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
         Ok(run) => run,
         Err(error) => {
             progress.finish();
-            eprintln!("{error}");
+            error.print();
             return ExitStatus::Error;
         }
     };
@@ -149,7 +149,7 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
     if let Some(file) = &history {
         if let Err(message) = crate::history_cmd::record(file, &mut run.report, started_at) {
             progress.finish();
-            eprintln!("error: {message}");
+            crate::say!("error: {message}");
             return ExitStatus::Error;
         }
     }
@@ -173,22 +173,22 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
                     format!("`{}`", p.display())
                 });
             progress.finish();
-            eprintln!("error: cannot write the report to {place}: {error}");
+            crate::say!("error: cannot write the report to {place}: {error}");
             failed = true;
         }
     }
     if failed {
         if targets.iter().any(|t| t.path.is_some()) {
-            eprintln!("error: no report was replaced");
+            crate::say!("error: no report was replaced");
         }
     } else if let Err(error) = transaction.commit() {
-        eprintln!("error: cannot replace the reports: {error}");
+        crate::say!("error: cannot replace the reports: {error}");
         failed = true;
     }
     timings.lap("write");
     progress.finish();
     if args.timings {
-        eprintln!("{}", timings.to_json());
+        crate::say!("{}", timings.to_json());
     }
     if failed {
         return ExitStatus::Error;
@@ -196,12 +196,12 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
     let mut status = exit_status(report, fail_on);
     if strict {
         if let Some(why) = strict_failure(report) {
-            eprintln!("error: {why}; hint: supply the missing inputs, or drop --strict");
+            crate::say!("error: {why}; hint: supply the missing inputs, or drop --strict");
             status = ExitStatus::Failure;
         }
     }
     if !args.quiet && targets.iter().all(|t| t.path.is_some()) {
-        eprintln!("{}", summary_line(report, targets));
+        crate::say!("{}", summary_line(report, targets));
     }
     if args.exit_zero && status == ExitStatus::Failure {
         return ExitStatus::Success;

@@ -38,13 +38,13 @@ pub fn run(args: &TestArgs) -> ExitStatus {
     let cases = match cases(&args.dir) {
         Ok(cases) if !cases.is_empty() => cases,
         Ok(_) => {
-            eprintln!("error: `{}`: no test case folder found; hint: a case folder holds input files and `{EXPECTED}` or `{CASE}`",
+            crate::say!("error: `{}`: no test case folder found; hint: a case folder holds input files and `{EXPECTED}` or `{CASE}`",
                 args.dir.display()
             );
             return ExitStatus::Error;
         }
         Err(e) => {
-            eprintln!("error: `{}`: {e}", args.dir.display());
+            crate::say!("error: `{}`: {e}", args.dir.display());
             return ExitStatus::Error;
         }
     };
@@ -52,7 +52,7 @@ pub fn run(args: &TestArgs) -> ExitStatus {
     for case in &cases {
         match run_case(case) {
             Err(message) => {
-                eprintln!("error: {message}");
+                crate::say!("error: {message}");
                 return ExitStatus::Error;
             }
             Ok((actual, expected)) => {
@@ -75,7 +75,7 @@ pub fn run(args: &TestArgs) -> ExitStatus {
                     if let Err(e) = crate::output::write_atomically(&case.join(EXPECTED), |out| {
                         out.write_all(text.as_bytes())
                     }) {
-                        eprintln!(
+                        crate::say!(
                             "error: `{}`: cannot write: {e}",
                             case.join(EXPECTED).display()
                         );

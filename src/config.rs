@@ -56,6 +56,8 @@ pub struct Config {
     pub strict: bool,
     /// `history`: the audit history file, relative to the configuration's folder.
     pub history: Option<PathBuf>,
+    /// `max-input-size` and `max-field-size`: how much one input may hold.
+    pub limits: sparkcheck_importers::limits::Limits,
 }
 
 /// A configuration that cannot be used.
@@ -97,6 +99,8 @@ struct RawConfig {
     #[serde(default)]
     strict: bool,
     history: Option<String>,
+    max_input_size: Option<toml::Spanned<String>>,
+    max_field_size: Option<toml::Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -205,6 +209,33 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             .map(|h| path.parent().unwrap_or(Path::new("")).join(h)),
         ..Config::default()
     };
+    for (key, value, limit) in [
+        (
+            "max-input-size",
+            &raw.max_input_size,
+            &mut config.limits.max_file,
+        ),
+        (
+            "max-field-size",
+            &raw.max_field_size,
+            &mut config.limits.max_field,
+        ),
+    ] {
+        if let Some(value) = value {
+            *limit = sparkcheck_importers::formats::plugin::parse_size(value.get_ref())
+                .ok()
+                .filter(|&n| n > 0)
+                .ok_or_else(|| {
+                    error(
+                        Some(value.span()),
+                        format!(
+                            "`{key}`: expected a size such as `512MiB` or `8GiB`, found `{}`",
+                            sparkcheck_facts::quote(value.get_ref())
+                        ),
+                    )
+                })?;
+        }
+    }
     if let Some(window) = raw.expiry_window {
         let seconds = sparkcheck_facts::time::parse_duration(window.get_ref())
             .map_err(|m| error(Some(window.span()), format!("`expiry-window`: {m}")))?;
@@ -375,21 +406,21 @@ pub fn init(file: &Path) -> crate::ExitStatus {
         .and_then(|mut f| std::io::Write::write_all(&mut f, STARTER.as_bytes()));
     match created {
         Ok(()) => {
-            eprintln!(
+            crate::say!(
                 "wrote `{}`; edit it, then run `sparkcheck audit`",
                 file.display()
             );
             crate::ExitStatus::Success
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            eprintln!(
+            crate::say!(
                 "error: `{}` exists already; hint: edit it, or name another file",
                 crate::output::shown(file)
             );
             crate::ExitStatus::Error
         }
         Err(e) => {
-            eprintln!("error: cannot write `{}`: {e}", crate::output::shown(file));
+            crate::say!("error: cannot write `{}`: {e}", crate::output::shown(file));
             crate::ExitStatus::Error
         }
     }

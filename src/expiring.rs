@@ -55,7 +55,7 @@ pub fn run(args: &ExpiringArgs) -> ExitStatus {
     let config = match crate::config::load(args.config.as_deref()) {
         Ok(config) => config,
         Err(error) => {
-            eprintln!("error: {error}");
+            crate::say!("error: {error}");
             return ExitStatus::Error;
         }
     };
@@ -63,7 +63,7 @@ pub fn run(args: &ExpiringArgs) -> ExitStatus {
     if let Err(message) =
         crate::output::check_outputs(&args.paths, config.path.as_deref(), &outputs)
     {
-        eprintln!("error: {message}");
+        crate::say!("error: {message}");
         return ExitStatus::Error;
     }
     let mut plan = Plan::new(
@@ -76,7 +76,7 @@ pub fn run(args: &ExpiringArgs) -> ExitStatus {
     let run = match Observer::quiet(|observer| pipeline::run(plan, observer)) {
         Ok(run) => run,
         Err(error) => {
-            eprintln!("{error}");
+            error.print();
             return ExitStatus::Error;
         }
     };
@@ -95,7 +95,7 @@ pub fn run(args: &ExpiringArgs) -> ExitStatus {
     };
     match written {
         Err(e) if !(args.output.is_none() && e.kind() == io::ErrorKind::BrokenPipe) => {
-            eprintln!("error: cannot write the forecast: {e}");
+            crate::say!("error: cannot write the forecast: {e}");
             ExitStatus::Error
         }
         _ => ExitStatus::Success,

@@ -108,7 +108,7 @@ pub fn run(cause: Option<&str>, all: bool, as_markdown: bool) -> ExitStatus {
         }
         None => {
             let known: Vec<&str> = Cause::ALL.iter().map(|c| c.code()).collect();
-            eprintln!(
+            crate::say!(
                 "error: `{}` is not a cause; expected one of {}",
                 sparkcheck_facts::quote(name),
                 known.join(", ")

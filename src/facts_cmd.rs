@@ -17,7 +17,7 @@ pub fn run(args: &FactsArgs) -> ExitStatus {
     let config = match crate::config::load(args.config.as_deref()) {
         Ok(config) => config,
         Err(error) => {
-            eprintln!("error: {error}");
+            crate::say!("error: {error}");
             return ExitStatus::Error;
         }
     };
@@ -25,7 +25,7 @@ pub fn run(args: &FactsArgs) -> ExitStatus {
     if let Err(message) =
         crate::output::check_outputs(&args.paths, config.path.as_deref(), &outputs)
     {
-        eprintln!("error: {message}");
+        crate::say!("error: {message}");
         return ExitStatus::Error;
     }
     let mut plan = Plan::new(args.paths.clone(), 0);
@@ -33,13 +33,13 @@ pub fn run(args: &FactsArgs) -> ExitStatus {
     let imported = match Observer::quiet(|observer| pipeline::import(&plan, observer)) {
         Ok(imported) => imported,
         Err(error) => {
-            eprintln!("{error}");
+            error.print();
             return ExitStatus::Error;
         }
     };
     for rejection in &imported.facts.rejections {
         let path = &imported.facts.files[rejection.file as usize].path;
-        eprintln!("rejected: {path}:{}: {}", rejection.line, rejection.reason);
+        crate::say!("rejected: {path}:{}: {}", rejection.line, rejection.reason);
     }
     let render =
         |out: &mut dyn Write| sparkcheck_importers::facts_jsonl::write(&imported.facts, out);
@@ -49,7 +49,7 @@ pub fn run(args: &FactsArgs) -> ExitStatus {
     };
     match written {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            eprintln!("error: cannot write the facts: {e}");
+            crate::say!("error: cannot write the facts: {e}");
             ExitStatus::Error
         }
         _ => ExitStatus::Success,

@@ -105,7 +105,7 @@ pub fn run(args: &HistoryArgs) -> ExitStatus {
     let answer = match check(args).and_then(|()| answer(args)) {
         Ok(answer) => answer,
         Err(message) => {
-            eprintln!("error: {message}");
+            crate::say!("error: {message}");
             return ExitStatus::Error;
         }
     };
@@ -133,7 +133,7 @@ pub fn run(args: &HistoryArgs) -> ExitStatus {
     };
     match written {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            eprintln!("error: cannot write the answer: {e}");
+            crate::say!("error: cannot write the answer: {e}");
             ExitStatus::Error
         }
         _ => ExitStatus::Success,

@@ -19,6 +19,7 @@ pub mod output;
 pub mod pipeline;
 pub mod progress;
 pub mod report;
+pub mod terminal;
 pub mod triage;
 pub mod trust;
 pub mod trust_cmd;

@@ -179,7 +179,7 @@ pub fn shown(path: &Path) -> String {
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
+        if c.is_control() || sparkcheck_facts::is_bidi_control(c) {
             out.extend(c.escape_default());
         } else {
             out.push(c);

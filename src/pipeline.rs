@@ -111,6 +111,7 @@ pub struct Run {
 /// trusted that configuration (a folder never runs code on its own say-so).
 pub fn import(plan: &Plan, observer: &mut Observer<'_>) -> Result<Imported, RunError> {
     plan.config.check_trust().map_err(RunError::Config)?;
+    sparkcheck_importers::limits::set(plan.config.limits);
     let mut imported = sparkcheck_importers::import_paths(
         &plan.inputs,
         &plan.config.importers,
@@ -185,6 +186,34 @@ impl Run {
     /// Every audited pair, sorted, for formats that list passing pairs too (JUnit).
     pub fn audited_pairs(&self) -> Vec<PairOut> {
         crate::build::audited_pairs(&self.imported, &self.evaluation)
+    }
+}
+
+impl RunError {
+    /// The error as the lines to print, each one message (see [`crate::terminal`]).
+    pub fn lines(&self) -> Vec<String> {
+        match self {
+            RunError::Inputs(errors) => {
+                let mut lines: Vec<String> = errors
+                    .iter()
+                    .map(|error| format!("error: {error}"))
+                    .collect();
+                let n = errors.len();
+                lines.push(format!(
+                    "error: {n} input {} could not be used; no report was written",
+                    if n == 1 { "file" } else { "files" }
+                ));
+                lines
+            }
+            other => vec![other.to_string()],
+        }
+    }
+
+    /// Prints every line of the error to standard error.
+    pub fn print(&self) {
+        for line in self.lines() {
+            crate::terminal::say(&line);
+        }
     }
 }
 

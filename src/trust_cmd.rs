@@ -51,7 +51,7 @@ pub fn run(args: &TrustArgs) -> ExitStatus {
     match result {
         Ok(()) => ExitStatus::Success,
         Err(message) => {
-            eprintln!("error: {message}");
+            crate::say!("error: {message}");
             ExitStatus::Error
         }
     }

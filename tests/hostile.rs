@@ -274,3 +274,49 @@ fn a_code_in_a_rejected_row_is_never_echoed() {
     );
     assert_no_secret(&facts, &error);
 }
+
+/// The properties above, run again in a child process whose address space is capped at
+/// 2 GiB: an allocation a hostile input could blow up (`handle_alloc_error`, an abort)
+/// fails this test instead of passing unnoticed on a machine with memory to spare.
+#[test]
+fn the_hostile_properties_hold_under_a_2_gib_address_space() {
+    use std::os::unix::process::CommandExt;
+    if std::env::var_os("SPARKCHECK_UNDER_RLIMIT").is_some() {
+        return;
+    }
+    let mut command = std::process::Command::new(std::env::current_exe().unwrap());
+    command
+        .args(["hostile::", "--test-threads", "2"])
+        .env("SPARKCHECK_UNDER_RLIMIT", "1");
+    // SAFETY: setrlimit is async-signal-safe and changes only the child's limits.
+    unsafe {
+        command.pre_exec(|| {
+            let limit = libc::rlimit {
+                rlim_cur: 2 << 30,
+                rlim_max: 2 << 30,
+            };
+            if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let output = command.output().expect("the test binary runs again");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "under the limit: {:?}\n{stdout}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let passed: usize = stdout
+        .split("test result: ok. ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(
+        passed >= 8,
+        "the hostile tests ran under the limit: {stdout}"
+    );
+}

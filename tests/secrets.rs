@@ -118,3 +118,138 @@ fn no_workbook_cell_holds_an_auth_code() {
     assert!(cells > 100);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Codes of unusual shapes: lower case and digits, `_`, `+/=`, 40+ characters.
+const ODD_CODES: [&str; 4] = [
+    "qz8f3k2m9x7c4v1b6n5h0j2l",
+    "Spark_Code_With_Underscores_0042",
+    "aGVsbG8+d29ybGQ/Zm9v=YmFyYmF6cXV4==",
+    "x1y2z3w4v5u6t7s8r9q0p1o2n3m4l5k6j7i8h9g0f1e2d3",
+];
+
+/// A portfolio where each odd code is also pasted where no mask looks: ad and account
+/// names, a BC name, a permission list, a link status, a file name.
+fn pasted_codes_portfolio(dir: &Path) {
+    let [a, b, c, d] = ODD_CODES;
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(
+        dir.join(format!("ads_{a}.csv")),
+        format!(
+            "Account ID,Account name,Ad Name,Ad ID,Identity Type,Identity,Post ID\n\
+             7100000000000000001,Acme {b},Launch {a} v2,1800000000000000101,Authorized post,@maya.moves,7301000000000000001\n\
+             7100000000000000001,Acme {b},Promo,1800000000000000102,Authorized post,@{d},7301000000000000002\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("bc.csv"),
+        format!(
+            "BC ID,BC Name,TikTok Account,Ad Account ID,Permissions,Status,Valid Until,Ad Account Role\n\
+             7000000000000000001,Agency {c},@maya.moves,7100000000000000001,Existing posts; {d},BOUND,,ADMIN\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("codes.csv"),
+        format!(
+            "Auth Code,Post ID,Creator,Ad Account ID,Status,End Time\n\
+             {a},7301000000000000001,@maya.moves,7100000000000000001,AUTHORIZED,2027-01-01\n\
+             {b},7301000000000000002,@maya.moves,,NOT_USED,2027-01-01\n\
+             {c},7301000000000000003,@maya.moves,7100000000000000001,EXPIRED,2026-01-01\n\
+             {d},7301000000000000004,@maya.moves,7100000000000000001,{c},2027-01-01\n"
+        ),
+    )
+    .unwrap();
+}
+
+fn assert_no_odd_code(what: &str, text: &str) {
+    for code in ODD_CODES {
+        assert!(
+            !text.to_lowercase().contains(&code.to_lowercase()),
+            "{code} in {what}:\n{text}"
+        );
+        // The code is still findable by its tail, so people can tell which one it was.
+    }
+}
+
+#[test]
+fn a_code_pasted_into_any_other_text_is_masked_in_every_output() {
+    let dir = std::env::temp_dir().join(format!("sparkcheck-pasted-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    pasted_codes_portfolio(&dir.join("in"));
+    let input = dir.join("in");
+    let input = input.to_string_lossy();
+    let mut seen_masked = 0;
+    for format in FORMATS.iter().chain(&["github", "md"]) {
+        let output = run(&["audit", &input, "--as-of", AS_OF, "--format", format]);
+        assert_eq!(output.status.code(), Some(1), "{format}: findings");
+        let all = String::from_utf8_lossy(&[output.stdout, output.stderr].concat()).into_owned();
+        assert_no_odd_code(&format!("the {format} report"), &all);
+        seen_masked += usize::from(all.contains("****"));
+    }
+    assert!(seen_masked >= 6, "masked values are shown, not dropped");
+    for args in [
+        vec!["facts", &*input],
+        vec!["expiring", &*input, "--as-of", AS_OF, "--within", "400d"],
+        vec![
+            "expiring", &*input, "--as-of", AS_OF, "--within", "400d", "--format", "csv",
+        ],
+    ] {
+        let output = run(&args);
+        let all = String::from_utf8_lossy(&[output.stdout, output.stderr].concat()).into_owned();
+        assert!(
+            matches!(output.status.code(), Some(0 | 1)),
+            "{args:?}: {all}"
+        );
+        assert_no_odd_code(&format!("{args:?}"), &all);
+    }
+    // A file the walk cannot use: its name holds a code and the error quotes it.
+    std::fs::write(
+        input.to_string() + "/" + ODD_CODES[1] + ".csv",
+        "not,a,known\nheader,at,all\n",
+    )
+    .unwrap();
+    let output = run(&["audit", &input, "--as-of", AS_OF]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(
+        stderr.contains("0042.csv"),
+        "the file is still named: {stderr}"
+    );
+    assert_no_odd_code("the error naming a file", &stderr);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_plugin_that_prints_a_code_on_stderr_has_it_masked() {
+    let dir = std::env::temp_dir().join(format!("sparkcheck-pluginleak-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    pasted_codes_portfolio(&dir.join("in"));
+    std::fs::write(dir.join("in/roster.roster"), "x\n").unwrap();
+    let config = dir.join("sparkcheck.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[importer]]\nname = \"leaky\"\nfiles = \"*.roster\"\n\
+             command = [\"sh\", \"-c\", \"echo 'failed for {}' >&2; exit 3\"]\n",
+            ODD_CODES[0]
+        ),
+    )
+    .unwrap();
+    let output = run(&[
+        "audit",
+        &dir.join("in").to_string_lossy(),
+        "--config",
+        &config.to_string_lossy(),
+        "--as-of",
+        AS_OF,
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("failed for"),
+        "the plugin's words are quoted: {stderr}"
+    );
+    assert_no_odd_code("the plugin's stderr", &stderr);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -11,6 +11,8 @@
 
 mod merge;
 mod rows;
+mod scrub;
+pub mod secrets;
 mod source;
 mod sym;
 mod text;
@@ -20,6 +22,7 @@ pub use rows::{
     AdAccountRole, AdRow, CodeRow, CodeStatus, IdentityKind, IdentityRow, ItemType, LinkRow,
     LinkStatus, ShareRow, ShareStatus,
 };
+pub use secrets::Secrets;
 pub use source::{FileFormat, InputKind, OptionalField, Rejection, RowRef, SourceFile};
 pub use sym::{Interner, Sym};
 pub use text::{Span, TextArena};
@@ -35,13 +38,20 @@ pub fn quote(value: &str) -> String {
             out.push('…');
             break;
         }
-        if c.is_control() {
+        if c.is_control() || is_bidi_control(c) {
             out.extend(c.escape_default());
         } else {
             out.push(c);
         }
     }
     out
+}
+
+/// Whether `c` is a bidirectional embedding, override or isolate (U+202A to U+202E,
+/// U+2066 to U+2069): in input text it can make a report read in another order than it
+/// is written ("Trojan Source"), so every human-facing format neutralises it.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// `value` with every code-shaped token masked; tokens are separated by white space,
@@ -141,6 +151,9 @@ pub struct Facts {
     /// Records whose ad account can only come from their file name: it must be an ad
     /// account the run's other inputs name, so they wait until every file is read.
     pub pending: Vec<PendingRow>,
+    /// The auth codes the codes inputs held, to mask wherever else they appear (see
+    /// [`Facts::scrub_secrets`]).
+    pub secrets: Secrets,
 }
 
 /// A record waiting for its ad account (see [`Facts::pending`]).

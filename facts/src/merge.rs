@@ -77,6 +77,7 @@ impl Facts {
                 pending.at = at(pending.at);
                 pending
             }));
+        self.secrets.extend(&other.secrets);
         self.rejections
             .extend(other.rejections.into_iter().map(|mut rejection| {
                 rejection.file += file_offset;

@@ -100,6 +100,34 @@ impl Interner {
         &self.text[start as usize..end as usize]
     }
 
+    /// Masks every code of `secrets` inside the symbols' text, in place (a handle column
+    /// may hold a pasted code); whether anything was masked. The table is rebuilt after a
+    /// change, so lookups find the masked text.
+    pub fn scrub(&mut self, secrets: &crate::Secrets) -> bool {
+        let ranges: Vec<(usize, usize)> = self
+            .spans
+            .iter()
+            .map(|&(start, end)| (start as usize, end as usize))
+            .collect();
+        if !secrets.scrub_within(&mut self.text, &ranges) {
+            return false;
+        }
+        self.table.clear();
+        let Interner { table, text, spans } = self;
+        for (id, &(start, end)) in spans.iter().enumerate() {
+            let entry = Entry {
+                start,
+                end,
+                id: id as u32,
+            };
+            let all = &*text;
+            table.insert_unique(hash(&all[start as usize..end as usize]), entry, |e| {
+                self::hash(&all[e.start as usize..e.end as usize])
+            });
+        }
+        true
+    }
+
     /// How many distinct strings are interned (the empty string included).
     pub fn len(&self) -> usize {
         self.spans.len()

@@ -24,6 +24,11 @@ impl Span {
     pub fn is_empty(self) -> bool {
         self.len == 0
     }
+
+    /// Its byte range in the arena.
+    pub fn range(self) -> (usize, usize) {
+        (self.start as usize, (self.start + self.len) as usize)
+    }
 }
 
 /// One growing buffer for display-only text (ad ids and names, BC names, masked codes).
@@ -70,6 +75,19 @@ impl TextArena {
     /// Makes room for `additional` more bytes.
     pub fn reserve(&mut self, additional: usize) {
         self.buffer.reserve(additional);
+    }
+
+    /// Masks every code of `secrets` inside the text of `spans`, in place: no byte moves,
+    /// so every span stays valid. Whether anything was masked.
+    pub fn scrub(&mut self, spans: &[Span], secrets: &crate::Secrets) -> bool {
+        let mut ranges: Vec<(usize, usize)> = spans
+            .iter()
+            .filter(|span| !span.is_empty())
+            .map(|span| span.range())
+            .collect();
+        ranges.sort_unstable();
+        ranges.dedup();
+        secrets.scrub_within(&mut self.buffer, &ranges)
     }
 
     /// The text of `span`.

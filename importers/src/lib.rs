@@ -11,6 +11,7 @@
 pub mod decode;
 pub mod formats;
 mod kinds;
+pub mod limits;
 pub mod record;
 pub mod registry;
 pub mod table;
@@ -68,7 +69,25 @@ pub fn import_paths<P: AsRef<Path>>(
 ) -> Imported {
     let mut imported = formats::plugin::import(paths, plugins, threads, progress);
     formats::tiktok_api::resolve_pending(&mut imported.facts);
+    scrub_secrets(&mut imported);
     imported
+}
+
+/// Masks the run's codes in everything read (see [`Facts::scrub_secrets`]) and in the
+/// errors and skipped paths, and publishes them for the messages printed later.
+fn scrub_secrets(imported: &mut Imported) {
+    let facts = &mut imported.facts;
+    sparkcheck_facts::secrets::publish(&facts.secrets);
+    facts.scrub_secrets();
+    let secrets = &facts.secrets;
+    for error in &mut imported.errors {
+        secrets.scrub_string(&mut error.path);
+        secrets.scrub_string(&mut error.message);
+    }
+    for (path, reason) in &mut imported.skipped {
+        secrets.scrub_string(path);
+        secrets.scrub_string(reason);
+    }
 }
 
 /// [`import_paths`] without plugins.
@@ -167,11 +186,9 @@ pub fn import_file(
     advance: &dyn Fn(u64),
 ) -> Result<(), InputError> {
     buffer.clear();
-    let read = std::fs::File::open(&input.path)
-        .and_then(|mut file| std::io::Read::read_to_end(&mut file, buffer));
-    read.map_err(|e| InputError {
+    read_regular_file(&input.path, buffer).map_err(|message| InputError {
         path: input.display.clone(),
-        message: format!("cannot read the file: {e}"),
+        message,
     })?;
     let told = std::cell::Cell::new(0u64);
     let counted = |bytes: u64| {
@@ -183,6 +200,43 @@ pub fn import_file(
     result
 }
 
+/// Reads a regular file whole into `buffer`, within [`limits::Limits::max_file`].
+///
+/// The file is opened without blocking and checked after opening (not before, when it
+/// could still be swapped): a FIFO, socket or device is an error, never a read that
+/// waits for a writer forever or runs on until memory is gone (`/dev/zero`).
+pub fn read_regular_file(path: &Path, buffer: &mut Vec<u8>) -> Result<(), String> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| format!("cannot read the file: {e}"))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| format!("cannot read the file: {e}"))?;
+    if !meta.is_file() {
+        return Err(format!(
+            "{}, not a regular file; hint: name the export file itself",
+            walk::special_kind(&meta)
+        ));
+    }
+    let max_file = limits::get().max_file;
+    if meta.len() > max_file {
+        return Err(limits::file_too_large(meta.len(), max_file));
+    }
+    buffer.reserve(usize::try_from(meta.len()).unwrap_or(0));
+    // A file still growing is read up to the limit and no further.
+    file.take(max_file + 1)
+        .read_to_end(buffer)
+        .map_err(|e| format!("cannot read the file: {e}"))?;
+    if buffer.len() as u64 > max_file {
+        return Err(limits::file_too_large(buffer.len() as u64, max_file));
+    }
+    Ok(())
+}
+
 /// Imports a file's contents; `display` names it in evidence and messages.
 ///
 /// Records whose ad account can only come from the file name are resolved against the
@@ -190,7 +244,13 @@ pub fn import_file(
 pub fn import_bytes(display: &str, raw: &[u8], facts: &mut Facts) -> Result<(), InputError> {
     let result = import_text(display, raw, facts, &|_| {});
     formats::tiktok_api::resolve_pending(facts);
-    result
+    sparkcheck_facts::secrets::publish(&facts.secrets);
+    facts.scrub_secrets();
+    result.map_err(|mut error| {
+        facts.secrets.scrub_string(&mut error.message);
+        facts.secrets.scrub_string(&mut error.path);
+        error
+    })
 }
 
 fn import_text(

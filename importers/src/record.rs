@@ -212,6 +212,25 @@ pub fn build_row(
     values: &Values<'_>,
     sink: &mut RowSink<'_>,
 ) -> Result<(), RowError> {
+    // Every code is a secret wherever else it turns up (an ad name, a file name): the
+    // run remembers it before anything can fail.
+    for &field in kind.secret_fields() {
+        sink.facts.secrets.add(values.text(field));
+    }
+    let max_field = crate::limits::get().max_field;
+    for index in 0..kind.fields().len() {
+        let len = values.text(index).len() as u64;
+        if len > max_field {
+            return Err(RowError::at(
+                index,
+                format!(
+                    "expected a value of at most {}, found one of {len} bytes; hint: raise \
+                     `max-field-size` in sparkcheck.toml if it is real",
+                    crate::formats::plugin::format_size(max_field)
+                ),
+            ));
+        }
+    }
     kind.build(values, sink).map_err(|mut error| {
         for &field in kind.secret_fields() {
             let secret = values.text(field);

@@ -37,10 +37,20 @@ pub fn walk<P: AsRef<Path>>(paths: &[P]) -> Walk {
         let path = path.as_ref();
         let display = path.to_string_lossy().into_owned();
         match std::fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => walk_dir(path, &display, &mut walk),
-            Ok(_) => walk.files.push(InputFile {
+            Ok(meta) if meta.is_dir() => {
+                let root = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+                walk_dir(path, &display, &root, &mut walk);
+            }
+            Ok(meta) if meta.is_file() => walk.files.push(InputFile {
                 path: path.to_path_buf(),
                 display,
+            }),
+            Ok(meta) => walk.errors.push(InputError {
+                path: display,
+                message: format!(
+                    "{}, not a regular file; hint: name the export file itself",
+                    special_kind(&meta)
+                ),
             }),
             Err(e) => walk.errors.push(InputError {
                 path: display,
@@ -55,7 +65,27 @@ pub fn walk<P: AsRef<Path>>(paths: &[P]) -> Walk {
     walk
 }
 
-fn walk_dir(dir: &Path, display: &str, walk: &mut Walk) {
+/// What a path that is neither a regular file nor a folder is, for a message.
+pub(crate) fn special_kind(meta: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let kind = meta.file_type();
+    if kind.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if kind.is_socket() {
+        "a socket"
+    } else if kind.is_char_device() || kind.is_block_device() {
+        "a device"
+    } else if kind.is_dir() {
+        "a folder"
+    } else {
+        "a special file"
+    }
+}
+
+/// Walks `dir`, below the named folder `root` (canonical): links are followed only to
+/// files inside it, so a link planted in a client's folder cannot make sparkcheck read
+/// (and quote in rejections) a file elsewhere on the machine.
+fn walk_dir(dir: &Path, display: &str, root: &Path, walk: &mut Walk) {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
@@ -89,7 +119,18 @@ fn walk_dir(dir: &Path, display: &str, walk: &mut Walk) {
                         .push((child, "symbolic link to a folder".to_string()));
                     continue;
                 }
-                Ok(meta) => meta,
+                Ok(meta) => {
+                    let inside =
+                        std::fs::canonicalize(&path).is_ok_and(|real| real.starts_with(root));
+                    if !inside {
+                        walk.skipped.push((
+                            child,
+                            "symbolic link to a file outside the folder; hint: name the file itself to read it".to_string(),
+                        ));
+                        continue;
+                    }
+                    meta
+                }
                 Err(_) => {
                     walk.skipped
                         .push((child, "broken symbolic link".to_string()));
@@ -105,7 +146,12 @@ fn walk_dir(dir: &Path, display: &str, walk: &mut Walk) {
                 "a `sparkcheck test` case folder, not an input".to_string(),
             ));
         } else if meta.is_dir() {
-            walk_dir(&path, &child, walk);
+            walk_dir(&path, &child, root, walk);
+        } else if !meta.is_file() {
+            walk.skipped.push((
+                child,
+                format!("{}, not a regular file", special_kind(&meta)),
+            ));
         } else if has_input_extension(&name) {
             walk.files.push(InputFile {
                 path,

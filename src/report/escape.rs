@@ -5,10 +5,34 @@ use std::borrow::Cow;
 /// A spreadsheet cell that cannot run as a formula (OWASP "CSV injection"): a value whose
 /// first non-space character is `=`, `+`, `-`, `@`, a tab or a carriage return gets a
 /// leading `'`, which spreadsheets read as "this is text".
+///
+/// Bidirectional overrides become U+FFFD (see [`sparkcheck_facts::is_bidi_control`]).
 pub fn spreadsheet_cell(value: &str) -> Cow<'_, str> {
+    let value = without_bidi(value);
     let first = value.trim_start_matches(' ').chars().next();
     if matches!(first, Some('=' | '+' | '-' | '@' | '\t' | '\r')) {
         Cow::Owned(format!("'{value}"))
+    } else {
+        value
+    }
+}
+
+/// `value` with every bidirectional embedding, override and isolate replaced by U+FFFD,
+/// which shows where one was instead of reordering the text around it.
+pub fn without_bidi(value: &str) -> Cow<'_, str> {
+    if value.chars().any(sparkcheck_facts::is_bidi_control) {
+        Cow::Owned(
+            value
+                .chars()
+                .map(|c| {
+                    if sparkcheck_facts::is_bidi_control(c) {
+                        '\u{FFFD}'
+                    } else {
+                        c
+                    }
+                })
+                .collect(),
+        )
     } else {
         Cow::Borrowed(value)
     }
@@ -37,6 +61,7 @@ pub fn markdown(value: &str) -> String {
             '&' => out.push_str("&amp;"),
             '\n' | '\r' | '\t' => out.push(' '),
             c if c.is_control() => {}
+            c if sparkcheck_facts::is_bidi_control(c) => out.push('\u{FFFD}'),
             '@' => out.push_str("@\u{200B}"),
             '#' if next.is_some_and(|n| n.is_ascii_digit()) => out.push_str("#\u{200B}"),
             ':' if chars[i + 1..].starts_with(&['/', '/']) => out.push_str("\u{200B}:"),
@@ -60,6 +85,7 @@ pub fn markdown_code(value: &str, in_table: bool) -> String {
             '\n' | '\r' | '\t' => body.push(' '),
             '|' if in_table => body.push_str("\\|"),
             c if c.is_control() => {}
+            c if sparkcheck_facts::is_bidi_control(c) => body.push('\u{FFFD}'),
             c => body.push(c),
         }
     }
@@ -108,7 +134,7 @@ pub fn html(value: &str) -> String {
             '\'' => out.push_str("&#39;"),
             // XML 1.0 allows no other control characters, even escaped.
             '\n' | '\r' | '\t' => out.push(c),
-            c if c.is_control() => out.push('\u{FFFD}'),
+            c if c.is_control() || sparkcheck_facts::is_bidi_control(c) => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
@@ -146,7 +172,7 @@ fn xml(value: &str, attribute: bool) -> String {
             '\r' => out.push_str("&#13;"),
             '\n' if attribute => out.push_str("&#10;"),
             '\t' if attribute => out.push_str("&#9;"),
-            c if xml_allowed(c) => out.push(c),
+            c if xml_allowed(c) && !sparkcheck_facts::is_bidi_control(c) => out.push(c),
             _ => out.push('\u{FFFD}'),
         }
     }
@@ -175,7 +201,9 @@ fn workflow(value: &str, property: bool) -> String {
             '\n' => out.push_str("%0A"),
             ':' if property => out.push_str("%3A"),
             ',' if property => out.push_str("%2C"),
-            c if c.is_control() && c != '\t' => out.push('\u{FFFD}'),
+            c if (c.is_control() && c != '\t') || sparkcheck_facts::is_bidi_control(c) => {
+                out.push('\u{FFFD}')
+            }
             c => out.push(c),
         }
     }
@@ -247,6 +275,20 @@ mod tests {
             "50%25 a%3Ab%2Cc%0D%0Ad"
         );
         assert_eq!(workflow_message("a\u{1b}[31mb"), "a\u{FFFD}[31mb");
+    }
+
+    #[test]
+    fn bidirectional_overrides_are_neutralised_in_every_human_format() {
+        let hostile = "Promo \u{202e}gnp.exe\u{2066}x\u{2069}";
+        let shown = "Promo \u{FFFD}gnp.exe\u{FFFD}x\u{FFFD}";
+        assert_eq!(spreadsheet_cell(hostile), shown);
+        assert_eq!(spreadsheet_cell("\u{202e}=1+1"), "\u{FFFD}=1+1");
+        assert_eq!(markdown(hostile), shown);
+        assert_eq!(markdown_code(hostile, true), format!("`{shown}`"));
+        assert_eq!(html(hostile), shown);
+        assert_eq!(xml_text(hostile), shown);
+        assert_eq!(workflow_message(hostile), shown);
+        assert_eq!(without_bidi("plain"), "plain");
     }
 
     #[test]

@@ -9,13 +9,15 @@ use std::borrow::Cow;
 use super::{ConfigOut, FindingOut, Report};
 
 /// Input text as a terminal may show it: control characters (line breaks that would
-/// break the layout, escape sequences that would drive the terminal) printed escaped.
+/// break the layout, escape sequences that would drive the terminal) and bidirectional
+/// overrides (which would reorder the line) printed escaped.
 fn clean(text: &str) -> Cow<'_, str> {
-    if text.chars().any(char::is_control) {
+    let unsafe_char = |c: char| c.is_control() || sparkcheck_facts::is_bidi_control(c);
+    if text.chars().any(unsafe_char) {
         Cow::Owned(
             text.chars()
                 .flat_map(|c| {
-                    let escaped: Vec<char> = if c.is_control() {
+                    let escaped: Vec<char> = if unsafe_char(c) {
                         c.escape_default().collect()
                     } else {
                         vec![c]

@@ -7,7 +7,7 @@
 //! notation, which the ID check rejects with the spreadsheet hint; smaller whole numbers
 //! read as their digits, and date cells as `YYYY-MM-DD HH:MM:SS`.
 
-use calamine::{Data, Reader, Xlsx};
+use calamine::{DataRef, Reader, Xlsx};
 use sparkcheck_facts::{time, Facts, FileFormat, SourceFile};
 
 use crate::formats::delimited::{import_record, Table};
@@ -18,24 +18,29 @@ use crate::table::normalize_header;
 const EXACT: f64 = 9_007_199_254_740_992.0;
 
 /// Imports the sheets of a workbook; `Err` when it cannot be opened or no sheet fits.
+///
+/// Sheets are streamed cell by cell: the dimension a sheet declares is never used to
+/// allocate (a 2 KB file can claim `A1:XFD1048576`, 17 billion cells), and a row keeps
+/// no more cells than its header has, plus one to tell that it has too many. Before
+/// calamine unpacks anything, the sizes the archive declares are checked: a workbook
+/// may unpack to at most [`unpacked_limit`] bytes (the zip reader refuses an entry
+/// larger than it declares).
 pub fn import(display: &str, bytes: &[u8], facts: &mut Facts) -> Result<(), String> {
+    check_unpacked_size(bytes)?;
     let mut workbook: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| {
         format!("cannot open the workbook: {e}; hint: save it again as .xlsx, or export CSV")
     })?;
     let mut read_any = false;
     let mut nearest = None;
     for name in workbook.sheet_names() {
-        let Ok(range) = workbook.worksheet_range(&name) else {
+        let Ok(mut cells) = workbook.worksheet_cells_reader(&name) else {
             continue;
         };
-        let mut rows = range.rows();
-        let Some(header) = rows.next() else {
+        let mut rows = SheetRows::default();
+        let Some((header_row, header)) = rows.next_row(&mut cells, usize::MAX)? else {
             continue;
         };
-        let shown: Vec<String> = header
-            .iter()
-            .map(|c| cell_text(c).trim().to_string())
-            .collect();
+        let shown: Vec<String> = header.iter().map(|c| c.trim().to_string()).collect();
         let headers: Vec<String> = shown.iter().map(|h| normalize_header(h)).collect();
         let (importer, map) = match detect(&headers) {
             Detection::Matched(importer, map) => (importer, map),
@@ -55,7 +60,6 @@ pub fn import(display: &str, bytes: &[u8], facts: &mut Facts) -> Result<(), Stri
             }
         };
         read_any = true;
-        let first_line = range.start().map_or(1, |(row, _)| u64::from(row) + 1);
         let mut source = SourceFile::new(
             format!("{display}#{name}"),
             FileFormat::Workbook,
@@ -72,13 +76,15 @@ pub fn import(display: &str, bytes: &[u8], facts: &mut Facts) -> Result<(), Stri
         };
         let mut recent = crate::record::RecentSyms::default();
         let (mut count, mut imported, mut rejections) = (0u64, 0u64, Vec::new());
-        for (index, cells) in rows.enumerate() {
-            if cells.iter().all(|c| matches!(c, Data::Empty)) {
+        let width = shown.len() + 1;
+        while let Some((row, cells)) = rows.next_row(&mut cells, width)? {
+            if row <= header_row {
+                // A row written out of order, before the header: not data.
                 continue;
             }
             count += 1;
-            let record: csv::StringRecord = cells.iter().map(cell_text).collect();
-            let line = first_line + 1 + index as u64;
+            let record: csv::StringRecord = cells.iter().map(String::as_str).collect();
+            let line = u64::from(row) + 1;
             match import_record(&table, line, &record, facts, &mut recent) {
                 Ok(()) => imported += 1,
                 Err(rejection) => rejections.push(rejection),
@@ -97,18 +103,125 @@ pub fn import(display: &str, bytes: &[u8], facts: &mut Facts) -> Result<(), Stri
     }
 }
 
+/// The most bytes a workbook of `packed` bytes may unpack to: 100 times its size, and
+/// at least 256 MiB (real exports unpack to 5 to 20 times their size), never more than
+/// the input limit.
+pub fn unpacked_limit(packed: u64) -> u64 {
+    packed
+        .saturating_mul(100)
+        .max(256 << 20)
+        .min(crate::limits::get().max_file)
+}
+
+/// The bytes the archive's entries declare they unpack to; `None` when it is no zip
+/// (calamine's own error then says so).
+fn declared_unpacked(bytes: &[u8]) -> Option<u64> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+    let mut unpacked: u64 = 0;
+    for index in 0..archive.len() {
+        if let Ok(entry) = archive.by_index_raw(index) {
+            unpacked = unpacked.saturating_add(entry.size());
+        }
+    }
+    Some(unpacked)
+}
+
+fn check_unpacked_size(bytes: &[u8]) -> Result<(), String> {
+    let Some(unpacked) = declared_unpacked(bytes) else {
+        return Ok(());
+    };
+    let limit = unpacked_limit(bytes.len() as u64);
+    if unpacked > limit {
+        return Err(format!(
+            "the workbook declares {} of content in {} bytes, more than the limit of {}; \
+             hint: a workbook that unpacks this much is damaged or hostile: export CSV",
+            crate::formats::plugin::format_size(unpacked),
+            bytes.len(),
+            crate::formats::plugin::format_size(limit)
+        ));
+    }
+    Ok(())
+}
+
+/// Groups a sheet's cells, streamed in XML order, into rows.
+#[derive(Default)]
+struct SheetRows {
+    /// A cell read past the end of the previous row: the first of the next.
+    carried: Option<(u32, u32, String)>,
+    done: bool,
+}
+
+impl SheetRows {
+    /// The next row that has a non-empty cell: its 0-based index and its cells' text,
+    /// at most `width` of them (a value further right is kept in the last one).
+    fn next_row<RS: std::io::Read + std::io::Seek>(
+        &mut self,
+        reader: &mut calamine::XlsxCellReader<'_, RS>,
+        width: usize,
+    ) -> Result<Option<(u32, Vec<String>)>, String> {
+        loop {
+            let mut row: Option<u32> = None;
+            let mut cells: Vec<String> = Vec::new();
+            let place = |col: u32, text: String, cells: &mut Vec<String>| {
+                // A value right of the kept cells lands in the last one, so the row still
+                // has more fields than its header and is rejected as such, not lost.
+                let col = (col as usize).min(width.saturating_sub(1));
+                if !text.is_empty() {
+                    if cells.len() <= col {
+                        cells.resize(col + 1, String::new());
+                    }
+                    cells[col] = text;
+                }
+            };
+            if let Some((r, c, text)) = self.carried.take() {
+                row = Some(r);
+                place(c, text, &mut cells);
+            }
+            while !self.done {
+                let cell = reader
+                    .next_cell()
+                    .map_err(|e| format!("cannot read the workbook: {e}; hint: save it again as .xlsx, or export CSV"))?;
+                let Some(cell) = cell else {
+                    self.done = true;
+                    break;
+                };
+                let (r, c) = cell.get_position();
+                let text = cell_text(cell.get_value());
+                match row {
+                    Some(current) if current != r => {
+                        self.carried = Some((r, c, text));
+                        break;
+                    }
+                    _ => {
+                        row = Some(r);
+                        place(c, text, &mut cells);
+                    }
+                }
+            }
+            match row {
+                Some(r) if cells.iter().any(|c| !c.trim().is_empty()) => {
+                    return Ok(Some((r, cells)))
+                }
+                Some(_) => continue,
+                None => return Ok(None),
+            }
+        }
+    }
+}
+
 /// A cell as the text a CSV export would hold.
-fn cell_text(cell: &Data) -> String {
+fn cell_text(cell: &DataRef<'_>) -> String {
     match cell {
-        Data::Empty => String::new(),
-        Data::String(text) => text.clone(),
-        Data::Int(n) => n.to_string(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < EXACT => format!("{}", *f as i64),
+        DataRef::Empty => String::new(),
+        DataRef::String(text) => text.clone(),
+        DataRef::SharedString(text) => (*text).to_string(),
+        DataRef::Int(n) => n.to_string(),
+        DataRef::Float(f) if f.fract() == 0.0 && f.abs() < EXACT => format!("{}", *f as i64),
         // Digits beyond 2^53 are already gone: scientific notation makes the ID check say so.
-        Data::Float(f) if f.fract() == 0.0 => format!("{f:E}"),
-        Data::Float(f) => f.to_string(),
-        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
-        Data::DateTime(date) => {
+        DataRef::Float(f) if f.fract() == 0.0 => format!("{f:E}"),
+        DataRef::Float(f) => f.to_string(),
+        DataRef::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        DataRef::DateTime(date) => {
             // Excel's serial day 25569 is 1970-01-01.
             let secs = ((date.as_f64() - 25_569.0) * 86_400.0).round() as i64;
             time::format_instant(secs)
@@ -116,7 +229,39 @@ fn cell_text(cell: &Data) -> String {
                 .trim_end_matches('Z')
                 .to_string()
         }
-        Data::DateTimeIso(text) | Data::DurationIso(text) => text.clone(),
-        Data::Error(e) => format!("#{e:?}"),
+        DataRef::DateTimeIso(text) | DataRef::DurationIso(text) => text.clone(),
+        DataRef::Error(e) => format!("#{e:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn zip_of_zeros(bytes: usize) -> Vec<u8> {
+        use std::io::Write;
+        let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        writer
+            .start_file("xl/worksheets/sheet1.xml", options)
+            .unwrap();
+        writer.write_all(&vec![b'0'; bytes]).unwrap();
+        writer.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_workbook_is_measured_by_what_it_declares_before_unpacking() {
+        let packed = zip_of_zeros(3 << 20);
+        assert!(packed.len() < 20_000, "{}", packed.len());
+        assert_eq!(declared_unpacked(&packed), Some(3 << 20));
+        assert_eq!(declared_unpacked(b"not a zip"), None);
+    }
+
+    #[test]
+    fn the_unpacked_limit_scales_with_the_file_within_the_input_limit() {
+        assert_eq!(unpacked_limit(2_000), 256 << 20);
+        assert_eq!(unpacked_limit(10 << 20), 1000 << 20);
+        assert_eq!(unpacked_limit(1 << 40), crate::limits::DEFAULT_MAX_FILE);
     }
 }

@@ -1,0 +1,288 @@
+//! The auth codes read in this run, and scrubbing them out of any text.
+//!
+//! Masking a code's own column is not enough: people paste codes into ad names, account
+//! names, file names and notes. Every code a codes input holds is remembered here (as a
+//! hash of its lower-cased bytes, never the code itself), and text on its way out is
+//! scanned for any of them, whatever their shape, in any letter case (handles are
+//! lower-cased when read).
+//!
+//! Scanning is by window: for each distinct code length, every window of that many bytes
+//! inside a run without white space is hashed and looked up. Names are short words, so
+//! most text has no window at all and the scan costs one pass over the bytes.
+
+use std::borrow::Cow;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::RwLock;
+
+use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
+
+/// Codes shorter than this are not scrubbed inside other text: a real auth code is far
+/// longer, and a short one would mask ordinary words.
+pub const MIN_SCRUBBED_LEN: usize = 8;
+
+/// A set of codes, by byte length.
+#[derive(Clone, Debug, Default)]
+pub struct Secrets {
+    by_len: FxHashMap<usize, FxHashSet<u64>>,
+    /// Distinct lengths, longest first, so a longer code is masked before a shorter one
+    /// that it contains.
+    lengths: Vec<usize>,
+}
+
+fn window_hash(bytes: &[u8]) -> u64 {
+    let mut hasher = FxBuildHasher.build_hasher();
+    for &b in bytes {
+        hasher.write_u8(b.to_ascii_lowercase());
+    }
+    hasher.finish()
+}
+
+impl Secrets {
+    /// Remembers `code` (trimmed); codes shorter than [`MIN_SCRUBBED_LEN`] bytes or
+    /// holding white space cannot be found inside text and are left out.
+    pub fn add(&mut self, code: &str) {
+        let code = code.trim();
+        if code.len() < MIN_SCRUBBED_LEN
+            || code.starts_with("****")
+            || code.bytes().any(|b| b.is_ascii_whitespace())
+        {
+            return;
+        }
+        let len = code.len();
+        if self
+            .by_len
+            .entry(len)
+            .or_default()
+            .insert(window_hash(code.as_bytes()))
+            && !self.lengths.contains(&len)
+        {
+            self.lengths.push(len);
+            self.lengths.sort_unstable_by(|a, b| b.cmp(a));
+        }
+    }
+
+    /// Adds every code of `other`.
+    pub fn extend(&mut self, other: &Secrets) {
+        for (&len, hashes) in &other.by_len {
+            self.by_len.entry(len).or_default().extend(hashes);
+            if !self.lengths.contains(&len) {
+                self.lengths.push(len);
+            }
+        }
+        self.lengths.sort_unstable_by(|a, b| b.cmp(a));
+    }
+
+    /// Whether no code is known.
+    pub fn is_empty(&self) -> bool {
+        self.lengths.is_empty()
+    }
+
+    /// How many distinct codes are known.
+    pub fn len(&self) -> usize {
+        self.by_len.values().map(FxHashSet::len).sum()
+    }
+
+    /// Byte ranges of `text` that hold a known code, in order and not overlapping.
+    fn find(&self, text: &str) -> Vec<(usize, usize)> {
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        if self.is_empty() || text.len() < MIN_SCRUBBED_LEN {
+            return found;
+        }
+        let bytes = text.as_bytes();
+        let shortest = *self.lengths.last().expect("not empty");
+        let mut start = 0;
+        while start < bytes.len() {
+            // One run of bytes without white space at a time: codes hold none.
+            if bytes[start].is_ascii_whitespace() {
+                start += 1;
+                continue;
+            }
+            let end = bytes[start..]
+                .iter()
+                .position(u8::is_ascii_whitespace)
+                .map_or(bytes.len(), |n| start + n);
+            if end - start >= shortest {
+                self.find_in_run(text, start, end, &mut found);
+            }
+            start = end;
+        }
+        found.sort_unstable();
+        found
+    }
+
+    fn find_in_run(&self, text: &str, start: usize, end: usize, found: &mut Vec<(usize, usize)>) {
+        let bytes = text.as_bytes();
+        let first_new = found.len();
+        for &len in &self.lengths {
+            if end - start < len {
+                continue;
+            }
+            let hashes = &self.by_len[&len];
+            let mut at = start;
+            while at + len <= end {
+                let overlaps = found[first_new..]
+                    .iter()
+                    .any(|&(s, e)| at < e && s < at + len);
+                if !overlaps
+                    && text.is_char_boundary(at)
+                    && text.is_char_boundary(at + len)
+                    && hashes.contains(&window_hash(&bytes[at..at + len]))
+                {
+                    found.push((at, at + len));
+                    at += len;
+                } else {
+                    at += 1;
+                }
+            }
+        }
+    }
+
+    /// `text` with every known code masked in place of its characters: stars, then the
+    /// code's last four characters (see [`crate::code_tail`]), so the text keeps its
+    /// length and shows where a code was.
+    pub fn scrub<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        let found = self.find(text);
+        if found.is_empty() {
+            return Cow::Borrowed(text);
+        }
+        let mut out = text.to_string();
+        mask_ranges(&mut out, &found);
+        Cow::Owned(out)
+    }
+
+    /// Masks every known code inside `text[range]` of `buffer` without moving any byte
+    /// (so spans into the buffer stay valid); whether anything was masked.
+    pub fn scrub_within(&self, buffer: &mut String, ranges: &[(usize, usize)]) -> bool {
+        let mut found = Vec::new();
+        for &(start, end) in ranges {
+            for (s, e) in self.find(&buffer[start..end]) {
+                found.push((start + s, start + e));
+            }
+        }
+        if found.is_empty() {
+            return false;
+        }
+        found.sort_unstable();
+        found.dedup();
+        mask_ranges(buffer, &found);
+        true
+    }
+
+    /// Masks every known code in `text` in place; whether anything was masked.
+    pub fn scrub_string(&self, text: &mut String) -> bool {
+        let len = text.len();
+        self.scrub_within(text, &[(0, len)])
+    }
+}
+
+/// Overwrites each range but its last four characters with `*`. Ranges are sorted, on
+/// character boundaries and hold whole characters, so the result is still UTF-8.
+fn mask_ranges(text: &mut String, ranges: &[(usize, usize)]) {
+    let mut bytes = std::mem::take(text).into_bytes();
+    let mut last_end = 0;
+    for &(start, end) in ranges {
+        if start < last_end {
+            continue;
+        }
+        let code = std::str::from_utf8(&bytes[start..end]).expect("whole characters");
+        let keep = crate::code_tail(code).len();
+        bytes[start..end - keep].fill(b'*');
+        last_end = end;
+    }
+    *text = String::from_utf8(bytes).expect("stars replace whole characters");
+}
+
+static RUN_SECRETS: RwLock<Option<Secrets>> = RwLock::new(None);
+
+/// Adds `secrets` to the codes of this run, which [`scrub_message`] masks in every
+/// message the process prints.
+pub fn publish(secrets: &Secrets) {
+    if secrets.is_empty() {
+        return;
+    }
+    let mut run = RUN_SECRETS.write().unwrap_or_else(|e| e.into_inner());
+    run.get_or_insert_with(Secrets::default).extend(secrets);
+}
+
+/// Every code published in this run so far.
+pub fn published() -> Secrets {
+    let run = RUN_SECRETS.read().unwrap_or_else(|e| e.into_inner());
+    run.clone().unwrap_or_default()
+}
+
+/// `message` with every code published in this run masked, for the process's last
+/// boundary (standard error, terminal output).
+pub fn scrub_message(message: &str) -> Cow<'_, str> {
+    let run = RUN_SECRETS.read().unwrap_or_else(|e| e.into_inner());
+    match run.as_ref() {
+        Some(secrets) => Cow::Owned(secrets.scrub(message).into_owned()),
+        None => Cow::Borrowed(message),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secrets(codes: &[&str]) -> Secrets {
+        let mut secrets = Secrets::default();
+        for code in codes {
+            secrets.add(code);
+        }
+        secrets
+    }
+
+    #[test]
+    fn codes_of_any_shape_are_masked_inside_text() {
+        let codes = [
+            "abcdefgh12345678",
+            "ABC_def+ghi/jkl=mno_0123456789_zzzzzzzzzzzzzzzz",
+            "#Zm9vYmFyYmF6cXV4",
+        ];
+        let secrets = secrets(&codes);
+        for code in codes {
+            let text = format!("Promo {code} launch/{code}.csv");
+            let scrubbed = secrets.scrub(&text);
+            assert!(!scrubbed.contains(code), "{scrubbed}");
+            assert_eq!(scrubbed.len(), text.len());
+            assert!(scrubbed.contains(crate::code_tail(code)), "{scrubbed}");
+            assert!(scrubbed.starts_with("Promo ****"), "{scrubbed}");
+        }
+    }
+
+    #[test]
+    fn case_changes_do_not_hide_a_code() {
+        let secrets = secrets(&["AbCdEfGh12345678XyZ"]);
+        let scrubbed = secrets.scrub("@abcdefgh12345678xyz");
+        assert_eq!(scrubbed, "@***************8xyz");
+    }
+
+    #[test]
+    fn short_codes_and_other_text_are_left_alone() {
+        let secrets = secrets(&["abc12", "ZZZZZZZZZZZZZZZZZZZZ"]);
+        assert_eq!(secrets.len(), 1);
+        assert!(matches!(
+            secrets.scrub("abc12 Summer sale 2026"),
+            Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn a_longer_code_wins_over_a_shorter_one_inside_it() {
+        let secrets = secrets(&["shortcode123", "xx_shortcode123_yy_longer"]);
+        let scrubbed = secrets.scrub("name xx_shortcode123_yy_longer end shortcode123");
+        assert_eq!(scrubbed, "name *********************nger end ********e123");
+    }
+
+    #[test]
+    fn scrubbing_within_ranges_keeps_every_other_byte_in_place() {
+        let secrets = secrets(&["Ünïcødé-Çödé-0001"]);
+        let mut buffer = "ad one|Ünïcødé-Çödé-0001|ad two".to_string();
+        let len = buffer.len();
+        assert!(secrets.scrub_within(&mut buffer, &[(7, len - 7)]));
+        assert_eq!(buffer.len(), len);
+        assert!(buffer.starts_with("ad one|*"));
+        assert!(buffer.ends_with("0001|ad two"));
+        assert!(!buffer.contains("Ünïcødé"));
+    }
+}
