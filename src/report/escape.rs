@@ -46,9 +46,9 @@ pub fn without_bidi(value: &str) -> Cow<'_, str> {
 /// splits `www.` and `scheme://` (no autolink); it is invisible where the text is read.
 pub fn markdown(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 8);
-    let chars: Vec<char> = value.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        let next = chars.get(i + 1).copied();
+    for (i, c) in value.char_indices() {
+        let after = &value[i + c.len_utf8()..];
+        let next = after.chars().next();
         match c {
             // Values never start a line (they follow a list marker or sit in a cell), so
             // only inline markup needs escaping: emphasis, code, links, tables, strikes.
@@ -64,8 +64,10 @@ pub fn markdown(value: &str) -> String {
             c if sparkcheck_facts::is_bidi_control(c) => out.push('\u{FFFD}'),
             '@' => out.push_str("@\u{200B}"),
             '#' if next.is_some_and(|n| n.is_ascii_digit()) => out.push_str("#\u{200B}"),
-            ':' if chars[i + 1..].starts_with(&['/', '/']) => out.push_str("\u{200B}:"),
-            '.' if i >= 3 && chars[i - 3..i].iter().all(|w| w.eq_ignore_ascii_case(&'w')) => {
+            ':' if after.starts_with("//") => out.push_str("\u{200B}:"),
+            '.' if value.as_bytes()[..i].len() >= 3
+                && value.as_bytes()[i - 3..i].eq_ignore_ascii_case(b"www") =>
+            {
                 out.push_str("\u{200B}.");
             }
             c => out.push(c),
