@@ -265,6 +265,21 @@ fn the_expiry_forecast_lists_pairs_by_the_date_they_lose_their_preview() {
         dates.len() > 5 && dates.windows(2).all(|w| w[0] <= w[1]),
         "soonest first: {dates:?}"
     );
+    let csv_output = run(&[
+        "expiring", "samples", "--within", "120d", "--as-of", AS_OF, "--format", "csv",
+    ]);
+    let csv_text = String::from_utf8(csv_output.stdout).unwrap();
+    let mut reader = csv::Reader::from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
+    assert_eq!(&reader.headers().unwrap()[1], "handle (without @)");
+    let handles: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[1].to_string())
+        .collect();
+    assert!(handles.contains(&"maya.moves".to_string()), "{handles:?}");
+    assert!(
+        handles.iter().all(|h| !h.starts_with(['\'', '@'])),
+        "handles read as handles, as in the audit's CSV: {handles:?}"
+    );
     for format in ["text", "csv"] {
         let output = run(&[
             "expiring", "samples", "--within", "120d", "--as-of", AS_OF, "--format", format,
