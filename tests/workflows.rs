@@ -347,6 +347,23 @@ fn history_records_runs_gives_first_seen_and_serves_as_baseline() {
         ]
     );
     assert_eq!(day2["resolved"][0]["cause"], "CODE_EXPIRED");
+    // The report carries the last runs' counts, oldest first, ending with this one.
+    assert_eq!(
+        day2["trend"],
+        serde_json::json!([
+            {"as_of": "2026-11-20T00:00:00Z", "broken_posts": 2, "findings": 2, "errors": 2, "warnings": 0},
+            {"as_of": "2026-11-21T00:00:00Z", "broken_posts": 2, "findings": 2, "errors": 2, "warnings": 0},
+        ])
+    );
+    let (_, without, _) = json(&[
+        "audit",
+        "tests/fixtures/workflows/day2",
+        "--as-of",
+        "2026-11-21",
+        "--format",
+        "json",
+    ]);
+    assert!(without.get("trend").is_none(), "no trend without a history");
     let runs = run(&["history", &db, "runs", "--format", "json"]);
     assert_eq!(runs.status.code(), Some(0));
     let runs: serde_json::Value = serde_json::from_slice(&runs.stdout).unwrap();
