@@ -150,11 +150,13 @@ fn xlsx_has_text_ids_a_frozen_filtered_header_and_role_worklists() {
     assert_eq!(
         workbook.sheet_names(),
         [
+            "Summary",
             "Findings",
             "Org Admin",
             "Creator",
             "Advertiser",
-            "Media Buyer"
+            "Media Buyer",
+            "Rejected rows"
         ]
     );
     let findings = workbook.worksheet_range("Findings").unwrap();
@@ -206,14 +208,14 @@ fn xlsx_has_text_ids_a_frozen_filtered_header_and_role_worklists() {
         .skip(1)
         .all(|r| r[role_column] == "Org Admin"));
     // The frozen pane and the autofilter live in the sheet's XML.
-    let sheet_xml = unzip_entry(&path, "xl/worksheets/sheet1.xml");
+    let sheet_xml = unzip_entry(&path, "xl/worksheets/sheet2.xml");
     assert!(sheet_xml.contains(r#"state="frozen""#), "frozen header");
     assert!(sheet_xml.contains("<autoFilter"), "autofilter");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// One file of a zip archive as text, through calamine's own zip reader.
-fn unzip_entry(path: &std::path::Path, name: &str) -> String {
+pub fn unzip_entry(path: &std::path::Path, name: &str) -> String {
     let file = std::fs::File::open(path).unwrap();
     let mut archive = zip::ZipArchive::new(file).unwrap();
     let mut entry = archive.by_name(name).unwrap();

@@ -21,4 +21,5 @@ mod shapes;
 mod trust;
 mod unseen;
 mod util;
+mod workbook;
 mod workflows;
