@@ -205,6 +205,7 @@ fn write_text(forecast: &Forecast, out: &mut dyn Write) -> io::Result<()> {
 }
 
 fn write_csv(forecast: &Forecast, out: &mut dyn Write) -> io::Result<()> {
+    use crate::report::csv::{without_at, HANDLE_COLUMN};
     use crate::report::escape::spreadsheet_cell as cell;
     out.write_all(b"\xEF\xBB\xBF")?;
     let mut writer = csv::WriterBuilder::new()
@@ -212,7 +213,7 @@ fn write_csv(forecast: &Forecast, out: &mut dyn Write) -> io::Result<()> {
         .from_writer(out);
     writer.write_record([
         "loses_preview_at",
-        "handle",
+        HANDLE_COLUMN,
         "post_id",
         "advertiser_id",
         "account_name",
@@ -222,7 +223,8 @@ fn write_csv(forecast: &Forecast, out: &mut dyn Write) -> io::Result<()> {
     for e in &forecast.expiring {
         writer.write_record([
             cell(&e.loses_preview_at).as_ref(),
-            cell(&e.handle).as_ref(),
+            // Without the `@`, as in the audit's CSV: `'@name` would read badly.
+            cell(&without_at(&e.handle)).as_ref(),
             cell(&e.post_id).as_ref(),
             cell(&e.advertiser_id).as_ref(),
             cell(e.account_name.as_deref().unwrap_or("")).as_ref(),

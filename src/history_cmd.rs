@@ -812,7 +812,34 @@ pub fn record(
         );
         finding.first_seen = by_key.get(&key).cloned();
     }
+    report.trend = Some(trend_until(&history, id)?);
     Ok(())
+}
+
+/// The counts of the runs up to and including `run` (in run order: a backfilled run's
+/// trend ends with it, not with a newer run), the last [`TREND_RUNS`] of them.
+///
+/// [`TREND_RUNS`]: crate::report::TREND_RUNS
+fn trend_until(
+    history: &sparkcheck_history::History,
+    run: sparkcheck_history::RunId,
+) -> Result<Vec<crate::report::TrendRunOut>, String> {
+    let points = history.trend(None, None).map_err(|e| e.to_string())?;
+    let end = points
+        .iter()
+        .position(|p| p.run == run)
+        .map_or(points.len(), |at| at + 1);
+    let start = end.saturating_sub(crate::report::TREND_RUNS);
+    Ok(points[start..end]
+        .iter()
+        .map(|p| crate::report::TrendRunOut {
+            as_of: time::format_instant(p.as_of),
+            broken_posts: p.broken_posts,
+            findings: p.findings,
+            errors: p.errors,
+            warnings: p.warnings,
+        })
+        .collect())
 }
 
 #[cfg(test)]
@@ -869,6 +896,49 @@ mod tests {
                 .unwrap();
         }
         path
+    }
+
+    #[test]
+    fn a_report_trend_holds_the_last_runs_up_to_its_own() {
+        let dir = temp("trend-until");
+        let path = dir.join("history.db");
+        let mut history = History::open(&path).unwrap();
+        let mut ids = Vec::new();
+        for n in 0..35i64 {
+            let as_of = DAY1 + n * 86_400;
+            // Run n has n % 3 broken posts.
+            let findings = (0..n % 3)
+                .map(|p| finding(&format!("p{p}"), "CODE_EXPIRED", "error", "Creator"))
+                .collect();
+            ids.push(
+                history
+                    .record(&RunRecord {
+                        as_of,
+                        started_at: as_of,
+                        policy: "preview".into(),
+                        sparkcheck_version: "0.1.0".into(),
+                        config_hash: None,
+                        pairs_audited: 4,
+                        inputs: Vec::new(),
+                        coverage: Default::default(),
+                        findings,
+                    })
+                    .unwrap(),
+            );
+        }
+        let trend = trend_until(&history, ids[34]).unwrap();
+        assert_eq!(trend.len(), crate::report::TREND_RUNS);
+        assert_eq!(trend[0].as_of, time::format_instant(DAY1 + 5 * 86_400));
+        assert_eq!(trend[29].as_of, time::format_instant(DAY1 + 34 * 86_400));
+        let broken: Vec<u64> = trend.iter().map(|t| t.broken_posts).collect();
+        let expected: Vec<u64> = (5..35).map(|n| n % 3).collect();
+        assert_eq!(broken, expected);
+        assert_eq!(trend[29].findings, 1);
+        // An older run's trend ends with it.
+        let early = trend_until(&history, ids[2]).unwrap();
+        assert_eq!(early.len(), 3);
+        assert_eq!(early[2].broken_posts, 2);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     fn temp(name: &str) -> PathBuf {

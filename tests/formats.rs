@@ -150,11 +150,13 @@ fn xlsx_has_text_ids_a_frozen_filtered_header_and_role_worklists() {
     assert_eq!(
         workbook.sheet_names(),
         [
+            "Summary",
             "Findings",
             "Org Admin",
             "Creator",
             "Advertiser",
-            "Media Buyer"
+            "Media Buyer",
+            "Rejected rows"
         ]
     );
     let findings = workbook.worksheet_range("Findings").unwrap();
@@ -206,14 +208,14 @@ fn xlsx_has_text_ids_a_frozen_filtered_header_and_role_worklists() {
         .skip(1)
         .all(|r| r[role_column] == "Org Admin"));
     // The frozen pane and the autofilter live in the sheet's XML.
-    let sheet_xml = unzip_entry(&path, "xl/worksheets/sheet1.xml");
+    let sheet_xml = unzip_entry(&path, "xl/worksheets/sheet2.xml");
     assert!(sheet_xml.contains(r#"state="frozen""#), "frozen header");
     assert!(sheet_xml.contains("<autoFilter"), "autofilter");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// One file of a zip archive as text, through calamine's own zip reader.
-fn unzip_entry(path: &std::path::Path, name: &str) -> String {
+pub fn unzip_entry(path: &std::path::Path, name: &str) -> String {
     let file = std::fs::File::open(path).unwrap();
     let mut archive = zip::ZipArchive::new(file).unwrap();
     let mut entry = archive.by_name(name).unwrap();
@@ -222,37 +224,54 @@ fn unzip_entry(path: &std::path::Path, name: &str) -> String {
     text
 }
 
+/// Debian's chromium, when installed.
+fn chromium() -> Option<&'static str> {
+    let found = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists());
+    if found.is_none() {
+        eprintln!("skipped: no chromium on this machine (.ci/run installs Debian's chromium)");
+    }
+    found
+}
+
+/// The DOM of `page` once its script ran, opened at `#fragment` in headless chromium.
+fn chromium_dom(
+    chromium: &str,
+    dir: &std::path::Path,
+    page: &std::path::Path,
+    fragment: &str,
+) -> String {
+    let profile = dir.join(format!("profile-{}", std::process::id()));
+    let output = std::process::Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg("--dump-dom")
+        .arg(format!("file://{}#{fragment}", page.display()))
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
 #[test]
 fn html_loads_in_headless_chromium_without_script_errors() {
-    let Some(chromium) = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .into_iter()
-        .find(|p| std::path::Path::new(p).exists())
-    else {
-        eprintln!("skipped: no chromium on this machine (.ci/run installs Debian's chromium)");
+    let Some(chromium) = chromium() else {
         return;
     };
     let dir = temp_dir("chromium");
     for (name, input) in [("samples.html", "samples"), ("hostile.html", HOSTILE)] {
         let page = dir.join(name);
         std::fs::write(&page, render(input, "html")).unwrap();
-        let profile = dir.join(format!("profile-{name}"));
-        let output = std::process::Command::new(chromium)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ])
-            .arg(format!("--user-data-dir={}", profile.display()))
-            .arg("--dump-dom")
-            .arg(format!("file://{}", page.display()))
-            .output()
-            .unwrap();
-        let dom = String::from_utf8_lossy(&output.stdout);
+        let dom = chromium_dom(chromium, &dir, &page, "");
         assert!(
             dom.contains(r#"data-ready="1""#),
             "{name}: the page script ran to the end"
@@ -262,5 +281,231 @@ fn html_loads_in_headless_chromium_without_script_errors() {
             "{name}: no element came from input text"
         );
     }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The element `<svg id="ID"` … `</svg>` of a page.
+fn svg<'a>(page: &'a str, id: &str) -> &'a str {
+    let start = page
+        .find(&format!("<svg id=\"{id}\""))
+        .unwrap_or_else(|| panic!("a chart `{id}`"));
+    let end = start + page[start..].find("</svg>").unwrap();
+    &page[start..end]
+}
+
+/// Each bar of a chart: (its key, its value).
+fn bars(chart: &str) -> Vec<(String, u64)> {
+    chart
+        .split("<g data-key=\"")
+        .skip(1)
+        .map(|g| {
+            let key = g[..g.find('"').unwrap()].to_string();
+            (key, attribute(g, "data-value").parse().unwrap())
+        })
+        .collect()
+}
+
+/// Each account of the accounts chart: (ad account, previewable, broken, hidden).
+fn account_bars(chart: &str) -> Vec<(String, u64, u64, u64)> {
+    chart
+        .split("<g data-account=\"")
+        .skip(1)
+        .map(|g| {
+            let account = g[..g.find('"').unwrap()].to_string();
+            let part = |name: &str| -> u64 {
+                let at = g.find(&format!("data-part=\"{name}\"")).unwrap();
+                attribute(&g[at..], "data-value").parse().unwrap()
+            };
+            (account, part("previewable"), part("broken"), part("hidden"))
+        })
+        .collect()
+}
+
+fn attribute<'a>(text: &'a str, name: &str) -> &'a str {
+    let at = text.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+    &text[at..at + text[at..].find('"').unwrap()]
+}
+
+/// Issue 15: the charts follow the filters. Unfiltered, the script draws what the page was
+/// written with; filtered (through the `#client=…&owner=…&cause=…` link), each chart counts
+/// the rows shown, and no input text becomes an element on the way.
+#[test]
+fn html_charts_follow_the_filters_in_headless_chromium() {
+    let Some(chromium) = chromium() else {
+        return;
+    };
+    let dir = temp_dir("chromium-filters");
+    let html = render("samples", "html");
+    let page = dir.join("samples.html");
+    std::fs::write(&page, &html).unwrap();
+    let (_, report, _) = crate::util::audit_json(&["samples"]);
+    let findings = report["findings"].as_array().unwrap();
+
+    let dom = chromium_dom(chromium, &dir, &page, "");
+    assert!(dom.contains(r#"data-ready="1""#));
+    for id in ["chart-causes", "chart-owners"] {
+        assert_eq!(bars(svg(&dom, id)), bars(svg(&html, id)), "{id}");
+    }
+    assert_eq!(
+        account_bars(svg(&dom, "chart-accounts")),
+        account_bars(svg(&html, "chart-accounts"))
+    );
+    let by_cause = bars(svg(&html, "chart-causes"));
+    assert_eq!(
+        by_cause.len(),
+        report["summary"]["by_cause"].as_object().unwrap().len()
+    );
+    for (cause, n) in &by_cause {
+        assert_eq!(report["summary"]["by_cause"][cause], *n);
+    }
+
+    // One cause: its bar alone, the owners of its findings, and per account the posts it breaks.
+    let dom = chromium_dom(chromium, &dir, &page, "cause=CODE_EXPIRED");
+    let expired: Vec<&serde_json::Value> = findings
+        .iter()
+        .filter(|f| f["cause"] == "CODE_EXPIRED")
+        .collect();
+    assert_eq!(
+        bars(svg(&dom, "chart-causes")),
+        [("CODE_EXPIRED".to_string(), expired.len() as u64)]
+    );
+    assert_eq!(
+        bars(svg(&dom, "chart-owners")),
+        [("Creator".to_string(), expired.len() as u64)]
+    );
+    let accounts = account_bars(svg(&dom, "chart-accounts"));
+    assert_eq!(
+        accounts.len(),
+        report["summary"]["by_account"].as_array().unwrap().len()
+    );
+    for (account, summary) in accounts
+        .iter()
+        .zip(report["summary"]["by_account"].as_array().unwrap())
+    {
+        let shown = expired
+            .iter()
+            .filter(|f| f["advertiser_id"] == account.0.as_str())
+            .count() as u64;
+        assert_eq!(account.1, summary["previewable"].as_u64().unwrap());
+        assert_eq!(account.2, shown, "{account:?}");
+        assert_eq!(account.2 + account.3, summary["broken"].as_u64().unwrap());
+    }
+    assert!(dom.contains("(the findings the filters show)"));
+
+    // A client and an owner: only that client's accounts; counts from its rows.
+    let dom = chromium_dom(
+        chromium,
+        &dir,
+        &page,
+        "client=Acme%20Shoes%20US&owner=Creator",
+    );
+    let shown: Vec<&serde_json::Value> = findings
+        .iter()
+        .filter(|f| f["account_name"] == "Acme Shoes US" && f["owner_role"] == "Creator")
+        .collect();
+    let total: u64 = bars(svg(&dom, "chart-causes")).iter().map(|b| b.1).sum();
+    assert_eq!(total, shown.len() as u64);
+    assert!(dom.contains(&format!("<span id=\"shown\">{}</span>", shown.len())));
+    let accounts = account_bars(svg(&dom, "chart-accounts"));
+    assert_eq!(accounts.len(), 1);
+    assert_eq!(accounts[0].0, "7100000000000000001");
+
+    // Hostile values through the link and the filters stay text.
+    let hostile = dir.join("hostile.html");
+    std::fs::write(&hostile, render(HOSTILE, "html")).unwrap();
+    let client = "%3DHYPERLINK(%22http%3A%2F%2Fevil.example%22%2C%22x%22)";
+    let dom = chromium_dom(
+        chromium,
+        &dir,
+        &hostile,
+        &format!("client={client}&cause=%3Cimg%20src%3Dx%3E"),
+    );
+    assert!(dom.contains(r#"data-ready="1""#));
+    let accounts = account_bars(svg(&dom, "chart-accounts"));
+    assert_eq!(accounts.len(), 1, "the hostile client is selected");
+    assert_eq!(accounts[0].0, "7500000000000000002");
+    assert!(!dom.contains("<img"), "no element came from input text");
+    assert_eq!(
+        dom.matches("<script").count(),
+        1,
+        "only the page's own script"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn html_script_never_writes_markup() {
+    let html = render("samples", "html");
+    let script = &html[html.find("<script>").unwrap()..];
+    for sink in [
+        "innerHTML",
+        "outerHTML",
+        "insertAdjacentHTML",
+        "document.write",
+        "eval(",
+        "Function(",
+    ] {
+        assert!(!script.contains(sink), "the page script uses {sink}");
+    }
+    assert!(script.contains("textContent"));
+}
+
+/// Issue 17: with `--history`, a "broken since" column and the trend of the last runs.
+#[test]
+fn html_shows_broken_since_and_the_trend_with_a_history() {
+    let dir = temp_dir("html-history");
+    let db = dir.join("history.db").to_string_lossy().into_owned();
+    let page = dir.join("report.html");
+    let page_arg = page.to_string_lossy().into_owned();
+    for (day, as_of) in [
+        ("day1", AS_OF),
+        ("day2", "2026-11-21"),
+        ("day2", "2026-11-23"),
+    ] {
+        let folder = format!("tests/fixtures/workflows/{day}");
+        let output = run(&[
+            "audit",
+            &folder,
+            "--as-of",
+            as_of,
+            "--history",
+            &db,
+            "-o",
+            &page_arg,
+        ]);
+        assert_eq!(output.status.code(), Some(1));
+    }
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("<th>broken since</th>"));
+    // CUSTOM_IDENTITY since day 1, CODE_REVOKED since the first day2 run.
+    assert!(
+        html.contains(r#"<td class="since" title="2026-11-20T00:00:00Z">2026-11-20 (3 days)</td>"#)
+    );
+    assert!(
+        html.contains(r#"<td class="since" title="2026-11-21T00:00:00Z">2026-11-21 (2 days)</td>"#)
+    );
+    let trend = svg(&html, "chart-trend");
+    let points: Vec<(&str, u64)> = trend
+        .split("<circle ")
+        .skip(1)
+        .map(|c| {
+            (
+                attribute(c, "data-as-of"),
+                attribute(c, "data-broken").parse().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        points,
+        [
+            ("2026-11-20T00:00:00Z", 2),
+            ("2026-11-21T00:00:00Z", 2),
+            ("2026-11-23T00:00:00Z", 2)
+        ]
+    );
+    assert!(html.contains("Broken posts over the last 3 runs"));
+    // Without a history: neither.
+    let plain = render("tests/fixtures/workflows/day2", "html");
+    assert!(!plain.contains("broken since") && !plain.contains("chart-trend"));
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -22,4 +22,5 @@ mod shapes;
 mod trust;
 mod unseen;
 mod util;
+mod workbook;
 mod workflows;

@@ -265,6 +265,21 @@ fn the_expiry_forecast_lists_pairs_by_the_date_they_lose_their_preview() {
         dates.len() > 5 && dates.windows(2).all(|w| w[0] <= w[1]),
         "soonest first: {dates:?}"
     );
+    let csv_output = run(&[
+        "expiring", "samples", "--within", "120d", "--as-of", AS_OF, "--format", "csv",
+    ]);
+    let csv_text = String::from_utf8(csv_output.stdout).unwrap();
+    let mut reader = csv::Reader::from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
+    assert_eq!(&reader.headers().unwrap()[1], "handle (without @)");
+    let handles: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[1].to_string())
+        .collect();
+    assert!(handles.contains(&"maya.moves".to_string()), "{handles:?}");
+    assert!(
+        handles.iter().all(|h| !h.starts_with(['\'', '@'])),
+        "handles read as handles, as in the audit's CSV: {handles:?}"
+    );
     for format in ["text", "csv"] {
         let output = run(&[
             "expiring", "samples", "--within", "120d", "--as-of", AS_OF, "--format", format,
@@ -332,6 +347,23 @@ fn history_records_runs_gives_first_seen_and_serves_as_baseline() {
         ]
     );
     assert_eq!(day2["resolved"][0]["cause"], "CODE_EXPIRED");
+    // The report carries the last runs' counts, oldest first, ending with this one.
+    assert_eq!(
+        day2["trend"],
+        serde_json::json!([
+            {"as_of": "2026-11-20T00:00:00Z", "broken_posts": 2, "findings": 2, "errors": 2, "warnings": 0},
+            {"as_of": "2026-11-21T00:00:00Z", "broken_posts": 2, "findings": 2, "errors": 2, "warnings": 0},
+        ])
+    );
+    let (_, without, _) = json(&[
+        "audit",
+        "tests/fixtures/workflows/day2",
+        "--as-of",
+        "2026-11-21",
+        "--format",
+        "json",
+    ]);
+    assert!(without.get("trend").is_none(), "no trend without a history");
     let runs = run(&["history", &db, "runs", "--format", "json"]);
     assert_eq!(runs.status.code(), Some(0));
     let runs: serde_json::Value = serde_json::from_slice(&runs.stdout).unwrap();

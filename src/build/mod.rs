@@ -118,7 +118,12 @@ pub fn build(
         unchecked,
         rejected,
         summary,
+        trend: None,
         pairs: Vec::new(),
+        cause_titles: Cause::ALL
+            .iter()
+            .map(|c| (c.code().to_string(), c.info().title.to_string()))
+            .collect(),
     }
 }
 

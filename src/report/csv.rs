@@ -1,9 +1,9 @@
 //! CSV for account managers: one row per finding, UTF-8 with a BOM so Excel reads accents
 //! right, RFC 4180 quoting (through `csv::Writer`), formulas neutralised.
 //!
-//! Handles are written without their `@` in the `handle (without @)` column: a cell that
-//! starts with `@` is a formula to Excel, and guarding it with `'` would show every handle
-//! as `'@name`. Everywhere else a value a spreadsheet would evaluate (starting with `=`,
+//! Handles are written without their `@` in the `handle (without @)` column (the
+//! `expiring` forecast's CSV too, through [`without_at`]): a cell that starts with `@` is a
+//! formula to Excel, and guarding it with `'` would show every handle as `'@name`. Everywhere else a value a spreadsheet would evaluate (starting with `=`,
 //! `+`, `-`, `@`, a tab or a carriage return) still gets a leading `'`.
 //!
 //! IDs stay text, exactly as exported. Excel's double-click open still turns a 19-digit ID
@@ -21,8 +21,9 @@ const HANDLE: usize = 3;
 /// The handle column's header in the CSV.
 pub const HANDLE_COLUMN: &str = "handle (without @)";
 
-/// `@a, @b` as `a, b`.
-fn without_at(handles: &str) -> String {
+/// `@a, @b` as `a, b`: handles as every sparkcheck CSV writes them (the audit's findings
+/// and the `expiring` forecast).
+pub fn without_at(handles: &str) -> String {
     handles
         .split(", ")
         .map(|h| h.strip_prefix('@').unwrap_or(h))

@@ -42,7 +42,9 @@ pub fn write_with_threads(report: &Report, out: &mut dyn Write, threads: usize) 
         unchecked: report.unchecked.clone(),
         rejected: report.rejected.clone(),
         summary: report.summary.clone(),
+        trend: report.trend.clone(),
         pairs: Vec::new(),
+        cause_titles: Default::default(),
     };
     let text = serde_json::to_vec_pretty(&skeleton)?;
     // Top-level keys are the only ones indented by exactly two spaces, and no string
@@ -210,7 +212,9 @@ mod tests {
                 new: None,
                 resolved: None,
             },
+            trend: None,
             pairs: Vec::new(),
+            cause_titles: Default::default(),
         }
     }
 

@@ -105,9 +105,43 @@ pub struct Report {
     pub rejected: Vec<RejectedOut>,
     /// Counts.
     pub summary: Summary,
+    /// With `--history`: the counts of the last runs in the history database (up to
+    /// [`TREND_RUNS`], oldest first, ending with this run); absent without a history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trend: Option<Vec<TrendRunOut>>,
     /// Every audited pair, sorted; filled only for formats that need it (not in JSON).
     #[serde(skip)]
     pub pairs: Vec<PairOut>,
+    /// Each cause code of the catalogue → its human title, shown beside the code by the
+    /// formats read by people (not in JSON: the code is the data, `explain` the reference).
+    #[serde(skip)]
+    pub cause_titles: BTreeMap<String, String>,
+}
+
+/// How many runs a report's [`Report::trend`] holds at most.
+pub const TREND_RUNS: usize = 30;
+
+/// One run of the history, as [`Report::trend`] lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrendRunOut {
+    /// The run's evaluation instant, RFC 3339 UTC.
+    pub as_of: String,
+    /// (ad account, post) pairs with at least one error finding in that run.
+    pub broken_posts: u64,
+    /// Its findings.
+    pub findings: u64,
+    /// Its error findings.
+    pub errors: u64,
+    /// Its warning findings.
+    pub warnings: u64,
+}
+
+impl Report {
+    /// The human title of a cause code (`Code expired` for `CODE_EXPIRED`), or "" for a
+    /// code the catalogue does not know.
+    pub fn cause_title(&self, code: &str) -> &str {
+        self.cause_titles.get(code).map_or("", String::as_str)
+    }
 }
 
 /// The configuration a run used.
