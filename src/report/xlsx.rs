@@ -43,6 +43,14 @@ pub fn to_bytes(report: &Report) -> std::io::Result<Vec<u8>> {
 /// `text` as an Excel cell holds it: unchanged when it fits, else its start and a visible
 /// `… [cut: N characters]` marker (N the characters left out), within [`MAX_CELL`].
 pub fn fit(text: &str) -> Cow<'_, str> {
+    // Bidirectional overrides would reorder what the cell shows: they become U+FFFD.
+    match super::escape::without_bidi(text) {
+        Cow::Borrowed(text) => fit_length(text),
+        Cow::Owned(text) => Cow::Owned(fit_length(&text).into_owned()),
+    }
+}
+
+fn fit_length(text: &str) -> Cow<'_, str> {
     if text.len() <= MAX_CELL || text.encode_utf16().count() <= MAX_CELL {
         return Cow::Borrowed(text);
     }
@@ -541,6 +549,15 @@ fn add_history(s: &mut Summary<'_>, report: &Report) -> Result<(), XlsxError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bidirectional_override_cannot_reorder_a_cell() {
+        assert_eq!(fit("Promo \u{202e}gnp.exe"), "Promo \u{FFFD}gnp.exe");
+        assert!(matches!(fit("plain"), Cow::Borrowed("plain")));
+        let long = format!("\u{2066}{}", "x".repeat(40_000));
+        let cut = fit(&long);
+        assert!(cut.starts_with('\u{FFFD}') && cut.ends_with(" characters]"));
+    }
 
     #[test]
     fn a_value_too_long_for_a_cell_is_cut_with_a_visible_marker() {
