@@ -117,6 +117,8 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
         }
     };
     let targets = &targets;
+    // The history keeps which version of each export a run read.
+    sparkcheck_importers::set_hash_inputs(history.is_some());
     let mut timings = Timings::start();
     let started_at = now();
     let progress = Progress::new(!args.quiet && io::stderr().is_terminal());

@@ -706,7 +706,7 @@ pub fn run_record(
                 rows: i.rows,
                 imported: i.imported,
                 rejected: i.rejected,
-                content_hash: None,
+                content_hash: i.sha256.clone(),
             })
             .collect(),
         coverage: report.coverage.clone(),

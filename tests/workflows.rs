@@ -364,6 +364,34 @@ fn history_records_runs_gives_first_seen_and_serves_as_baseline() {
         "json",
     ]);
     assert!(without.get("trend").is_none(), "no trend without a history");
+    // With a history, each input carries the SHA-256 of its bytes, and the run keeps it.
+    use sha2::Digest;
+    for (report, with) in [(&day2, true), (&without, false)] {
+        for input in report["inputs"].as_array().unwrap() {
+            let bytes = std::fs::read(input["path"].as_str().unwrap()).unwrap();
+            let hex: String = sha2::Sha256::digest(&bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            if with {
+                assert_eq!(input["sha256"], hex.as_str(), "{input}");
+            } else {
+                assert!(input.get("sha256").is_none(), "{input}");
+            }
+        }
+    }
+    let history = sparkcheck_history::History::open_existing(&db).unwrap();
+    let (newest, _) = history.newest_run().unwrap().unwrap();
+    let recorded = history.export_run(newest).unwrap();
+    assert!(!recorded.inputs.is_empty());
+    for input in &recorded.inputs {
+        let hash = input
+            .content_hash
+            .as_deref()
+            .expect("the run keeps each input's hash");
+        assert_eq!(hash.len(), 64, "{hash}");
+    }
+    drop(history);
     let runs = run(&["history", &db, "runs", "--format", "json"]);
     assert_eq!(runs.status.code(), Some(0));
     let runs: serde_json::Value = serde_json::from_slice(&runs.stdout).unwrap();

@@ -150,6 +150,8 @@ pub struct SourceFile {
     pub notes: Vec<String>,
     /// The optional fields the file has (for coverage).
     pub fields: Vec<OptionalField>,
+    /// The SHA-256 of the file's bytes (hex), when the run asked for it (`--history`).
+    pub sha256: Option<String>,
 }
 
 impl SourceFile {
@@ -164,6 +166,7 @@ impl SourceFile {
             rejected: 0,
             notes: Vec::new(),
             fields: Vec::new(),
+            sha256: None,
         }
     }
 

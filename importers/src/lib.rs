@@ -190,6 +190,7 @@ pub fn import_file(
         path: input.display.clone(),
         message,
     })?;
+    let first_file = facts.files.len();
     let told = std::cell::Cell::new(0u64);
     let counted = |bytes: u64| {
         told.set(told.get() + bytes);
@@ -197,7 +198,31 @@ pub fn import_file(
     };
     let result = import_text(&input.display, buffer, facts, &counted);
     advance((buffer.len() as u64).saturating_sub(told.get()));
+    if HASH_INPUTS.load(std::sync::atomic::Ordering::Relaxed) {
+        let hash = sha256_hex(buffer);
+        // A workbook is one file of several sheets: each carries the file's hash.
+        for file in &mut facts.files[first_file..] {
+            file.sha256 = Some(hash.clone());
+        }
+    }
     result
+}
+
+static HASH_INPUTS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether the imports of this process record each file's SHA-256 (for the audit
+/// history, which keeps which version of each export a run read). Off by default: it
+/// costs a pass over every byte.
+pub fn set_hash_inputs(on: bool) {
+    HASH_INPUTS.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Reads a regular file whole into `buffer`, within [`limits::Limits::max_file`].

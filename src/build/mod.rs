@@ -38,6 +38,7 @@ pub fn build(
             imported: file.imported,
             rejected: file.rejected,
             notes: file.notes.clone(),
+            sha256: file.sha256.clone(),
         })
         .collect();
     inputs.sort_by(|a, b| a.path.cmp(&b.path));

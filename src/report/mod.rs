@@ -214,6 +214,9 @@ pub struct InputOut {
     /// How the file was read, when it was not plain comma-separated UTF-8.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// The SHA-256 of the file's bytes, with `--history` (which keeps it per run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
 }
 
 /// A file passed over.
