@@ -1,6 +1,7 @@
 //! `bench gen DIR`: write a portfolio of a given shape.
 //! `bench run`: time the CSV floor, `sparkcheck audit` and the DuckDB reference, paired, on a
 //! matrix of portfolio shapes, and hold sparkcheck's findings to DuckDB's and the generator's.
+//! `bench history`: thirty nightly audits appended to a history database, and its questions.
 #![allow(clippy::disallowed_macros)] // test and bench output is not the product's boundary
 
 use std::collections::BTreeMap;
@@ -12,6 +13,8 @@ use std::time::Instant;
 use bench::generate::{generate_shape, Expected, Layout, Order, Shape, AS_OF};
 use bench::oracle;
 use clap::{Parser, Subcommand};
+
+mod history_bench;
 
 /// Bumped whenever the generator's output for a shape changes, so `bench run` regenerates.
 const GENERATOR_VERSION: u32 = 2;
@@ -47,6 +50,20 @@ enum Cmd {
         /// `spark_codes.csv`, `motion_connections.csv`): primary headers, `,`, one time format.
         #[arg(long)]
         canonical: bool,
+    },
+    /// Audit one portfolio for N nights, each paired with the same audit appending to a
+    /// history database; then time every `sparkcheck history` question on it.
+    History {
+        #[arg(long, default_value_t = 1_000_000)]
+        ads: usize,
+        #[arg(long, default_value_t = 30)]
+        nights: usize,
+        #[arg(long, default_value = "target/bench-data")]
+        data: PathBuf,
+        #[arg(long, default_value = "target/release/sparkcheck")]
+        binary: PathBuf,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
     },
     /// Time the floor, sparkcheck and DuckDB on a matrix of shapes; prints a Markdown table,
     /// then the oracle's verdict per shape (exit 1 on any difference).
@@ -114,6 +131,19 @@ fn main() -> ExitCode {
                 true
             })
         }
+        Cmd::History {
+            ads,
+            nights,
+            data,
+            binary,
+            seed,
+        } => history_bench::run(&history_bench::HistoryBench {
+            ads,
+            nights,
+            data,
+            binary,
+            seed,
+        }),
         Cmd::Run {
             shapes,
             runs,
