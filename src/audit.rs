@@ -62,6 +62,16 @@ fn plan(args: &AuditArgs) -> Result<Settled, String> {
     config.check_trust()?;
     crate::output::check_outputs(&args.paths, config.path.as_deref(), &args.output)?;
     let history = args.history.clone().or_else(|| config.history.clone());
+    if args.history.is_none() {
+        config.check_history_place()?;
+    }
+    if let Some(file) = &history {
+        // The database is written like a report: never over an input or the config, nor
+        // where the next run would read it back.
+        let mut outputs = args.output.clone();
+        outputs.push(file.clone());
+        crate::output::check_outputs(&args.paths, config.path.as_deref(), &outputs)?;
+    }
     let baseline = match args.baseline.as_deref() {
         Some(path) if path == std::path::Path::new("history") => {
             let Some(file) = &history else {

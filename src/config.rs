@@ -58,6 +58,9 @@ pub struct Config {
     pub history: Option<PathBuf>,
     /// `max-input-size` and `max-field-size`: how much one input may hold.
     pub limits: sparkcheck_importers::limits::Limits,
+    /// The files `[[importer]]` commands name relative to the configuration (`./x.py`),
+    /// resolved: trusting the configuration trusts their content too.
+    pub local_files: Vec<PathBuf>,
 }
 
 /// A configuration that cannot be used.
@@ -162,12 +165,55 @@ pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
     let mut config = parse(&path, &text)?;
     // The bytes hashed are the bytes parsed: no window to swap the file in between.
     config.discovered = explicit.is_none();
-    config.trusted = explicit.is_some() || crate::trust::is_trusted(&path, text.as_bytes());
+    config.trusted =
+        explicit.is_some() || crate::trust::is_trusted(&path, text.as_bytes(), &config.local_files);
     config.hash = Some(crate::trust::content_hash(text.as_bytes()));
     Ok(config)
 }
 
 impl Config {
+    /// A discovered, untrusted config may set `history` only inside its own folder: it is
+    /// data, and choosing where on the machine sparkcheck writes is not.
+    pub fn check_history_place(&self) -> Result<(), String> {
+        let (Some(path), Some(history)) = (&self.path, &self.history) else {
+            return Ok(());
+        };
+        if self.trusted {
+            return Ok(());
+        }
+        let canonical_folder = |p: &Path| {
+            let folder = p
+                .parent()
+                .filter(|f| !f.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            folder.canonicalize().ok()
+        };
+        let inside = match (canonical_folder(path), canonical_folder(history)) {
+            (Some(config_dir), Some(history_dir)) => history_dir.starts_with(&config_dir),
+            // A history folder that does not exist yet: judged by its text.
+            (Some(_), None) => path
+                .parent()
+                .and_then(|folder| history.strip_prefix(folder).ok())
+                .is_some_and(|rest| {
+                    !rest
+                        .components()
+                        .any(|c| !matches!(c, std::path::Component::Normal(_)))
+                }),
+            _ => false,
+        };
+        if inside {
+            return Ok(());
+        }
+        let shown = crate::output::shown(path);
+        Err(format!(
+            "`{shown}` sets `history` to `{}`, outside its own folder, but sparkcheck found \
+             this config itself and writes outside its folder only for a config named or \
+             trusted; hint: pass `--config {shown}`, `--history FILE`, or run `sparkcheck \
+             trust {shown}`",
+            crate::output::shown(history)
+        ))
+    }
+
     /// A discovered config that is not trusted is data: its suppressions, defaults and
     /// severities apply, but if it declares `[[importer]]` commands the run must stop
     /// (exit 2) with this one-line message rather than run them.
@@ -346,7 +392,9 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             .into_iter()
             .map(|part| {
                 if part.starts_with("./") || part.starts_with("../") {
-                    folder.join(&part).to_string_lossy().into_owned()
+                    let local = folder.join(&part);
+                    config.local_files.push(local.clone());
+                    local.to_string_lossy().into_owned()
                 } else {
                     part
                 }

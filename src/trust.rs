@@ -5,7 +5,8 @@
 //! content in `$SPARKCHECK_STATE_DIR/trusted`, else `$XDG_STATE_HOME/sparkcheck/trusted`,
 //! else `$HOME/.local/state/sparkcheck/trusted`: one JSON object a line,
 //! `{"path": "...", "hash": "..."}`, written atomically. Editing the file revokes the trust:
-//! its hash no longer matches. A path that is not UTF-8 cannot be trusted (it can still be
+//! its hash no longer matches. The hash covers the files its importers name relative to
+//! it (`./plugin.py`) too (see [`fingerprint`]), so editing a plugin revokes it as well. A path that is not UTF-8 cannot be trusted (it can still be
 //! named with `--config`).
 
 use std::path::{Path, PathBuf};
@@ -32,16 +33,52 @@ pub fn content_hash(bytes: &[u8]) -> String {
     hex
 }
 
+/// What trust is given to: the configuration's content and, when its importers run files
+/// named relative to it (`command = ["python3", "./plugin.py"]`), each such file's path and
+/// content, so editing the plugin revokes the trust as editing the configuration does.
+/// Without such files it is the SHA-256 of the content alone.
+pub fn fingerprint(content: &[u8], local_files: &[PathBuf]) -> String {
+    if local_files.is_empty() {
+        return content_hash(content);
+    }
+    // Canonical, so the fingerprint is the same from whichever folder the run starts.
+    let mut files: Vec<PathBuf> = local_files
+        .iter()
+        .map(|file| std::fs::canonicalize(file).unwrap_or_else(|_| file.clone()))
+        .collect();
+    files.sort();
+    files.dedup();
+    let mut hasher = Sha256::new();
+    hasher.update(content);
+    for file in files {
+        hasher.update(b"\0file\0");
+        hasher.update(file.as_os_str().as_encoded_bytes());
+        match std::fs::read(&file) {
+            Ok(bytes) => {
+                hasher.update(b"\0content\0");
+                hasher.update(&bytes);
+            }
+            Err(_) => hasher.update(b"\0unreadable\0"),
+        }
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// Whether the configuration at `path`, whose content is `content` (the bytes the caller
-/// read and will use), was trusted with exactly this content.
-pub fn is_trusted(path: &Path, content: &[u8]) -> bool {
+/// read and will use) and whose importers run `local_files`, was trusted with exactly
+/// this content and these files.
+pub fn is_trusted(path: &Path, content: &[u8], local_files: &[PathBuf]) -> bool {
     let Some(canonical) = canonical_text(path) else {
         return false;
     };
     let Some(store) = store_file() else {
         return false;
     };
-    let hash = content_hash(content);
+    let hash = fingerprint(content, local_files);
     read_store(&store)
         .unwrap_or_default()
         .iter()
@@ -123,8 +160,21 @@ pub fn quote_path(path: &Path) -> String {
     crate::output::shown(path)
 }
 
-/// Trusts `path` with its current content; returns its entry.
-pub fn trust(path: &Path) -> Result<Entry, String> {
+/// The files a configuration's importers name relative to it, given its path and text
+/// (the caller parses it: this module does not know the configuration's syntax).
+pub type LocalFiles<'a> = &'a dyn Fn(&Path, &[u8]) -> Vec<PathBuf>;
+
+/// Whether `entry` still holds: the file at its path has the content (and local files)
+/// it was trusted with.
+pub fn still_holds(entry: &Entry, local_files: LocalFiles<'_>) -> Option<bool> {
+    let path = Path::new(&entry.path);
+    let bytes = std::fs::read(path).ok()?;
+    Some(fingerprint(&bytes, &local_files(path, &bytes)) == entry.hash)
+}
+
+/// Trusts `path` with its current content (and the local files it names); returns its
+/// entry.
+pub fn trust(path: &Path, local_files: LocalFiles<'_>) -> Result<Entry, String> {
     let shown = quote_path(path);
     let content = std::fs::read(path).map_err(|e| {
         format!("cannot read `{shown}`: {e}; hint: name an existing sparkcheck.toml")
@@ -137,7 +187,7 @@ pub fn trust(path: &Path) -> Result<Entry, String> {
     entries.retain(|e| e.path != canonical);
     let entry = Entry {
         path: canonical,
-        hash: content_hash(&content),
+        hash: fingerprint(&content, &local_files(path, &content)),
     };
     entries.push(entry.clone());
     entries.sort_by(|a, b| a.path.cmp(&b.path));

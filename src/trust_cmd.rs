@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::cli::TrustArgs;
-use crate::trust::{content_hash, list, quote_path, revoke, trust};
+use crate::trust::{list, quote_path, revoke, still_holds, trust};
 use crate::ExitStatus;
 
 /// `sparkcheck trust [FILE] [--list | --revoke]`.
@@ -16,10 +16,10 @@ pub fn run(args: &TrustArgs) -> ExitStatus {
         list().map(|entries| {
             let mut text = String::new();
             for entry in entries {
-                let state = match std::fs::read(&entry.path) {
-                    Ok(bytes) if content_hash(&bytes) == entry.hash => "trusted",
-                    Ok(_) => "changed since trusted (not trusted)",
-                    Err(_) => "missing",
+                let state = match still_holds(&entry, &local_files_of) {
+                    Some(true) => "trusted",
+                    Some(false) => "changed since trusted (not trusted)",
+                    None => "missing",
                 };
                 text.push_str(&format!(
                     "{}  {}  {state}\n",
@@ -39,10 +39,10 @@ pub fn run(args: &TrustArgs) -> ExitStatus {
             });
         })
     } else {
-        trust(&path).map(|entry| {
+        trust(&path, &local_files_of).map(|entry| {
             crate::output::print(&format!(
                 "trusted `{}` (sha256 {}): its importers run when sparkcheck finds it; \
-                 editing it revokes the trust\n",
+                 editing it or a plugin file it names revokes the trust\n",
                 crate::output::escape(&entry.path),
                 entry.hash
             ));
@@ -55,4 +55,14 @@ pub fn run(args: &TrustArgs) -> ExitStatus {
             ExitStatus::Error
         }
     }
+}
+
+/// The files the configuration `content` at `path` names relative to itself; none when
+/// it does not parse (it cannot run anything then).
+fn local_files_of(path: &std::path::Path, content: &[u8]) -> Vec<PathBuf> {
+    std::str::from_utf8(content)
+        .ok()
+        .and_then(|text| crate::config::parse(path, text).ok())
+        .map(|config| config.local_files)
+        .unwrap_or_default()
 }

@@ -253,3 +253,51 @@ fn a_plugin_that_prints_a_code_on_stderr_has_it_masked() {
     assert_no_odd_code("the plugin's stderr", &stderr);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Found by an outside review: a code with non-ASCII letters in another case (a handle is
+/// lower-cased by Unicode's rules), a code starting with `@` shown as a handle, and the
+/// code of an API record that is rejected were each printed whole.
+#[test]
+fn codes_in_unicode_case_as_handles_and_in_rejected_api_records_are_masked() {
+    let dir = std::env::temp_dir().join(format!("sparkcheck-oddcase-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("codes.csv"),
+        "Auth Code,Post ID,TikTok Account,Ad Account ID,Status\n\
+         ÄbcDéfgh12345678,7301000000000000201,@u1,7100000000000000001,AUTHORIZED\n\
+         @mayacode12345678,7301000000000000202,@u1,7100000000000000001,AUTHORIZED\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("ads.csv"),
+        "Account ID,Ad ID,Identity Type,Identity,Post ID,Ad Name\n\
+         7100000000000000001,1800000000000000200,Authorized post,ÄbcDéfgh12345678,7301000000000000200,name äbcdéfgh12345678x\n\
+         7100000000000000001,1800000000000000202,Authorized post,@x,7301000000000000200,name ÄBCDÉFGH12345678x\n\
+         7100000000000000001,1800000000000000203,Authorized post,@@mayacode12345678,7301000000000000203,UP\n\
+         7100000000000000001,1800000000000000209,Authorized post,@x,7301000000000000203,name ApiCodeZz9876543210x\n",
+    )
+    .unwrap();
+    // No ad account in the record and none in the file name: rejected, its code kept secret.
+    std::fs::write(
+        dir.join("tt_video_list.json"),
+        r#"{"code":0,"message":"OK","data":{"list":[{"item_info":{"auth_code":"ApiCodeZz9876543210","item_id":"7301000000000000205","item_type":"VIDEO","status":"HESITATE_RECOMMEND"},"user_info":{"tiktok_name":"apiuser","identity_type":"AUTH_CODE"},"auth_info":{"ad_auth_status":"AUTHORIZED","auth_end_time":"2026-11-25 00:00:00"}}]}}"#,
+    )
+    .unwrap();
+    let input = dir.to_string_lossy().into_owned();
+    for format in FORMATS.iter().chain(&["github"]) {
+        let output = run(&["audit", &input, "--as-of", AS_OF, "--format", format]);
+        assert!(
+            matches!(output.status.code(), Some(0 | 1)),
+            "{format}: {output:?}"
+        );
+        let all = String::from_utf8_lossy(&[output.stdout, output.stderr].concat()).to_lowercase();
+        for leaked in ["bcdéfgh1234", "mayacode1234", "apicodezz98765"] {
+            assert!(
+                !all.contains(leaked),
+                "{leaked} in the {format} output:\n{all}"
+            );
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

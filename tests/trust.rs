@@ -196,3 +196,90 @@ fn trusting_a_missing_file_is_an_error() {
     );
     assert!(!dir.path().join("state/trusted").exists());
 }
+
+/// Trusting a configuration trusts the plugin files it names relative to itself as they
+/// are: editing `./plugin.sh` after `sparkcheck trust` revokes the trust, from any folder.
+#[test]
+fn editing_a_trusted_configs_plugin_file_revokes_the_trust() {
+    let (dir, client, marker) = client_folder();
+    let state = state(&dir);
+    std::fs::write(
+        client.join("sparkcheck.toml"),
+        "[[importer]]\nname = \"local\"\nfiles = \"*.roster\"\ncommand = [\"sh\", \"./plugin.sh\"]\n",
+    )
+    .unwrap();
+    let plugin = client.join("plugin.sh");
+    std::fs::write(
+        &plugin,
+        "echo '{\"fact\":\"header\",\"format\":\"sparkcheck-facts\",\"version\":2}'\n",
+    )
+    .unwrap();
+    assert_eq!(
+        sparkcheck(&client, &state, &["trust"]).status.code(),
+        Some(0)
+    );
+    let sub = client.join("sub");
+    std::fs::create_dir_all(&sub).unwrap();
+    for (cwd, inputs) in [(&client, "."), (&sub, "..")] {
+        let ok = sparkcheck(cwd, &state, &["audit", inputs, "--as-of", AS_OF]);
+        assert_ne!(ok.status.code(), Some(2), "trusted from {cwd:?}: {ok:?}");
+    }
+    // The attacker's change to the plugin, after the trust.
+    std::fs::write(
+        &plugin,
+        format!("touch {}\necho '{{\"fact\":\"header\",\"format\":\"sparkcheck-facts\",\"version\":2}}'\n", marker.display()),
+    )
+    .unwrap();
+    let refused = sparkcheck(&client, &state, &["audit", ".", "--as-of", AS_OF]);
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("declares importer `local`"));
+    assert!(!marker.exists(), "the edited plugin did not run");
+    let list = sparkcheck(&client, &state, &["trust", "--list"]);
+    assert!(
+        String::from_utf8_lossy(&list.stdout).contains("changed since trusted"),
+        "{list:?}"
+    );
+    // Trusting again trusts the new content.
+    assert_eq!(
+        sparkcheck(&client, &state, &["trust"]).status.code(),
+        Some(0)
+    );
+    let _ = sparkcheck(&client, &state, &["audit", ".", "--as-of", AS_OF]);
+    assert!(marker.exists(), "trusted again, it runs");
+}
+
+/// A found, untrusted config is data: it may keep its history beside itself, not choose
+/// where else on the machine sparkcheck writes; nor may the history go where the next run
+/// reads it back.
+#[test]
+fn a_found_config_keeps_its_history_in_its_own_folder() {
+    let (dir, client, _) = client_folder();
+    let state = state(&dir);
+    let outside = dir.path().join("outside.db");
+    std::fs::write(
+        client.join("sparkcheck.toml"),
+        format!("history = \"{}\"\n", outside.display()),
+    )
+    .unwrap();
+    let refused = sparkcheck(&client, &state, &["audit", ".", "--as-of", AS_OF]);
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("sets `history` to"), "{stderr}");
+    assert!(stderr.contains("outside its own folder"), "{stderr}");
+    assert!(!outside.exists(), "nothing written there");
+    // Beside the config it is fine, from the config's folder or below it.
+    std::fs::write(
+        client.join("sparkcheck.toml"),
+        "history = \".history.db\"\n",
+    )
+    .unwrap();
+    let ok = sparkcheck(&client, &state, &["audit", ".", "--as-of", AS_OF]);
+    assert_ne!(ok.status.code(), Some(2), "{ok:?}");
+    assert!(client.join(".history.db").exists());
+    // Where the next run would read it back as an input: refused, whoever set it.
+    std::fs::write(client.join("sparkcheck.toml"), "history = \"x.json\"\n").unwrap();
+    let read_back = sparkcheck(&client, &state, &["audit", ".", "--as-of", AS_OF]);
+    assert_eq!(read_back.status.code(), Some(2), "{read_back:?}");
+    assert!(String::from_utf8_lossy(&read_back.stderr).contains("read the report back"));
+    assert!(!client.join("x.json").exists());
+}

@@ -40,8 +40,30 @@ fn window_hash(bytes: &[u8]) -> u64 {
 impl Secrets {
     /// Remembers `code` (trimmed); codes shorter than [`MIN_SCRUBBED_LEN`] bytes or
     /// holding white space cannot be found inside text and are left out.
+    ///
+    /// The forms a code takes when other text holds it are remembered too: lower and upper
+    /// case by Unicode's rules (a handle is lower-cased that way; ASCII case is ignored by
+    /// the comparison already), and without leading `@`s (a handle's form, printed with
+    /// one `@` again).
     pub fn add(&mut self, code: &str) {
         let code = code.trim();
+        self.add_one(code);
+        let bare = code.trim_start_matches('@');
+        if bare.len() != code.len() {
+            self.add_one(bare);
+        }
+        if !code.is_ascii() {
+            for form in [
+                code.to_lowercase(),
+                code.to_uppercase(),
+                bare.to_lowercase(),
+            ] {
+                self.add_one(&form);
+            }
+        }
+    }
+
+    fn add_one(&mut self, code: &str) {
         if code.len() < MIN_SCRUBBED_LEN
             || code.starts_with("****")
             || code.bytes().any(|b| b.is_ascii_whitespace())
@@ -255,6 +277,22 @@ mod tests {
         let secrets = secrets(&["AbCdEfGh12345678XyZ"]);
         let scrubbed = secrets.scrub("@abcdefgh12345678xyz");
         assert_eq!(scrubbed, "@***************8xyz");
+    }
+
+    #[test]
+    fn unicode_case_and_a_handles_at_do_not_hide_a_code() {
+        let secrets = secrets(&["ÄbcDéfgh12345678", "@mayacode12345678"]);
+        for text in [
+            "äbcdéfgh12345678x",
+            "ÄBCDÉFGH12345678x",
+            "@mayacode12345678",
+            "MAYACODE12345678",
+        ] {
+            let scrubbed = secrets.scrub(text);
+            assert!(scrubbed.contains("****"), "{text} -> {scrubbed}");
+            assert!(!scrubbed.to_lowercase().contains("fgh1234"), "{scrubbed}");
+            assert!(!scrubbed.to_lowercase().contains("mayacode"), "{scrubbed}");
+        }
     }
 
     #[test]

@@ -186,9 +186,11 @@ pub fn import_file(
     advance: &dyn Fn(u64),
 ) -> Result<(), InputError> {
     buffer.clear();
-    read_regular_file(&input.path, buffer).map_err(|message| InputError {
-        path: input.display.clone(),
-        message,
+    read_regular_file(&input.path, input.inside.as_deref(), buffer).map_err(|message| {
+        InputError {
+            path: input.display.clone(),
+            message,
+        }
     })?;
     let first_file = facts.files.len();
     let told = std::cell::Cell::new(0u64);
@@ -229,8 +231,14 @@ fn sha256_hex(bytes: &[u8]) -> String {
 ///
 /// The file is opened without blocking and checked after opening (not before, when it
 /// could still be swapped): a FIFO, socket or device is an error, never a read that
-/// waits for a writer forever or runs on until memory is gone (`/dev/zero`).
-pub fn read_regular_file(path: &Path, buffer: &mut Vec<u8>) -> Result<(), String> {
+/// waits for a writer forever or runs on until memory is gone (`/dev/zero`). A file found
+/// in a folder must, once open, still be inside `inside` (its real path is read back
+/// from the open descriptor), so a link swapped in after the walk is refused.
+pub fn read_regular_file(
+    path: &Path,
+    inside: Option<&Path>,
+    buffer: &mut Vec<u8>,
+) -> Result<(), String> {
     use std::io::Read;
     use std::os::unix::fs::OpenOptionsExt;
     let file = std::fs::OpenOptions::new()
@@ -246,6 +254,20 @@ pub fn read_regular_file(path: &Path, buffer: &mut Vec<u8>) -> Result<(), String
             "{}, not a regular file; hint: name the export file itself",
             walk::special_kind(&meta)
         ));
+    }
+    if let Some(folder) = inside {
+        use std::os::fd::AsRawFd;
+        // Where the descriptor really points, whatever links led there.
+        let opened = std::fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd()));
+        if let Ok(real) = opened {
+            if !real.starts_with(folder) {
+                return Err(
+                    "the file became a link to a file outside the folder while the run \
+                     read it; not read; hint: name the file itself to read it"
+                        .to_string(),
+                );
+            }
+        }
     }
     let max_file = limits::get().max_file;
     if meta.len() > max_file {
@@ -315,6 +337,30 @@ fn import_text(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_walked_file_that_now_leads_outside_its_folder_is_not_read() {
+        let dir = std::env::temp_dir().join(format!("sparkcheck-inside-{}", std::process::id()));
+        let (folder, elsewhere) = (dir.join("folder"), dir.join("elsewhere"));
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join("secret.csv"), "Weird,Secret\n").unwrap();
+        std::fs::write(folder.join("ads.csv"), "a,b\n").unwrap();
+        // As if swapped in after the walk.
+        std::os::unix::fs::symlink(elsewhere.join("secret.csv"), folder.join("t.csv")).unwrap();
+        let root = folder.canonicalize().unwrap();
+        let mut buffer = Vec::new();
+        let error = read_regular_file(&folder.join("t.csv"), Some(&root), &mut buffer).unwrap_err();
+        assert!(error.contains("outside the folder"), "{error}");
+        assert!(buffer.is_empty(), "nothing read");
+        read_regular_file(&folder.join("ads.csv"), Some(&root), &mut buffer).unwrap();
+        assert_eq!(buffer, b"a,b\n");
+        // Named on the command line (no folder), the user chose it.
+        buffer.clear();
+        read_regular_file(&folder.join("t.csv"), None, &mut buffer).unwrap();
+        assert_eq!(buffer, b"Weird,Secret\n");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn runs_cover_every_file_once_in_order() {

@@ -16,6 +16,9 @@ pub struct InputFile {
     pub path: PathBuf,
     /// How reports name it: the path as typed, or the folder as typed joined with the rest.
     pub display: String,
+    /// For a file found in a folder walk, that folder (canonical): the file opened must
+    /// still be inside it, or a link swapped in after the walk could point elsewhere.
+    pub inside: Option<PathBuf>,
 }
 
 /// The files to read, the ones passed over, and the paths that do not exist.
@@ -44,6 +47,7 @@ pub fn walk<P: AsRef<Path>>(paths: &[P]) -> Walk {
             Ok(meta) if meta.is_file() => walk.files.push(InputFile {
                 path: path.to_path_buf(),
                 display,
+                inside: None,
             }),
             Ok(meta) => walk.errors.push(InputError {
                 path: display,
@@ -156,6 +160,7 @@ fn walk_dir(dir: &Path, display: &str, root: &Path, walk: &mut Walk) {
             walk.files.push(InputFile {
                 path,
                 display: child,
+                inside: Some(root.to_path_buf()),
             });
         } else {
             walk.skipped

@@ -6,9 +6,9 @@ use std::borrow::Cow;
 /// first non-space character is `=`, `+`, `-`, `@`, a tab or a carriage return gets a
 /// leading `'`, which spreadsheets read as "this is text".
 ///
-/// Bidirectional overrides become U+FFFD (see [`sparkcheck_facts::is_bidi_control`]).
+/// Bidirectional overrides and control characters become U+FFFD (see [`inert_cell`]).
 pub fn spreadsheet_cell(value: &str) -> Cow<'_, str> {
-    let value = without_bidi(value);
+    let value = inert_cell(value);
     let first = value.trim_start_matches(' ').chars().next();
     if matches!(first, Some('=' | '+' | '-' | '@' | '\t' | '\r')) {
         Cow::Owned(format!("'{value}"))
@@ -17,20 +17,19 @@ pub fn spreadsheet_cell(value: &str) -> Cow<'_, str> {
     }
 }
 
-/// `value` with every bidirectional embedding, override and isolate replaced by U+FFFD,
-/// which shows where one was instead of reordering the text around it.
-pub fn without_bidi(value: &str) -> Cow<'_, str> {
-    if value.chars().any(sparkcheck_facts::is_bidi_control) {
+/// `value` for a spreadsheet cell: every bidirectional embedding, override and isolate,
+/// and every control character but tab and line breaks (an ESC would drive the terminal
+/// of whoever runs `cat` on the file), replaced by U+FFFD, which shows where one was
+/// instead of acting on the text around it.
+pub fn inert_cell(value: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        sparkcheck_facts::is_bidi_control(c) || (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    };
+    if value.chars().any(unsafe_char) {
         Cow::Owned(
             value
                 .chars()
-                .map(|c| {
-                    if sparkcheck_facts::is_bidi_control(c) {
-                        '\u{FFFD}'
-                    } else {
-                        c
-                    }
-                })
+                .map(|c| if unsafe_char(c) { '\u{FFFD}' } else { c })
                 .collect(),
         )
     } else {
@@ -290,7 +289,11 @@ mod tests {
         assert_eq!(html(hostile), shown);
         assert_eq!(xml_text(hostile), shown);
         assert_eq!(workflow_message(hostile), shown);
-        assert_eq!(without_bidi("plain"), "plain");
+        assert_eq!(inert_cell("plain"), "plain");
+        assert_eq!(
+            spreadsheet_cell("\u{1b}]8;;http://evil\u{1b}\\RED\r\nX\t"),
+            "\u{FFFD}]8;;http://evil\u{FFFD}\\RED\r\nX\t"
+        );
     }
 
     #[test]

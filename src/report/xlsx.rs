@@ -43,8 +43,8 @@ pub fn to_bytes(report: &Report) -> std::io::Result<Vec<u8>> {
 /// `text` as an Excel cell holds it: unchanged when it fits, else its start and a visible
 /// `… [cut: N characters]` marker (N the characters left out), within [`MAX_CELL`].
 pub fn fit(text: &str) -> Cow<'_, str> {
-    // Bidirectional overrides would reorder what the cell shows: they become U+FFFD.
-    match super::escape::without_bidi(text) {
+    // Bidirectional overrides and control characters become U+FFFD (see `inert_cell`).
+    match super::escape::inert_cell(text) {
         Cow::Borrowed(text) => fit_length(text),
         Cow::Owned(text) => Cow::Owned(fit_length(&text).into_owned()),
     }

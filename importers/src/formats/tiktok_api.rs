@@ -835,6 +835,10 @@ pub fn import(display: &str, body: &str, facts: &mut Facts) -> Result<(), String
             line: u32::try_from(record.line).unwrap_or(u32::MAX),
         };
         let (line, top) = (record.line, record.top);
+        // A record's code is a secret even when the record is rejected or waits.
+        if let Ok(value) = &record.value {
+            remember_codes(value, &mut facts.secrets);
+        }
         let outcome = record.value.and_then(|value| {
             let shape = shape.ok_or_else(|| {
                 "expected a `/tt_video/` record (`item_info`, `user_info`, `auth_info`), a \
@@ -942,5 +946,23 @@ pub fn resolve_pending(facts: &mut Facts) {
     }
     if !parts.is_empty() {
         join_bc(facts, parts, &mut recent);
+    }
+}
+
+/// Remembers every `auth_code` string of a record, at any depth, as a secret.
+fn remember_codes(value: &Value, secrets: &mut sparkcheck_facts::Secrets) {
+    match value {
+        Value::Object(map) => {
+            for (key, value) in map {
+                match value {
+                    Value::String(code) if key.eq_ignore_ascii_case("auth_code") => {
+                        secrets.add(code)
+                    }
+                    other => remember_codes(other, secrets),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| remember_codes(item, secrets)),
+        _ => {}
     }
 }

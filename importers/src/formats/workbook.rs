@@ -126,11 +126,93 @@ fn declared_unpacked(bytes: &[u8]) -> Option<u64> {
     Some(unpacked)
 }
 
+/// Bytes calamine keeps per shared string beyond its text (a `String` in a `Vec`, with
+/// the vector's growth).
+const PER_SHARED_STRING: u64 = 48;
+
+/// How many shared strings the workbook holds, counted by unpacking its shared-strings
+/// part as a stream (`<si>` elements, with or without a namespace prefix). Calamine
+/// keeps them all in memory at open: 51 million empty `<si/>` (a 373 KB file) would be
+/// 1.6 GB before a single cell is read.
+fn shared_strings(bytes: &[u8]) -> u64 {
+    use std::io::Read;
+    let Ok(mut archive) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+        return 0;
+    };
+    let names: Vec<String> = archive
+        .file_names()
+        .filter_map(Result::ok)
+        .map(|name| name.into_owned())
+        .collect();
+    let Some(name) = names
+        .iter()
+        .find(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"))
+    else {
+        return 0;
+    };
+    let Ok(mut part) = archive.by_name(name) else {
+        return 0;
+    };
+    // Each chunk is searched with the bytes around its edges: the last `KEEP` bytes are
+    // counted with the next chunk, and 16 bytes before them stay for the context.
+    const KEEP: usize = 64;
+    let (mut count, mut buffer, mut carry) = (0u64, vec![0u8; 1 << 16], Vec::new());
+    let mut counted_to = 0;
+    loop {
+        let n = match part.read(&mut buffer) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        carry.extend_from_slice(&buffer[..n]);
+        let boundary = carry.len().saturating_sub(KEEP).max(counted_to);
+        count += count_si(&carry, counted_to, boundary);
+        let drain_to = boundary.saturating_sub(16);
+        carry.drain(..drain_to);
+        counted_to = boundary - drain_to;
+    }
+    count + count_si(&carry, counted_to, carry.len())
+}
+
+/// The `<si>`, `<si/>`, `<si ...>` and `<x:si>` openings in `xml` that start in
+/// `from..to` (the bytes around are context).
+fn count_si(xml: &[u8], from: usize, to: usize) -> u64 {
+    let mut count = 0;
+    let end = (to + 1).min(xml.len());
+    for at in memchr::memmem::find_iter(&xml[from..end], b"si").map(|i| i + from) {
+        let after = xml.get(at + 2).copied();
+        if !matches!(after, Some(b'>' | b'/' | b' ' | b'\t' | b'\r' | b'\n')) {
+            continue;
+        }
+        // Back over a namespace prefix (`x:`) to the `<`, which must open, not close.
+        let mut start = at;
+        if start > 0 && xml[start - 1] == b':' {
+            start -= 1;
+            while start > 0 && xml[start - 1].is_ascii_alphanumeric() {
+                start -= 1;
+            }
+        }
+        if start > 0 && xml[start - 1] == b'<' {
+            count += 1;
+        }
+    }
+    count
+}
+
 fn check_unpacked_size(bytes: &[u8]) -> Result<(), String> {
     let Some(unpacked) = declared_unpacked(bytes) else {
         return Ok(());
     };
     let limit = unpacked_limit(bytes.len() as u64);
+    let strings = shared_strings(bytes);
+    if unpacked.saturating_add(strings.saturating_mul(PER_SHARED_STRING)) > limit {
+        return Err(format!(
+            "the workbook holds {strings} shared strings in {} bytes, which would take more \
+             than the limit of {} to read; hint: a workbook like this is damaged or hostile: \
+             export CSV",
+            bytes.len(),
+            crate::formats::plugin::format_size(limit)
+        ));
+    }
     if unpacked > limit {
         return Err(format!(
             "the workbook declares {} of content in {} bytes, more than the limit of {}; \
@@ -256,6 +338,37 @@ mod tests {
         assert!(packed.len() < 20_000, "{}", packed.len());
         assert_eq!(declared_unpacked(&packed), Some(3 << 20));
         assert_eq!(declared_unpacked(b"not a zip"), None);
+    }
+
+    #[test]
+    fn shared_strings_are_counted_in_any_spelling_across_chunks() {
+        let xml = b"<sst><si><t>a</t></si><si/><x:si >b</x:si><sis/>";
+        assert_eq!(count_si(xml, 0, xml.len()), 3);
+        use std::io::Write;
+        let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        writer.start_file("xl/sharedStrings.xml", options).unwrap();
+        writer.write_all(&b"<si/>".repeat(100_000)).unwrap();
+        let packed = writer.finish().unwrap().into_inner();
+        assert_eq!(shared_strings(&packed), 100_000);
+        assert!(check_unpacked_size(&packed).is_ok(), "100k strings fit");
+    }
+
+    #[test]
+    fn a_workbook_of_millions_of_empty_shared_strings_is_refused_before_calamine() {
+        use std::io::Write;
+        let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        writer.start_file("xl/sharedStrings.xml", options).unwrap();
+        writer.write_all(b"<sst>").unwrap();
+        writer.write_all(&b"<si/>".repeat(6_000_000)).unwrap();
+        writer.write_all(b"</sst>").unwrap();
+        let packed = writer.finish().unwrap().into_inner();
+        assert!(packed.len() < 200_000, "{}", packed.len());
+        let error = import("bomb.xlsx", &packed, &mut Facts::default()).unwrap_err();
+        assert!(error.contains("holds 6000000 shared strings"), "{error}");
     }
 
     #[test]
