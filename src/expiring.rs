@@ -205,13 +205,11 @@ fn write_text(forecast: &Forecast, out: &mut dyn Write) -> io::Result<()> {
 }
 
 fn write_csv(forecast: &Forecast, out: &mut dyn Write) -> io::Result<()> {
-    use crate::report::csv::{without_at, HANDLE_COLUMN};
+    use crate::report::csv::{without_at, write_record, HANDLE_COLUMN};
     use crate::report::escape::spreadsheet_cell as cell;
+    let mut out = io::BufWriter::new(out);
     out.write_all(b"\xEF\xBB\xBF")?;
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(out);
-    writer.write_record([
+    let header = [
         "loses_preview_at",
         HANDLE_COLUMN,
         "post_id",
@@ -219,18 +217,20 @@ fn write_csv(forecast: &Forecast, out: &mut dyn Write) -> io::Result<()> {
         "account_name",
         "ad_ids",
         "codes",
-    ])?;
+    ];
+    write_record(&mut out, header.iter())?;
     for e in &forecast.expiring {
-        writer.write_record([
-            cell(&e.loses_preview_at).as_ref(),
+        let row = [
+            e.loses_preview_at.clone(),
             // Without the `@`, as in the audit's CSV: `'@name` would read badly.
-            cell(&without_at(&e.handle)).as_ref(),
-            cell(&e.post_id).as_ref(),
-            cell(&e.advertiser_id).as_ref(),
-            cell(e.account_name.as_deref().unwrap_or("")).as_ref(),
-            cell(&e.ad_ids.join("\n")).as_ref(),
-            cell(&e.codes.join("\n")).as_ref(),
-        ])?;
+            without_at(&e.handle),
+            e.post_id.clone(),
+            e.advertiser_id.clone(),
+            e.account_name.clone().unwrap_or_default(),
+            e.ad_ids.join("\n"),
+            e.codes.join("\n"),
+        ];
+        write_record(&mut out, row.iter().map(|c| cell(c)))?;
     }
-    writer.flush()
+    out.flush()
 }

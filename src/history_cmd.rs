@@ -543,22 +543,20 @@ fn write_json(answer: &Answer, out: &mut dyn Write) -> io::Result<()> {
 // ---- CSV --------------------------------------------------------------------------------
 
 fn write_csv(answer: &Answer, out: &mut dyn Write) -> io::Result<()> {
+    use crate::report::csv::{without_at, write_record, HANDLE_COLUMN};
     use crate::report::escape::spreadsheet_cell as cell;
+    let mut out = io::BufWriter::new(out);
     out.write_all(b"\xEF\xBB\xBF")?;
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(out);
     let mut write = |cells: Vec<String>| -> io::Result<()> {
-        writer
-            .write_record(cells.iter().map(|c| cell(c).into_owned()))
-            .map_err(io::Error::other)
+        write_record(&mut out, cells.iter().map(|c| cell(c)))
     };
     let finding = |f: &FindingRecord| -> Vec<String> {
         vec![
             f.advertiser_id.clone(),
             f.client.clone().unwrap_or_default(),
             f.post_id.clone(),
-            f.handle.clone().unwrap_or_default(),
+            // Without the `@`, as in the audit's CSV: a cell starting with `@` is a formula.
+            without_at(f.handle.as_deref().unwrap_or_default()),
             f.cause.clone(),
             f.severity.clone(),
             f.owner_role.clone(),
@@ -568,7 +566,7 @@ fn write_csv(answer: &Answer, out: &mut dyn Write) -> io::Result<()> {
         "advertiser_id",
         "account_name",
         "post_id",
-        "handle",
+        HANDLE_COLUMN,
         "cause",
         "severity",
         "owner_role",
@@ -675,7 +673,7 @@ fn write_csv(answer: &Answer, out: &mut dyn Write) -> io::Result<()> {
             }
         }
     }
-    writer.flush()
+    out.flush()
 }
 
 // ---- for `audit --history` (not wired yet) ------------------------------------------
@@ -796,21 +794,13 @@ pub fn record(
     let mut history = sparkcheck_history::History::open(file).map_err(|e| e.to_string())?;
     let hash = report.config.as_ref().map(|c| c.hash.clone());
     let record = run_record(report, started_at, hash)?;
-    let id = history.record(&record).map_err(|e| e.to_string())?;
-    // This run's own streaks: right for a backfilled run (older than the newest) too.
-    let seen = history
-        .run_findings(id)
-        .map_err(|e| e.to_string())?
-        .map(|run| run.findings)
-        .unwrap_or_default();
-    let by_key = first_seen_by_key(&seen);
-    for finding in &mut report.findings {
-        let key = (
-            finding.advertiser_id.clone(),
-            finding.post_id.clone(),
-            finding.cause.clone(),
-        );
-        finding.first_seen = by_key.get(&key).cloned();
+    // Each finding's streak start, from the recording transaction itself: right for a
+    // backfilled run (older than the newest) too. `run_record` keeps the report's order.
+    let (id, first_seen) = history
+        .record_with_first_seen(&record)
+        .map_err(|e| e.to_string())?;
+    for (finding, since) in report.findings.iter_mut().zip(first_seen) {
+        finding.first_seen = Some(time::format_instant(since));
     }
     report.trend = Some(trend_until(&history, id)?);
     Ok(())
@@ -1057,10 +1047,10 @@ days to fix, over the findings fixed so far
         let csv = render(&args(db.clone(), Question::Changes), HistoryFormat::Csv);
         assert_eq!(
             csv,
-            "\u{feff}as_of,previous_as_of,change,advertiser_id,account_name,post_id,handle,cause,severity,owner_role,first_seen,days_to_fix\r\n\
-2026-11-17T00:00:00Z,2026-11-16T00:00:00Z,broke,7300000000000000001,'=Acme,p2,'@maya.moves,CODE_EXPIRING_SOON,warning,Creator,2026-11-17T00:00:00Z,\r\n\
-2026-11-17T00:00:00Z,2026-11-16T00:00:00Z,fixed,7300000000000000001,'=Acme,p2,'@maya.moves,NOT_SHARED_TO_BC,error,Org Admin,2026-11-16T00:00:00Z,1.0\r\n\
-2026-11-18T00:00:00Z,2026-11-17T00:00:00Z,fixed,7300000000000000001,'=Acme,p2,'@maya.moves,CODE_EXPIRING_SOON,warning,Creator,2026-11-17T00:00:00Z,1.0\r\n"
+            "\u{feff}as_of,previous_as_of,change,advertiser_id,account_name,post_id,handle (without @),cause,severity,owner_role,first_seen,days_to_fix\r\n\
+2026-11-17T00:00:00Z,2026-11-16T00:00:00Z,broke,7300000000000000001,'=Acme,p2,maya.moves,CODE_EXPIRING_SOON,warning,Creator,2026-11-17T00:00:00Z,\r\n\
+2026-11-17T00:00:00Z,2026-11-16T00:00:00Z,fixed,7300000000000000001,'=Acme,p2,maya.moves,NOT_SHARED_TO_BC,error,Org Admin,2026-11-16T00:00:00Z,1.0\r\n\
+2026-11-18T00:00:00Z,2026-11-17T00:00:00Z,fixed,7300000000000000001,'=Acme,p2,maya.moves,CODE_EXPIRING_SOON,warning,Creator,2026-11-17T00:00:00Z,1.0\r\n"
         );
         // End to end: the format follows the output file's extension.
         let mut trend = args(db, Question::Trend);

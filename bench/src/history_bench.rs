@@ -20,6 +20,8 @@ pub struct HistoryBench {
     pub data: PathBuf,
     pub binary: PathBuf,
     pub seed: u64,
+    /// Share of broken (ad account, post) pairs.
+    pub broken: f64,
 }
 
 fn audit(
@@ -97,7 +99,7 @@ pub fn run(bench: &HistoryBench) -> io::Result<bool> {
             seed: bench.seed,
             order: Order::Sorted,
             layout: Layout::Single,
-            broken: None,
+            broken: Some(bench.broken),
             canonical: true,
         };
         generate_shape(&dir, &shape)?;

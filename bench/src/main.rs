@@ -64,6 +64,9 @@ enum Cmd {
         binary: PathBuf,
         #[arg(long, default_value_t = 7)]
         seed: u64,
+        /// Share of broken (ad account, post) pairs: 0.25 gives about 100k findings at 1M.
+        #[arg(long, default_value_t = 0.25)]
+        broken: f64,
     },
     /// Time the floor, sparkcheck and DuckDB on a matrix of shapes; prints a Markdown table,
     /// then the oracle's verdict per shape (exit 1 on any difference).
@@ -137,12 +140,14 @@ fn main() -> ExitCode {
             data,
             binary,
             seed,
+            broken,
         } => history_bench::run(&history_bench::HistoryBench {
             ads,
             nights,
             data,
             binary,
             seed,
+            broken,
         }),
         Cmd::Run {
             shapes,

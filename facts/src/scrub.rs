@@ -1,6 +1,6 @@
 //! Masking the run's auth codes wherever they were pasted into the facts' text.
 
-use crate::{Facts, Span};
+use crate::Facts;
 
 impl Facts {
     /// Masks every code of [`Facts::secrets`] in all text the facts hold: display text
@@ -8,28 +8,41 @@ impl Facts {
     /// handles, file paths and notes, and rejections. Bytes are overwritten in place, so
     /// spans and symbols keep their meaning. Whether anything was masked.
     ///
-    /// Every [`Span`] field of the rows is listed here, as in [`Facts::absorb`].
+    /// Every [`crate::Span`] field of the rows is listed here, as in [`Facts::absorb`].
     pub fn scrub_secrets(&mut self) -> bool {
         if self.secrets.is_empty() {
             return false;
         }
-        let mut spans: Vec<Span> = Vec::new();
-        for ad in &self.ads {
-            spans.extend([ad.identity_label, ad.ad_id, ad.ad_name]);
-        }
-        for share in &self.shares {
-            spans.extend([share.bc_id, share.bc_name, share.permissions]);
-        }
-        for code in &self.codes {
-            spans.extend([code.masked_code, code.post_status]);
-        }
-        for identity in &self.identities {
-            spans.extend([identity.available_status, identity.bc_id]);
-        }
-        spans.extend(self.account_names.values().copied());
-        spans.extend(self.row_notes.values().copied());
+        self.secrets.seal();
+        let Facts {
+            text,
+            ads,
+            shares,
+            codes,
+            identities,
+            account_names,
+            row_notes,
+            secrets,
+            ..
+        } = self;
+        let spans = ads
+            .iter()
+            .flat_map(|ad| [ad.identity_label, ad.ad_id, ad.ad_name])
+            .chain(
+                shares
+                    .iter()
+                    .flat_map(|s| [s.bc_id, s.bc_name, s.permissions]),
+            )
+            .chain(codes.iter().flat_map(|c| [c.masked_code, c.post_status]))
+            .chain(
+                identities
+                    .iter()
+                    .flat_map(|i| [i.available_status, i.bc_id]),
+            )
+            .chain(account_names.values().copied())
+            .chain(row_notes.values().copied());
+        let mut masked = text.scrub(spans, secrets);
         let secrets = &self.secrets;
-        let mut masked = self.text.scrub(&spans, secrets);
         masked |= self.syms.scrub(secrets);
         for file in &mut self.files {
             masked |= secrets.scrub_string(&mut file.path);

@@ -14,7 +14,7 @@ use std::borrow::Cow;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::RwLock;
 
-use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
+use rustc_hash::{FxBuildHasher, FxHashMap};
 
 /// Codes shorter than this are not scrubbed inside other text: a real auth code is far
 /// longer, and a short one would mask ordinary words.
@@ -23,7 +23,11 @@ pub const MIN_SCRUBBED_LEN: usize = 8;
 /// A set of codes, by byte length.
 #[derive(Clone, Debug, Default)]
 pub struct Secrets {
-    by_len: FxHashMap<usize, FxHashSet<u64>>,
+    /// Hashes of the codes of each length: pushed while reading (cheap in the row loop),
+    /// sorted and deduplicated once by [`Secrets::seal`], then searched by bisection.
+    by_len: FxHashMap<usize, Vec<u64>>,
+    /// Whether every list is sorted and deduplicated.
+    sealed: bool,
     /// Distinct lengths, longest first, so a longer code is masked before a shorter one
     /// that it contains.
     lengths: Vec<usize>,
@@ -71,13 +75,12 @@ impl Secrets {
             return;
         }
         let len = code.len();
-        if self
-            .by_len
+        self.by_len
             .entry(len)
             .or_default()
-            .insert(window_hash(code.as_bytes()))
-            && !self.lengths.contains(&len)
-        {
+            .push(window_hash(code.as_bytes()));
+        self.sealed = false;
+        if !self.lengths.contains(&len) {
             self.lengths.push(len);
             self.lengths.sort_unstable_by(|a, b| b.cmp(a));
         }
@@ -91,7 +94,28 @@ impl Secrets {
                 self.lengths.push(len);
             }
         }
+        self.sealed = false;
         self.lengths.sort_unstable_by(|a, b| b.cmp(a));
+    }
+
+    /// Sorts and deduplicates the codes, for fast lookups; adding more unseals.
+    pub fn seal(&mut self) {
+        if !self.sealed {
+            for hashes in self.by_len.values_mut() {
+                hashes.sort_unstable();
+                hashes.dedup();
+            }
+            self.sealed = true;
+        }
+    }
+
+    fn contains(&self, len: usize, hash: u64) -> bool {
+        let hashes = &self.by_len[&len];
+        if self.sealed {
+            hashes.binary_search(&hash).is_ok()
+        } else {
+            hashes.contains(&hash)
+        }
     }
 
     /// Whether no code is known.
@@ -99,19 +123,31 @@ impl Secrets {
         self.lengths.is_empty()
     }
 
-    /// How many distinct codes are known.
+    /// How many codes are known (distinct once sealed).
     pub fn len(&self) -> usize {
-        self.by_len.values().map(FxHashSet::len).sum()
+        self.by_len.values().map(Vec::len).sum()
     }
 
     /// Byte ranges of `text` that hold a known code, in order and not overlapping.
     fn find(&self, text: &str) -> Vec<(usize, usize)> {
-        let mut found: Vec<(usize, usize)> = Vec::new();
-        if self.is_empty() || text.len() < MIN_SCRUBBED_LEN {
-            return found;
+        let mut found = Vec::new();
+        self.find_into(text, 0, &mut found);
+        found.sort_unstable();
+        found
+    }
+
+    /// The shortest code's length in bytes: text shorter than it holds none.
+    pub fn shortest(&self) -> usize {
+        self.lengths.last().copied().unwrap_or(usize::MAX)
+    }
+
+    /// Appends the ranges of `text` that hold a known code, shifted by `base`.
+    fn find_into(&self, text: &str, base: usize, found: &mut Vec<(usize, usize)>) {
+        let shortest = self.shortest();
+        if text.len() < shortest {
+            return;
         }
         let bytes = text.as_bytes();
-        let shortest = *self.lengths.last().expect("not empty");
         let mut start = 0;
         while start < bytes.len() {
             // One run of bytes without white space at a time: codes hold none.
@@ -124,12 +160,15 @@ impl Secrets {
                 .position(u8::is_ascii_whitespace)
                 .map_or(bytes.len(), |n| start + n);
             if end - start >= shortest {
-                self.find_in_run(text, start, end, &mut found);
+                let first_new = found.len();
+                self.find_in_run(text, start, end, found);
+                for range in &mut found[first_new..] {
+                    range.0 += base;
+                    range.1 += base;
+                }
             }
             start = end;
         }
-        found.sort_unstable();
-        found
     }
 
     fn find_in_run(&self, text: &str, start: usize, end: usize, found: &mut Vec<(usize, usize)>) {
@@ -139,7 +178,6 @@ impl Secrets {
             if end - start < len {
                 continue;
             }
-            let hashes = &self.by_len[&len];
             let mut at = start;
             while at + len <= end {
                 let overlaps = found[first_new..]
@@ -148,7 +186,7 @@ impl Secrets {
                 if !overlaps
                     && text.is_char_boundary(at)
                     && text.is_char_boundary(at + len)
-                    && hashes.contains(&window_hash(&bytes[at..at + len]))
+                    && self.contains(len, window_hash(&bytes[at..at + len]))
                 {
                     found.push((at, at + len));
                     at += len;
@@ -174,11 +212,19 @@ impl Secrets {
 
     /// Masks every known code inside `text[range]` of `buffer` without moving any byte
     /// (so spans into the buffer stay valid); whether anything was masked.
-    pub fn scrub_within(&self, buffer: &mut String, ranges: &[(usize, usize)]) -> bool {
+    pub fn scrub_within(
+        &self,
+        buffer: &mut String,
+        ranges: impl IntoIterator<Item = (usize, usize)>,
+    ) -> bool {
         let mut found = Vec::new();
-        for &(start, end) in ranges {
-            for (s, e) in self.find(&buffer[start..end]) {
-                found.push((start + s, start + e));
+        if self.is_empty() {
+            return false;
+        }
+        let shortest = self.shortest();
+        for (start, end) in ranges {
+            if end - start >= shortest {
+                self.find_into(&buffer[start..end], start, &mut found);
             }
         }
         if found.is_empty() {
@@ -193,7 +239,7 @@ impl Secrets {
     /// Masks every known code in `text` in place; whether anything was masked.
     pub fn scrub_string(&self, text: &mut String) -> bool {
         let len = text.len();
-        self.scrub_within(text, &[(0, len)])
+        self.scrub_within(text, [(0, len)])
     }
 }
 
@@ -223,13 +269,9 @@ pub fn publish(secrets: &Secrets) {
         return;
     }
     let mut run = RUN_SECRETS.write().unwrap_or_else(|e| e.into_inner());
-    run.get_or_insert_with(Secrets::default).extend(secrets);
-}
-
-/// Every code published in this run so far.
-pub fn published() -> Secrets {
-    let run = RUN_SECRETS.read().unwrap_or_else(|e| e.into_inner());
-    run.clone().unwrap_or_default()
+    let run = run.get_or_insert_with(Secrets::default);
+    run.extend(secrets);
+    run.seal();
 }
 
 /// `message` with every code published in this run masked, for the process's last
@@ -317,7 +359,7 @@ mod tests {
         let secrets = secrets(&["Ünïcødé-Çödé-0001"]);
         let mut buffer = "ad one|Ünïcødé-Çödé-0001|ad two".to_string();
         let len = buffer.len();
-        assert!(secrets.scrub_within(&mut buffer, &[(7, len - 7)]));
+        assert!(secrets.scrub_within(&mut buffer, [(7, len - 7)]));
         assert_eq!(buffer.len(), len);
         assert!(buffer.starts_with("ad one|*"));
         assert!(buffer.ends_with("0001|ad two"));

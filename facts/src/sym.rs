@@ -104,12 +104,11 @@ impl Interner {
     /// may hold a pasted code); whether anything was masked. The table is rebuilt after a
     /// change, so lookups find the masked text.
     pub fn scrub(&mut self, secrets: &crate::Secrets) -> bool {
-        let ranges: Vec<(usize, usize)> = self
+        let ranges = self
             .spans
             .iter()
-            .map(|&(start, end)| (start as usize, end as usize))
-            .collect();
-        if !secrets.scrub_within(&mut self.text, &ranges) {
+            .map(|&(start, end)| (start as usize, end as usize));
+        if !secrets.scrub_within(&mut self.text, ranges) {
             return false;
         }
         self.table.clear();

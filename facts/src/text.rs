@@ -79,15 +79,18 @@ impl TextArena {
 
     /// Masks every code of `secrets` inside the text of `spans`, in place: no byte moves,
     /// so every span stays valid. Whether anything was masked.
-    pub fn scrub(&mut self, spans: &[Span], secrets: &crate::Secrets) -> bool {
-        let mut ranges: Vec<(usize, usize)> = spans
-            .iter()
-            .filter(|span| !span.is_empty())
-            .map(|span| span.range())
-            .collect();
-        ranges.sort_unstable();
-        ranges.dedup();
-        secrets.scrub_within(&mut self.buffer, &ranges)
+    pub fn scrub(
+        &mut self,
+        spans: impl IntoIterator<Item = Span>,
+        secrets: &crate::Secrets,
+    ) -> bool {
+        // Most spans are short names and IDs: only those a code fits in are scanned.
+        let shortest = secrets.shortest() as u32;
+        let ranges = spans
+            .into_iter()
+            .filter(|span| span.len >= shortest)
+            .map(|span| span.range());
+        secrets.scrub_within(&mut self.buffer, ranges)
     }
 
     /// The text of `span`.

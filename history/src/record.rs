@@ -13,13 +13,24 @@ impl History {
     /// streaks around it are split or joined so every answer is as if it had come in order.
     /// Waits up to [`crate::BUSY_TIMEOUT`] for another writer.
     pub fn record(&mut self, run: &RunRecord) -> Result<RunId> {
+        self.record_then(run, || {}).map(|(id, _)| id)
+    }
+
+    /// [`History::record`], also returning each finding's first seen (in `run.findings`'
+    /// order): the as-of of the first run of the streak the finding is in once recorded.
+    /// The transaction knows it already, so no second read of the run is needed.
+    pub fn record_with_first_seen(&mut self, run: &RunRecord) -> Result<(RunId, Vec<i64>)> {
         self.record_then(run, || {})
     }
 
     /// [`History::record`], calling `before_commit` inside the transaction after every write
     /// and before the commit (the tests kill the process there).
     #[doc(hidden)]
-    pub fn record_then(&mut self, run: &RunRecord, before_commit: impl FnOnce()) -> Result<RunId> {
+    pub fn record_then(
+        &mut self,
+        run: &RunRecord,
+        before_commit: impl FnOnce(),
+    ) -> Result<(RunId, Vec<i64>)> {
         validate(run)?;
         let path = self.path.clone();
         let err = |e: rusqlite::Error| Error::sqlite(&path, &e);
@@ -27,10 +38,10 @@ impl History {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(err)?;
-        let id = insert(&tx, run).map_err(err)?;
+        let recorded = insert(&tx, run).map_err(err)?;
         before_commit();
         tx.commit().map_err(err)?;
-        Ok(id)
+        Ok(recorded)
     }
 }
 
@@ -106,6 +117,7 @@ struct Class {
 struct Known {
     id: i64,
     key: Key,
+    first: RunId,
     last: Option<RunId>,
     class: Class,
 }
@@ -114,9 +126,9 @@ struct Known {
 type Key = (i64, i64, i64);
 
 const KNOWN: &str = "SELECT s.id, s.advertiser, s.post, s.cause, s.last_run,
-        s.severity, s.owner_role, s.handle, s.client FROM streak s";
+        s.severity, s.owner_role, s.handle, s.client, s.first_run FROM streak s";
 const KNOWN_SCAN: &str = "SELECT s.id, s.advertiser, s.post, s.cause, s.last_run,
-        s.severity, s.owner_role, s.handle, s.client FROM streak s NOT INDEXED";
+        s.severity, s.owner_role, s.handle, s.client, s.first_run FROM streak s NOT INDEXED";
 
 fn known(
     tx: &Transaction,
@@ -133,6 +145,7 @@ fn known(
         known.push(Known {
             id: int(0)?,
             key: (int(1)?, int(2)?, int(3)?),
+            first: int(9)?,
             last: optional(4)?,
             class: Class {
                 severity: int(5)?,
@@ -241,7 +254,9 @@ fn counts(findings: &[FindingRecord]) -> (Counts, [FxHashMap<&str, Counts>; 3]) 
     (total, by)
 }
 
-fn insert(tx: &Transaction, run: &RunRecord) -> rusqlite::Result<RunId> {
+/// Inserts the run; returns its id and each finding's first seen (see
+/// [`History::record_with_first_seen`]).
+fn insert(tx: &Transaction, run: &RunRecord) -> rusqlite::Result<(RunId, Vec<i64>)> {
     // The runs before this one, in order, and this one's neighbours in that order.
     let order: Vec<(RunId, i64)> = {
         let mut stmt = tx.prepare("SELECT id, as_of FROM run ORDER BY as_of, id")?;
@@ -360,6 +375,10 @@ fn insert(tx: &Transaction, run: &RunRecord) -> rusqlite::Result<RunId> {
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
     let mut present = vec![false; covering.len()];
+    let as_of_of: FxHashMap<RunId, i64> = order.iter().copied().collect();
+    // A finding in a covering streak is seen since that streak's first run (also when a
+    // gap is filled: the earlier streak absorbs the later one); any other since this run.
+    let mut first_seen = Vec::with_capacity(run.findings.len());
     for f in &run.findings {
         let advertiser = advertisers.id(tx, &f.advertiser_id)?;
         let cause = causes.id(tx, &f.cause)?;
@@ -372,6 +391,10 @@ fn insert(tx: &Transaction, run: &RunRecord) -> rusqlite::Result<RunId> {
         let key = (advertiser, posts.id(tx, &f.post_id)?, cause);
         let c = covering_index.get(&key).copied();
         let s = starting_index.get(&key).copied();
+        first_seen.push(
+            c.and_then(|c| as_of_of.get(&covering[c].first).copied())
+                .unwrap_or(run.as_of),
+        );
         match (c, s) {
             (Some(c), s) => {
                 present[c] = true;
@@ -462,5 +485,5 @@ fn insert(tx: &Transaction, run: &RunRecord) -> rusqlite::Result<RunId> {
             ])?;
         }
     }
-    Ok(id)
+    Ok((id, first_seen))
 }

@@ -50,7 +50,37 @@ fn recorded(runs: &[&RunRecord]) -> (TempDb, History) {
     let db = TempDb::new("replay");
     let mut history = History::open(&db.path).unwrap();
     for r in runs {
-        history.record(r).unwrap();
+        // The first seen the recording returns is the one a read of the run gives, in
+        // every order (appended, backfilled between runs, before all of them).
+        let (id, first_seen) = history.record_with_first_seen(r).unwrap();
+        let read = history.run_findings(id).unwrap().unwrap().findings;
+        let mut returned: Vec<_> = r
+            .findings
+            .iter()
+            .zip(&first_seen)
+            .map(|(f, &since)| {
+                (
+                    (f.advertiser_id.clone(), f.post_id.clone(), f.cause.clone()),
+                    since,
+                )
+            })
+            .collect();
+        let mut expected: Vec<_> = read
+            .iter()
+            .map(|s| {
+                (
+                    (
+                        s.finding.advertiser_id.clone(),
+                        s.finding.post_id.clone(),
+                        s.finding.cause.clone(),
+                    ),
+                    s.first_seen,
+                )
+            })
+            .collect();
+        returned.sort();
+        expected.sort();
+        assert_eq!(returned, expected);
     }
     (db, history)
 }

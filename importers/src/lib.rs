@@ -77,6 +77,7 @@ pub fn import_paths<P: AsRef<Path>>(
 /// errors and skipped paths, and publishes them for the messages printed later.
 fn scrub_secrets(imported: &mut Imported) {
     let facts = &mut imported.facts;
+    facts.secrets.seal();
     sparkcheck_facts::secrets::publish(&facts.secrets);
     facts.scrub_secrets();
     let secrets = &facts.secrets;

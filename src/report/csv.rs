@@ -1,5 +1,5 @@
 //! CSV for account managers: one row per finding, UTF-8 with a BOM so Excel reads accents
-//! right, RFC 4180 quoting (through `csv::Writer`), formulas neutralised.
+//! right, RFC 4180 quoting (see [`write_record`]), formulas neutralised.
 //!
 //! Handles are written without their `@` in the `handle (without @)` column (the
 //! `expiring` forecast's CSV too, through [`without_at`]): a cell that starts with `@` is a
@@ -49,7 +49,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 /// One RFC 4180 record ending in CRLF. Written by hand rather than with `csv::Writer`,
 /// whose cost grows with the square of a cell's length (an 80 MB cell took 18 s): each
 /// cell is scanned once and copied once.
-fn write_record<S: AsRef<str>>(
+pub fn write_record<S: AsRef<str>>(
     out: &mut dyn Write,
     cells: impl Iterator<Item = S>,
 ) -> io::Result<()> {
