@@ -131,6 +131,17 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
     sparkcheck_importers::set_hash_inputs(history.is_some());
     let mut timings = Timings::start();
     let started_at = now();
+    // The history's reads run beside the audit, on a thread of their own.
+    let recording = match &history {
+        Some(file) => match crate::history_cmd::start_recording(file, plan.as_of) {
+            Ok(recording) => Some(recording),
+            Err(message) => {
+                crate::say!("error: {message}");
+                return ExitStatus::Error;
+            }
+        },
+        None => None,
+    };
     let progress = Progress::new(!args.quiet && io::stderr().is_terminal());
     progress.phase(Phase::Reading);
     let advance = |done, total| progress.advance(done, total);
@@ -158,12 +169,15 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
     if targets.iter().any(|t| t.format == Format::Junit) {
         run.report.pairs = run.audited_pairs();
     }
-    if let Some(file) = &history {
-        if let Err(message) = crate::history_cmd::record(file, &mut run.report, started_at) {
+    if let Some(recording) = recording {
+        if let Err(message) =
+            crate::history_cmd::finish_recording(recording, &mut run.report, started_at)
+        {
             progress.finish();
             crate::say!("error: {message}");
             return ExitStatus::Error;
         }
+        timings.lap("history");
     }
     let report = &run.report;
     if targets.iter().any(|t| t.path.is_none()) {

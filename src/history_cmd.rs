@@ -704,7 +704,7 @@ pub fn run_record(
                 rows: i.rows,
                 imported: i.imported,
                 rejected: i.rejected,
-                content_hash: i.sha256.clone(),
+                content_hash: i.content_hash.clone(),
             })
             .collect(),
         coverage: report.coverage.clone(),
@@ -791,14 +791,33 @@ pub fn record(
     report: &mut crate::report::Report,
     started_at: i64,
 ) -> Result<(), String> {
-    let mut history = sparkcheck_history::History::open(file).map_err(|e| e.to_string())?;
+    let history = sparkcheck_history::History::open(file).map_err(|e| e.to_string())?;
+    let as_of = parse_instant(&report.as_of)?;
+    finish_recording(history.start_recording(as_of), report, started_at)
+}
+
+/// Opens the history and starts recording a run of `as_of` on its own thread, so the reads
+/// the append needs overlap the audit (see `History::start_recording`).
+pub fn start_recording(
+    file: &std::path::Path,
+    as_of: i64,
+) -> Result<sparkcheck_history::Recording, String> {
+    let history = sparkcheck_history::History::open(file).map_err(|e| e.to_string())?;
+    Ok(history.start_recording(as_of))
+}
+
+/// Records the audit's report through a started recording; gives every finding its
+/// `first_seen` and the report its `trend`.
+pub fn finish_recording(
+    recording: sparkcheck_history::Recording,
+    report: &mut crate::report::Report,
+    started_at: i64,
+) -> Result<(), String> {
     let hash = report.config.as_ref().map(|c| c.hash.clone());
     let record = run_record(report, started_at, hash)?;
     // Each finding's streak start, from the recording transaction itself: right for a
     // backfilled run (older than the newest) too. `run_record` keeps the report's order.
-    let (id, first_seen) = history
-        .record_with_first_seen(&record)
-        .map_err(|e| e.to_string())?;
+    let (history, id, first_seen) = recording.finish(record).map_err(|e| e.to_string())?;
     for (finding, since) in report.findings.iter_mut().zip(first_seen) {
         finding.first_seen = Some(time::format_instant(since));
     }

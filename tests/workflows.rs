@@ -364,19 +364,15 @@ fn history_records_runs_gives_first_seen_and_serves_as_baseline() {
         "json",
     ]);
     assert!(without.get("trend").is_none(), "no trend without a history");
-    // With a history, each input carries the SHA-256 of its bytes, and the run keeps it.
-    use sha2::Digest;
+    // With a history, each input carries a hash of its bytes, and the run keeps it.
     for (report, with) in [(&day2, true), (&without, false)] {
         for input in report["inputs"].as_array().unwrap() {
             let bytes = std::fs::read(input["path"].as_str().unwrap()).unwrap();
-            let hex: String = sha2::Sha256::digest(&bytes)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
+            let expected = format!("blake3:{}", blake3::hash(&bytes).to_hex());
             if with {
-                assert_eq!(input["sha256"], hex.as_str(), "{input}");
+                assert_eq!(input["content_hash"], expected.as_str(), "{input}");
             } else {
-                assert!(input.get("sha256").is_none(), "{input}");
+                assert!(input.get("content_hash").is_none(), "{input}");
             }
         }
     }
@@ -389,7 +385,7 @@ fn history_records_runs_gives_first_seen_and_serves_as_baseline() {
             .content_hash
             .as_deref()
             .expect("the run keeps each input's hash");
-        assert_eq!(hash.len(), 64, "{hash}");
+        assert!(hash.starts_with("blake3:") && hash.len() == 71, "{hash}");
     }
     drop(history);
     let runs = run(&["history", &db, "runs", "--format", "json"]);

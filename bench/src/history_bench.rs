@@ -89,9 +89,13 @@ fn file_size(path: &Path) -> u64 {
 
 /// Runs the scenario and prints a Markdown summary.
 pub fn run(bench: &HistoryBench) -> io::Result<bool> {
-    let dir = bench
-        .data
-        .join(format!("history-{}-{}", bench.ads, bench.seed));
+    let name = format!(
+        "history-{}-{}-{}",
+        bench.ads,
+        bench.seed,
+        (bench.broken * 100.0).round()
+    );
+    let dir = bench.data.join(&name);
     if !dir.join("ads.csv").exists() {
         std::fs::create_dir_all(&dir)?;
         let shape = Shape {
@@ -104,9 +108,7 @@ pub fn run(bench: &HistoryBench) -> io::Result<bool> {
         };
         generate_shape(&dir, &shape)?;
     }
-    let db = bench
-        .data
-        .join(format!("history-{}-{}.sqlite", bench.ads, bench.seed));
+    let db = bench.data.join(format!("{name}.sqlite"));
     for stale in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{stale}", db.display()));
     }

@@ -150,8 +150,9 @@ pub struct SourceFile {
     pub notes: Vec<String>,
     /// The optional fields the file has (for coverage).
     pub fields: Vec<OptionalField>,
-    /// The SHA-256 of the file's bytes (hex), when the run asked for it (`--history`).
-    pub sha256: Option<String>,
+    /// A hash of the file's bytes, `blake3:` and 64 hex digits, when the run asked for it
+    /// (`--history`).
+    pub content_hash: Option<String>,
 }
 
 impl SourceFile {
@@ -166,7 +167,7 @@ impl SourceFile {
             rejected: 0,
             notes: Vec::new(),
             fields: Vec::new(),
-            sha256: None,
+            content_hash: None,
         }
     }
 

@@ -27,6 +27,7 @@ pub use query::{
     Change, FixStats, GroupBy, OpenFinding, OpenReport, RunChanges, RunFindings, RunSummary,
     SeenFinding, TrendPoint,
 };
+pub use record::Recording;
 pub use schema::APPLICATION_ID;
 
 /// A run's id in the database (its recording order; the run order is by as-of).

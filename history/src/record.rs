@@ -2,6 +2,9 @@
 //! counts, and updates the streaks. Only what changed is written: a finding still present in
 //! the newest run keeps its open streak untouched.
 
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::thread::JoinHandle;
+
 use rusqlite::{params, Transaction, TransactionBehavior};
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -42,6 +45,101 @@ impl History {
         before_commit();
         tx.commit().map_err(err)?;
         Ok(recorded)
+    }
+}
+
+/// What a finished recording gives: the history again, the run's id and each finding's
+/// first seen.
+pub type Recorded = (History, RunId, Vec<i64>);
+
+/// A run being recorded on a thread of its own: started before the audit reads its inputs
+/// (see [`History::start_recording`]), finished with the run.
+pub struct Recording {
+    run: Option<SyncSender<RunRecord>>,
+    thread: Option<JoinHandle<Result<Recorded>>>,
+}
+
+impl History {
+    /// Starts recording a run of `as_of`: a thread opens a read transaction and reads what
+    /// the append needs (the runs, the dictionaries, the open streaks) while the audit
+    /// runs, then writes the run when [`Recording::finish`] hands it over. Nothing holds
+    /// the write lock meanwhile: if another run commits first, the write fails on its old
+    /// snapshot and the run is recorded again from scratch, waiting for the lock as
+    /// [`History::record`] does. Dropping the recording (a failed audit) adds nothing.
+    pub fn start_recording(self, as_of: i64) -> Recording {
+        let (send, receive) = sync_channel(1);
+        let thread = std::thread::spawn(move || {
+            let mut history = self;
+            let (id, first_seen) = history.record_prefetched(as_of, receive)?;
+            Ok((history, id, first_seen))
+        });
+        Recording {
+            run: Some(send),
+            thread: Some(thread),
+        }
+    }
+
+    fn record_prefetched(
+        &mut self,
+        as_of: i64,
+        receive: Receiver<RunRecord>,
+    ) -> Result<(RunId, Vec<i64>)> {
+        let path = self.path.clone();
+        let err = |e: rusqlite::Error| Error::sqlite(&path, &e);
+        let busy =
+            |e: &rusqlite::Error| e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy);
+        let (run, recorded) = {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Deferred)
+                .map_err(err)?;
+            let preloaded = preload(&tx, as_of).map_err(err)?;
+            let run = receive
+                .recv()
+                .map_err(|_| Error::new("the audit ended without a run to record".to_string()))?;
+            validate(&run)?;
+            let recorded = if run.as_of == as_of {
+                match apply(&tx, &run, preloaded).and_then(|r| tx.commit().map(|()| r)) {
+                    Ok(recorded) => Some(recorded),
+                    Err(e) if busy(&e) => None,
+                    Err(e) => return Err(err(e)),
+                }
+            } else {
+                None
+            };
+            (run, recorded)
+        };
+        match recorded {
+            Some(recorded) => Ok(recorded),
+            // Another run wrote since the snapshot (or the as-of moved): from scratch.
+            None => self.record_then(&run, || {}),
+        }
+    }
+}
+
+impl Recording {
+    /// Hands the run over and waits for it to be written: the history again, the run's
+    /// id and each finding's first seen (as [`History::record_with_first_seen`]).
+    pub fn finish(mut self, run: RunRecord) -> Result<Recorded> {
+        let sender = self.run.take().expect("finished once");
+        // A send fails only when the thread has already ended with an error: join says it.
+        let _ = sender.send(run);
+        drop(sender);
+        self.thread
+            .take()
+            .expect("finished once")
+            .join()
+            .unwrap_or_else(|_| Err(Error::new("the history thread panicked".to_string())))
+    }
+}
+
+impl Drop for Recording {
+    fn drop(&mut self) {
+        // Without a run the thread rolls back at once.
+        self.run.take();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }
 
@@ -254,18 +352,98 @@ fn counts(findings: &[FindingRecord]) -> (Counts, [FxHashMap<&str, Counts>; 3]) 
     (total, by)
 }
 
-/// Inserts the run; returns its id and each finding's first seen (see
-/// [`History::record_with_first_seen`]).
-fn insert(tx: &Transaction, run: &RunRecord) -> rusqlite::Result<(RunId, Vec<i64>)> {
+/// What recording a run of a given as-of reads before it writes: the runs in order, the
+/// run's neighbours, the dictionaries and the streaks that touch its place. Read while
+/// the audit still runs (see [`History::start_recording`]), it takes the reads off the
+/// run's end.
+struct Preloaded {
+    order: Vec<(RunId, i64)>,
+    pred: Option<RunId>,
+    succ: Option<RunId>,
+    advertisers: Dict,
+    posts: Dict,
+    causes: Dict,
+    severities: Dict,
+    owners: Dict,
+    handles: Dict,
+    clients: Dict,
+    covering: Vec<Known>,
+    starting: Vec<Known>,
+}
+
+fn preload(tx: &Transaction, as_of: i64) -> rusqlite::Result<Preloaded> {
     // The runs before this one, in order, and this one's neighbours in that order.
     let order: Vec<(RunId, i64)> = {
         let mut stmt = tx.prepare("SELECT id, as_of FROM run ORDER BY as_of, id")?;
         let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
-    let split = order.partition_point(|&(_, as_of)| as_of <= run.as_of);
+    let split = order.partition_point(|&(_, a)| a <= as_of);
     let pred = split.checked_sub(1).map(|i| order[i].0);
     let succ = order.get(split).map(|&(id, _)| id);
+    // The streaks that touch the new run's place: those covering its predecessor (when it is
+    // the newest, the open ones), and those starting at its successor.
+    let covering = match (pred, succ) {
+        (None, _) => Vec::new(),
+        // Most streaks are open: a plain scan of the table.
+        (Some(_), None) => known(tx, &format!("{KNOWN_SCAN} WHERE s.last_run IS NULL"), [])?,
+        (Some(_), Some(_)) => known(
+            tx,
+            &format!(
+                "WITH o AS (SELECT id, row_number() OVER (ORDER BY as_of, id) AS pos FROM run)
+                {KNOWN} JOIN o fo ON fo.id = s.first_run LEFT JOIN o lo ON lo.id = s.last_run
+                WHERE fo.pos <= ?1 AND (s.last_run IS NULL OR lo.pos >= ?1)"
+            ),
+            params![split as i64],
+        )?,
+    };
+    let starting = match succ {
+        Some(succ) => known(tx, &format!("{KNOWN} WHERE s.first_run = ?1"), [succ])?,
+        None => Vec::new(),
+    };
+    Ok(Preloaded {
+        order,
+        pred,
+        succ,
+        advertisers: Dict::load(tx, "advertiser")?,
+        posts: Dict::load(tx, "post")?,
+        causes: Dict::load(tx, "cause")?,
+        severities: Dict::load(tx, "severity")?,
+        owners: Dict::load(tx, "owner_role")?,
+        handles: Dict::load(tx, "handle")?,
+        clients: Dict::load(tx, "client")?,
+        covering,
+        starting,
+    })
+}
+
+/// Inserts the run; returns its id and each finding's first seen (see
+/// [`History::record_with_first_seen`]).
+fn insert(tx: &Transaction, run: &RunRecord) -> rusqlite::Result<(RunId, Vec<i64>)> {
+    let preloaded = preload(tx, run.as_of)?;
+    apply(tx, run, preloaded)
+}
+
+/// Writes the run over what [`preload`] read in the same transaction.
+fn apply(
+    tx: &Transaction,
+    run: &RunRecord,
+    preloaded: Preloaded,
+) -> rusqlite::Result<(RunId, Vec<i64>)> {
+    let Preloaded {
+        order,
+        pred,
+        succ,
+        mut advertisers,
+        mut posts,
+        mut causes,
+        mut severities,
+        mut owners,
+        mut handles,
+        mut clients,
+        covering,
+        starting,
+    } = preloaded;
 
     // Counts, exact per run.
     let (total, by) = counts(&run.findings);
@@ -317,13 +495,6 @@ fn insert(tx: &Transaction, run: &RunRecord) -> rusqlite::Result<(RunId, Vec<i64
         }
     }
 
-    let mut advertisers = Dict::load(tx, "advertiser")?;
-    let mut posts = Dict::load(tx, "post")?;
-    let mut causes = Dict::load(tx, "cause")?;
-    let mut severities = Dict::load(tx, "severity")?;
-    let mut owners = Dict::load(tx, "owner_role")?;
-    let mut handles = Dict::load(tx, "handle")?;
-    let mut clients = Dict::load(tx, "client")?;
     {
         let mut stmt =
             tx.prepare("INSERT INTO run_coverage (run, cause, status) VALUES (?1, ?2, ?3)")?;
@@ -332,27 +503,6 @@ fn insert(tx: &Transaction, run: &RunRecord) -> rusqlite::Result<(RunId, Vec<i64
         }
     }
 
-    // The streaks that touch the new run's place: those covering its predecessor (when it is
-    // the newest, the open ones), and those starting at its successor.
-    let covering = match (pred, succ) {
-        (None, _) => Vec::new(),
-        // Most streaks are open: a plain scan of the table.
-        (Some(_), None) => known(tx, &format!("{KNOWN_SCAN} WHERE s.last_run IS NULL"), [])?,
-        (Some(_), Some(_)) => known(
-            tx,
-            &format!(
-                "WITH o AS (SELECT id, row_number() OVER (ORDER BY as_of, id) AS pos
-                    FROM run WHERE id <> ?1)
-                {KNOWN} JOIN o fo ON fo.id = s.first_run LEFT JOIN o lo ON lo.id = s.last_run
-                WHERE fo.pos <= ?2 AND (s.last_run IS NULL OR lo.pos >= ?2)"
-            ),
-            params![id, split as i64],
-        )?,
-    };
-    let starting = match succ {
-        Some(succ) => known(tx, &format!("{KNOWN} WHERE s.first_run = ?1"), [succ])?,
-        None => Vec::new(),
-    };
     fn index(streaks: &[Known]) -> FxHashMap<Key, usize> {
         streaks
             .iter()

@@ -277,3 +277,41 @@ fn reading_a_missing_database_is_an_error_and_creates_nothing() {
         "{error}"
     );
 }
+
+/// A recording started before the audit reads its inputs holds no lock: another run that
+/// commits meanwhile lands, and the started run is then recorded from scratch, giving the
+/// answers of the two recorded one after the other. A recording dropped adds nothing.
+#[test]
+fn a_started_recording_survives_another_run_landing_first_and_a_dropped_one_adds_nothing() {
+    let db = TempDb::new("started");
+    let days = five_days();
+    {
+        let mut history = History::open(&db.path).unwrap();
+        history.record(&days[0]).unwrap();
+    }
+    // Day 3's audit starts (its reads done on its thread), day 2 lands meanwhile.
+    let started = History::open(&db.path)
+        .unwrap()
+        .start_recording(days[2].as_of);
+    std::thread::sleep(Duration::from_millis(100));
+    History::open(&db.path).unwrap().record(&days[1]).unwrap();
+    let (history, _, first_seen) = started.finish(days[2].clone()).unwrap();
+    assert_eq!(first_seen.len(), days[2].findings.len());
+
+    let expected = TempDb::new("started-expected");
+    let mut in_order = History::open(&expected.path).unwrap();
+    for r in &days[..3] {
+        in_order.record(r).unwrap();
+    }
+    assert_eq!(answers(&history), answers(&in_order));
+    assert_eq!(history.runs().unwrap().len(), 3);
+
+    // An audit that fails drops its recording: nothing is added.
+    drop(
+        History::open(&db.path)
+            .unwrap()
+            .start_recording(days[3].as_of),
+    );
+    assert_eq!(History::open(&db.path).unwrap().runs().unwrap().len(), 3);
+    assert_eq!(history.integrity_check().unwrap(), "ok");
+}

@@ -199,13 +199,25 @@ pub fn import_file(
         told.set(told.get() + bytes);
         advance(bytes);
     };
-    let result = import_text(&input.display, buffer, facts, &counted);
-    advance((buffer.len() as u64).saturating_sub(told.get()));
-    if HASH_INPUTS.load(std::sync::atomic::Ordering::Relaxed) {
-        let hash = sha256_hex(buffer);
+    let bytes: &[u8] = buffer;
+    let hashing = HASH_INPUTS.load(std::sync::atomic::Ordering::Relaxed);
+    // A large file is hashed on a thread of its own while it is parsed: on the critical
+    // path of a run whose biggest file is one export, the hash would add its whole time.
+    let (result, hash) = std::thread::scope(|scope| {
+        let hasher =
+            (hashing && bytes.len() >= 1 << 20).then(|| scope.spawn(|| content_hash(bytes)));
+        let result = import_text(&input.display, bytes, facts, &counted);
+        let hash = match hasher {
+            Some(hasher) => Some(hasher.join().expect("hashing does not panic")),
+            None => hashing.then(|| content_hash(bytes)),
+        };
+        (result, hash)
+    });
+    advance((bytes.len() as u64).saturating_sub(told.get()));
+    if let Some(hash) = hash {
         // A workbook is one file of several sheets: each carries the file's hash.
         for file in &mut facts.files[first_file..] {
-            file.sha256 = Some(hash.clone());
+            file.content_hash = Some(hash.clone());
         }
     }
     result
@@ -213,19 +225,18 @@ pub fn import_file(
 
 static HASH_INPUTS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// Whether the imports of this process record each file's SHA-256 (for the audit
+/// Whether the imports of this process record each file's content hash (for the audit
 /// history, which keeps which version of each export a run read). Off by default: it
 /// costs a pass over every byte.
 pub fn set_hash_inputs(on: bool) {
     HASH_INPUTS.store(on, std::sync::atomic::Ordering::Relaxed);
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+/// `blake3:` and the file's BLAKE3 hash in hex (what `b3sum` prints): BLAKE3 rather than
+/// SHA-256 because it is several times faster (175 MB: 29 ms against about 110 ms with
+/// SHA-NI), and the hash is on the read's critical path.
+fn content_hash(bytes: &[u8]) -> String {
+    format!("blake3:{}", blake3::hash(bytes).to_hex())
 }
 
 /// Reads a regular file whole into `buffer`, within [`limits::Limits::max_file`].

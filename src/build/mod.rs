@@ -38,7 +38,7 @@ pub fn build(
             imported: file.imported,
             rejected: file.rejected,
             notes: file.notes.clone(),
-            sha256: file.sha256.clone(),
+            content_hash: file.content_hash.clone(),
         })
         .collect();
     inputs.sort_by(|a, b| a.path.cmp(&b.path));

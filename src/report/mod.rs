@@ -214,9 +214,10 @@ pub struct InputOut {
     /// How the file was read, when it was not plain comma-separated UTF-8.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
-    /// The SHA-256 of the file's bytes, with `--history` (which keeps it per run).
+    /// `blake3:` and the BLAKE3 hash of the file's bytes in hex, with `--history` (which
+    /// keeps it per run: which version of each export a run read; `b3sum FILE` gives it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha256: Option<String>,
+    pub content_hash: Option<String>,
 }
 
 /// A file passed over.
