@@ -218,6 +218,18 @@ fn mkfifo(path: &std::path::Path) {
     assert!(status.success());
 }
 
+/// `sparkcheck audit FOLDER --as-of AS_OF --format json`.
+fn audit_json(folder: &std::path::Path) -> Output {
+    run(&[
+        "audit",
+        &folder.to_string_lossy(),
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+    ])
+}
+
 fn json_report(output: &Output) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
         panic!(
@@ -299,14 +311,7 @@ fn a_link_in_a_folder_to_a_file_elsewhere_is_not_followed() {
     // A link to a file inside the folder is read as usual.
     std::fs::create_dir_all(folder.join("sub")).unwrap();
     std::os::unix::fs::symlink("../ads.csv", folder.join("sub/ads-again.csv")).unwrap();
-    let output = run(&[
-        "audit",
-        &folder.to_string_lossy(),
-        "--as-of",
-        AS_OF,
-        "--format",
-        "json",
-    ]);
+    let output = audit_json(&folder);
     let report = json_report(&output);
     let all = String::from_utf8_lossy(&[output.stdout.clone(), output.stderr.clone()].concat())
         .into_owned();
@@ -380,14 +385,7 @@ fn a_field_over_max_field_size_rejects_its_row_with_the_line() {
         format!("{ADS_HEADER}{}{}", ads_row(1, "Launch"), ads_row(2, &long)),
     )
     .unwrap();
-    let output = run(&[
-        "audit",
-        &folder.to_string_lossy(),
-        "--as-of",
-        AS_OF,
-        "--format",
-        "json",
-    ]);
+    let output = audit_json(&folder);
     let report = json_report(&output);
     let rejected = report["rejected"].as_array().expect("rejected rows listed");
     assert_eq!(rejected.len(), 1, "{rejected:?}");

@@ -622,19 +622,10 @@ fn date(instant: &str) -> &str {
     instant.get(..10).unwrap_or(instant)
 }
 
-/// Days from 1970-01-01 to the date at the start of an RFC 3339 instant.
+/// Days from 1970-01-01 to the date of an RFC 3339 instant (the facts' own parser).
 fn days(instant: &str) -> Option<i64> {
-    let year: i64 = instant.get(0..4)?.parse().ok()?;
-    let month: i64 = instant.get(5..7)?.parse().ok()?;
-    let day: i64 = instant.get(8..10)?.parse().ok()?;
-    // Howard Hinnant's days_from_civil.
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
+    let secs = sparkcheck_facts::time::parse_instant(instant).ok()?;
+    Some(secs.div_euclid(86_400))
 }
 
 /// "2026-11-20 (3 days)": since when, and how long before the report's as-of.
