@@ -60,18 +60,14 @@ fn plan(args: &AuditArgs) -> Result<Settled, String> {
     let targets = targets(args)?;
     let config = crate::config::load(args.config.as_deref()).map_err(|e| e.to_string())?;
     config.check_trust()?;
-    crate::output::check_outputs(&args.paths, config.path.as_deref(), &args.output)?;
     let history = args.history.clone().or_else(|| config.history.clone());
     if args.history.is_none() {
         config.check_history_place()?;
     }
-    if let Some(file) = &history {
-        // The database is written like a report: never over an input or the config, nor
-        // where the next run would read it back.
-        let mut outputs = args.output.clone();
-        outputs.push(file.clone());
-        crate::output::check_outputs(&args.paths, config.path.as_deref(), &outputs)?;
-    }
+    // The history database is written like a report: never over an input or the config,
+    // nor where the next run would read it back.
+    let outputs: Vec<PathBuf> = args.output.iter().chain(&history).cloned().collect();
+    crate::output::check_outputs(&args.paths, config.path.as_deref(), &outputs)?;
     let baseline = match args.baseline.as_deref() {
         Some(path) if path == std::path::Path::new("history") => {
             let Some(file) = &history else {

@@ -268,7 +268,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         ),
     ] {
         if let Some(value) = value {
-            *limit = sparkcheck_importers::formats::plugin::parse_size(value.get_ref())
+            *limit = sparkcheck_importers::limits::parse_size(value.get_ref())
                 .ok()
                 .filter(|&n| n > 0)
                 .ok_or_else(|| {
@@ -380,7 +380,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             None => 60,
         };
         let max_output = match raw.max_output {
-            Some(m) => sparkcheck_importers::formats::plugin::parse_size(m.get_ref())
+            Some(m) => sparkcheck_importers::limits::parse_size(m.get_ref())
                 .map_err(|e| error(Some(m.span()), format!("`max-output`: {e}")))?,
             None => sparkcheck_importers::formats::plugin::DEFAULT_MAX_OUTPUT,
         };

@@ -756,21 +756,6 @@ pub fn baseline_of(run: &sparkcheck_history::RunFindings) -> crate::triage::Base
     crate::triage::Baseline { findings }
 }
 
-/// `first_seen` (RFC 3339) by finding key, from [`History::first_seen`] read after recording.
-pub fn first_seen_by_key(
-    seen: &[sparkcheck_history::SeenFinding],
-) -> std::collections::BTreeMap<(String, String, String), String> {
-    seen.iter()
-        .map(|s| {
-            let f = &s.finding;
-            (
-                (f.advertiser_id.clone(), f.post_id.clone(), f.cause.clone()),
-                time::format_instant(s.first_seen),
-            )
-        })
-        .collect()
-}
-
 fn parse_instant(text: &str) -> Result<i64, String> {
     time::parse_instant(text).map_err(|e| e.to_string())
 }
@@ -782,18 +767,6 @@ pub fn last_run_baseline(
     let history = sparkcheck_history::History::open(file).map_err(|e| e.to_string())?;
     let last = history.last_run_findings().map_err(|e| e.to_string())?;
     Ok(last.as_ref().map(baseline_of))
-}
-
-/// `audit --history FILE`: appends the run (one transaction) and gives each finding of
-/// the report its `first_seen`.
-pub fn record(
-    file: &std::path::Path,
-    report: &mut crate::report::Report,
-    started_at: i64,
-) -> Result<(), String> {
-    let history = sparkcheck_history::History::open(file).map_err(|e| e.to_string())?;
-    let as_of = parse_instant(&report.as_of)?;
-    finish_recording(history.start_recording(as_of), report, started_at)
 }
 
 /// Opens the history and starts recording a run of `as_of` on its own thread, so the reads
@@ -855,6 +828,21 @@ fn trend_until(
 mod tests {
     use super::*;
     use sparkcheck_history::{InputRecord, RunRecord};
+
+    /// `first_seen` (RFC 3339) by finding key, from [`History::first_seen`] read after recording.
+    fn first_seen_by_key(
+        seen: &[sparkcheck_history::SeenFinding],
+    ) -> std::collections::BTreeMap<(String, String, String), String> {
+        seen.iter()
+            .map(|s| {
+                let f = &s.finding;
+                (
+                    (f.advertiser_id.clone(), f.post_id.clone(), f.cause.clone()),
+                    time::format_instant(s.first_seen),
+                )
+            })
+            .collect()
+    }
 
     const DAY1: i64 = 1_794_787_200; // 2026-11-16
 

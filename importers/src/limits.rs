@@ -53,7 +53,79 @@ pub fn file_too_large(bytes: u64, max_file: u64) -> String {
     format!(
         "the file is {}, more than the limit of {}; hint: split the export, or raise \
          `max-input-size` in sparkcheck.toml",
-        crate::formats::plugin::format_size(bytes),
-        crate::formats::plugin::format_size(max_file)
+        format_size(bytes),
+        format_size(max_file)
     )
+}
+
+/// `bytes` for a message: `10 MB`, `1 GiB`, `512 bytes`.
+pub fn format_size(bytes: u64) -> String {
+    const UNITS: [(u64, &str); 6] = [
+        (1 << 30, "GiB"),
+        (1 << 20, "MiB"),
+        (1 << 10, "KiB"),
+        (1_000_000_000, "GB"),
+        (1_000_000, "MB"),
+        (1_000, "kB"),
+    ];
+    for (unit, name) in UNITS {
+        if bytes >= unit && bytes.is_multiple_of(unit) {
+            return format!("{} {name}", bytes / unit);
+        }
+    }
+    format!("{bytes} bytes")
+}
+
+/// Parses a size: a whole number with an optional unit (`B`, `kB`/`KB`, `MB`, `GB`, `TB`
+/// in powers of 1000, `KiB`, `MiB`, `GiB`, `TiB` in powers of 1024), e.g. `10MB`, `4 GiB`.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let number: u64 = digits.parse().map_err(|_| {
+        format!(
+            "expected a size such as `10MB` or `4GiB`, found `{}`",
+            sparkcheck_facts::quote(text)
+        )
+    })?;
+    let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" => 1_000,
+        "m" | "mb" => 1_000_000,
+        "g" | "gb" => 1_000_000_000,
+        "t" | "tb" => 1_000_000_000_000,
+        "kib" => 1 << 10,
+        "mib" => 1 << 20,
+        "gib" => 1 << 30,
+        "tib" => 1 << 40,
+        _ => {
+            return Err(format!(
+                "unknown size unit `{}`; hint: use B, kB, MB, GB, KiB, MiB or GiB",
+                sparkcheck_facts::quote(unit.trim())
+            ))
+        }
+    };
+    number
+        .checked_mul(factor)
+        .ok_or_else(|| format!("the size `{}` is too large", sparkcheck_facts::quote(text)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse_and_print() {
+        assert_eq!(parse_size("10MB"), Ok(10_000_000));
+        assert_eq!(parse_size("4 GiB"), Ok(4 << 30));
+        assert_eq!(parse_size("512"), Ok(512));
+        assert!(parse_size("ten").is_err());
+        assert!(parse_size("5 parsecs").is_err());
+        assert!(parse_size("99999999999TiB").is_err());
+        assert_eq!(format_size(10_000_000), "10 MB");
+        assert_eq!(format_size(1 << 30), "1 GiB");
+        assert_eq!(format_size(1234), "1234 bytes");
+    }
 }

@@ -226,7 +226,7 @@ pub fn build_row(
                 format!(
                     "expected a value of at most {}, found one of {len} bytes; hint: raise \
                      `max-field-size` in sparkcheck.toml if it is real",
-                    crate::formats::plugin::format_size(max_field)
+                    crate::limits::format_size(max_field)
                 ),
             ));
         }

@@ -236,7 +236,7 @@ fn run_plugin(plugin: &PluginSpec, path: &Path) -> Result<String, String> {
             let _ = child.wait();
             break Err(format!(
                 "importer `{name}`: its output passed the limit of {}; hint: raise `max-output` in its `[[importer]]`, or check that it prints facts as JSON Lines",
-                format_size(plugin.max_output)
+                crate::limits::format_size(plugin.max_output)
             ));
         }
         if status.is_some() && out.is_some() && err.is_some() {
@@ -288,60 +288,6 @@ fn kill_group(group: u32) {
     }
 }
 
-/// `bytes` for a message: `10 MB`, `1 GiB`, `512 bytes`.
-pub fn format_size(bytes: u64) -> String {
-    const UNITS: [(u64, &str); 6] = [
-        (1 << 30, "GiB"),
-        (1 << 20, "MiB"),
-        (1 << 10, "KiB"),
-        (1_000_000_000, "GB"),
-        (1_000_000, "MB"),
-        (1_000, "kB"),
-    ];
-    for (unit, name) in UNITS {
-        if bytes >= unit && bytes.is_multiple_of(unit) {
-            return format!("{} {name}", bytes / unit);
-        }
-    }
-    format!("{bytes} bytes")
-}
-
-/// Parses a size: a whole number with an optional unit (`B`, `kB`/`KB`, `MB`, `GB`, `TB`
-/// in powers of 1000, `KiB`, `MiB`, `GiB`, `TiB` in powers of 1024), e.g. `10MB`, `4 GiB`.
-pub fn parse_size(text: &str) -> Result<u64, String> {
-    let text = text.trim();
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
-    let (digits, unit) = text.split_at(split);
-    let number: u64 = digits.parse().map_err(|_| {
-        format!(
-            "expected a size such as `10MB` or `4GiB`, found `{}`",
-            sparkcheck_facts::quote(text)
-        )
-    })?;
-    let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1,
-        "k" | "kb" => 1_000,
-        "m" | "mb" => 1_000_000,
-        "g" | "gb" => 1_000_000_000,
-        "t" | "tb" => 1_000_000_000_000,
-        "kib" => 1 << 10,
-        "mib" => 1 << 20,
-        "gib" => 1 << 30,
-        "tib" => 1 << 40,
-        _ => {
-            return Err(format!(
-                "unknown size unit `{}`; hint: use B, kB, MB, GB, KiB, MiB or GiB",
-                sparkcheck_facts::quote(unit.trim())
-            ))
-        }
-    };
-    number
-        .checked_mul(factor)
-        .ok_or_else(|| format!("the size `{}` is too large", sparkcheck_facts::quote(text)))
-}
-
 /// The last lines of a plugin's stderr, in one line, codes masked.
 fn stderr_tail(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(bytes);
@@ -367,18 +313,5 @@ mod tests {
         assert!(!m("*.roster", "motion.csv"));
         assert!(m("*", "anything"));
         assert!(!m("a*b*c", "abxd"));
-    }
-
-    #[test]
-    fn sizes_parse_and_print() {
-        assert_eq!(parse_size("10MB"), Ok(10_000_000));
-        assert_eq!(parse_size("4 GiB"), Ok(4 << 30));
-        assert_eq!(parse_size("512"), Ok(512));
-        assert!(parse_size("ten").is_err());
-        assert!(parse_size("5 parsecs").is_err());
-        assert!(parse_size("99999999999TiB").is_err());
-        assert_eq!(format_size(10_000_000), "10 MB");
-        assert_eq!(format_size(1 << 30), "1 GiB");
-        assert_eq!(format_size(1234), "1234 bytes");
     }
 }

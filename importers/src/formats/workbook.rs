@@ -113,17 +113,18 @@ pub fn unpacked_limit(packed: u64) -> u64 {
         .min(crate::limits::get().max_file)
 }
 
-/// The bytes the archive's entries declare they unpack to; `None` when it is no zip
-/// (calamine's own error then says so).
-fn declared_unpacked(bytes: &[u8]) -> Option<u64> {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+/// A workbook's archive, read for its sizes before calamine unpacks anything.
+type Archive<'b> = zip::ZipArchive<std::io::Cursor<&'b [u8]>>;
+
+/// The bytes the archive's entries declare they unpack to.
+fn declared_unpacked(archive: &mut Archive<'_>) -> u64 {
     let mut unpacked: u64 = 0;
     for index in 0..archive.len() {
         if let Ok(entry) = archive.by_index_raw(index) {
             unpacked = unpacked.saturating_add(entry.size());
         }
     }
-    Some(unpacked)
+    unpacked
 }
 
 /// Bytes calamine keeps per shared string beyond its text (a `String` in a `Vec`, with
@@ -134,11 +135,8 @@ const PER_SHARED_STRING: u64 = 48;
 /// part as a stream (`<si>` elements, with or without a namespace prefix). Calamine
 /// keeps them all in memory at open: 51 million empty `<si/>` (a 373 KB file) would be
 /// 1.6 GB before a single cell is read.
-fn shared_strings(bytes: &[u8]) -> u64 {
+fn shared_strings(archive: &mut Archive<'_>) -> u64 {
     use std::io::Read;
-    let Ok(mut archive) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
-        return 0;
-    };
     let names: Vec<String> = archive
         .file_names()
         .filter_map(Result::ok)
@@ -199,27 +197,30 @@ fn count_si(xml: &[u8], from: usize, to: usize) -> u64 {
 }
 
 fn check_unpacked_size(bytes: &[u8]) -> Result<(), String> {
-    let Some(unpacked) = declared_unpacked(bytes) else {
+    let Ok(mut archive) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+        // Not a zip calamine can read either: its own error says so.
         return Ok(());
     };
+    let unpacked = declared_unpacked(&mut archive);
     let limit = unpacked_limit(bytes.len() as u64);
-    let strings = shared_strings(bytes);
+    if unpacked > limit {
+        return Err(format!(
+            "the workbook declares {} of content in {} bytes, more than the limit of {}; \
+             hint: a workbook that unpacks this much is damaged or hostile: export CSV",
+            crate::limits::format_size(unpacked),
+            bytes.len(),
+            crate::limits::format_size(limit)
+        ));
+    }
+    // Only then the one part unpacked ahead of calamine, to count what it would keep.
+    let strings = shared_strings(&mut archive);
     if unpacked.saturating_add(strings.saturating_mul(PER_SHARED_STRING)) > limit {
         return Err(format!(
             "the workbook holds {strings} shared strings in {} bytes, which would take more \
              than the limit of {} to read; hint: a workbook like this is damaged or hostile: \
              export CSV",
             bytes.len(),
-            crate::formats::plugin::format_size(limit)
-        ));
-    }
-    if unpacked > limit {
-        return Err(format!(
-            "the workbook declares {} of content in {} bytes, more than the limit of {}; \
-             hint: a workbook that unpacks this much is damaged or hostile: export CSV",
-            crate::formats::plugin::format_size(unpacked),
-            bytes.len(),
-            crate::formats::plugin::format_size(limit)
+            crate::limits::format_size(limit)
         ));
     }
     Ok(())
@@ -336,8 +337,12 @@ mod tests {
     fn a_workbook_is_measured_by_what_it_declares_before_unpacking() {
         let packed = zip_of_zeros(3 << 20);
         assert!(packed.len() < 20_000, "{}", packed.len());
-        assert_eq!(declared_unpacked(&packed), Some(3 << 20));
-        assert_eq!(declared_unpacked(b"not a zip"), None);
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&packed[..])).unwrap();
+        assert_eq!(declared_unpacked(&mut archive), 3 << 20);
+        assert!(
+            check_unpacked_size(b"not a zip").is_ok(),
+            "calamine says why"
+        );
     }
 
     #[test]
@@ -351,7 +356,8 @@ mod tests {
         writer.start_file("xl/sharedStrings.xml", options).unwrap();
         writer.write_all(&b"<si/>".repeat(100_000)).unwrap();
         let packed = writer.finish().unwrap().into_inner();
-        assert_eq!(shared_strings(&packed), 100_000);
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&packed[..])).unwrap();
+        assert_eq!(shared_strings(&mut archive), 100_000);
         assert!(check_unpacked_size(&packed).is_ok(), "100k strings fit");
     }
 
