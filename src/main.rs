@@ -7,6 +7,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use sparkcheck::cli::{Cli, Command};
 
 fn main() -> std::process::ExitCode {
+    small_pages_only();
     let cli = Cli::parse();
     let status = match cli.command {
         Command::Audit(args) => sparkcheck::audit::run(&args),
@@ -31,3 +32,20 @@ fn main() -> std::process::ExitCode {
     };
     status.into()
 }
+
+/// Transparent huge pages off for this process. mimalloc asks for huge pages on its arenas,
+/// and the kernel then zeroes 2 MiB at every first touch: a quarter of a 1M-ad audit's
+/// samples were `clear_page_erms`. With 4 KiB pages only what is used is zeroed; paired runs
+/// measured 9-25% less wall time at 1M ads (docs/performance.md). The same as
+/// `MIMALLOC_ALLOW_THP=0`, which mimalloc reads only from the environment at start-up.
+#[cfg(target_os = "linux")]
+fn small_pages_only() {
+    // SAFETY: PR_SET_THP_DISABLE takes integer arguments only and touches no memory of ours;
+    // on a kernel without it the call fails with EINVAL, which changes nothing.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn small_pages_only() {}
