@@ -6,19 +6,33 @@ impl Facts {
     /// Appends `other` (imported separately, with its own symbols and text) to `self`:
     /// its files come after `self`'s, its symbols are re-interned and its text spans moved.
     /// Rows keep their order, so a merge of consecutive file ranges equals one import.
-    pub fn absorb(&mut self, other: Facts) {
+    pub fn absorb(&mut self, mut other: Facts) {
+        let file_offset = self.files.len() as u32;
+        self.files.append(&mut other.files);
+        self.absorb_rows(other, |file| file + file_offset);
+    }
+
+    /// Appends the rows of `other`, the rest of the file `file` of `self` imported
+    /// separately (one large file parsed in pieces): every row of `other`, whatever its
+    /// file index there, belongs to `file`. `other`'s file entries are dropped; the caller
+    /// adds their counts to `file`'s.
+    pub fn absorb_continuation(&mut self, other: Facts, file: u32) {
+        self.absorb_rows(other, |_| file);
+    }
+
+    /// Appends everything of `other` but its file entries, with `file_of` mapping its file
+    /// indices to `self`'s.
+    fn absorb_rows(&mut self, other: Facts, file_of: impl Fn(u32) -> u32) {
         let syms: Vec<Sym> = (0..other.syms.len())
             .map(|id| self.syms.intern(other.syms.resolve(Sym(id as u32))))
             .collect();
         let sym = |s: Sym| syms[s.0 as usize];
         let text_offset = self.text.append(&other.text);
         let span = |s: Span| s.shifted(text_offset);
-        let file_offset = self.files.len() as u32;
         let at = |r: RowRef| RowRef {
-            file: r.file + file_offset,
+            file: file_of(r.file),
             line: r.line,
         };
-        self.files.extend(other.files);
         self.ads.extend(other.ads.into_iter().map(|mut ad| {
             ad.at = at(ad.at);
             ad.advertiser = sym(ad.advertiser);
@@ -80,7 +94,7 @@ impl Facts {
         self.secrets.extend(&other.secrets);
         self.rejections
             .extend(other.rejections.into_iter().map(|mut rejection| {
-                rejection.file += file_offset;
+                rejection.file = file_of(rejection.file);
                 rejection
             }));
     }

@@ -104,6 +104,7 @@ pub(crate) fn import_builtin<P: AsRef<Path>>(
         .map(|f| std::fs::metadata(&f.path).map_or(0, |m| m.len()))
         .collect();
     let runs = split_by_size(&sizes, threads.max(1));
+    formats::delimited::set_parse_threads(threads);
     let total: u64 = sizes.iter().sum();
     let advance = |bytes: u64| progress(bytes, total);
     let import_run = |range: std::ops::Range<usize>| {

@@ -18,6 +18,18 @@ pub fn import(
     facts: &mut Facts,
     advance: &dyn Fn(u64),
 ) -> Result<(), String> {
+    import_in_pieces(display, decoded, facts, advance, pieces_for).map(|_| ())
+}
+
+/// [`import`], with the rows (of so many bytes) cut into `pieces(bytes)` pieces; gives
+/// how many pieces were kept (1 when the file was read in one).
+fn import_in_pieces(
+    display: &str,
+    decoded: &Decoded<'_>,
+    facts: &mut Facts,
+    advance: &dyn Fn(u64),
+    pieces: impl FnOnce(usize) -> usize,
+) -> Result<usize, String> {
     let text = &decoded.text[..];
     let first = text.iter().position(|b| !b.is_ascii_whitespace());
     let Some(first) = first else {
@@ -69,55 +81,342 @@ pub fn import(
     source.fields = map.optional_present(importer.fields());
     let file = facts.add_file(source);
 
-    let (mut rows, mut imported) = (0u64, 0u64);
-    let mut rejections = Vec::new();
-    // A StringRecord checks UTF-8 once per record, not once per field read.
-    let mut record = csv::StringRecord::new();
-    let mut lines = LineCounter::default();
-    let mut recent = RecentSyms::default();
-    let mut reported = 0u64;
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(format!("cannot read row {}: {e}", rows + 1)),
-        }
-        rows += 1;
-        let byte = record.position().map_or(0, |p| p.byte());
-        if rows % 16_384 == 0 {
-            advance(byte - reported);
-            reported = byte;
-        }
-        let line = lines.line_at(text, byte);
-        if record.len() != headers.len() {
-            rejections.push(Rejection {
-                file,
-                line,
-                column: None,
-                reason: field_count_reason(record.len(), headers.len(), delimiter),
-            });
-            continue;
-        }
-        let table = Table {
+    let body = Body {
+        text,
+        delimiter,
+        fields: headers.len(),
+        table: Table {
             kind: importer,
             map: &map,
             shown: &shown,
             file,
-        };
-        match import_record(&table, line, &record, facts, &mut recent) {
-            Ok(()) => imported += 1,
-            Err(rejection) => rejections.push(rejection),
+        },
+    };
+    let header_end = usize::try_from(reader.position().byte()).unwrap_or(usize::MAX);
+    let pieces = pieces(text.len().saturating_sub(header_end));
+    let (counts, kept) = body.read(reader, facts, advance, pieces)?;
+    let source = &mut facts.files[file as usize];
+    source.rows = counts.rows;
+    source.imported = counts.imported;
+    source.rejected = counts.rejected;
+    Ok(kept)
+}
+
+/// The fewest bytes worth a piece of their own: below this a thread costs more than it saves.
+const MIN_PIECE: usize = 16 << 20;
+
+static PARSE_THREADS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
+
+/// How many threads may parse one large delimited file (default 1). The import's threads
+/// take whole files; a file much larger than the others (one 170 MB ads export beside
+/// smaller ones) would leave the other threads idle at its end, so it is parsed in pieces.
+pub(crate) fn set_parse_threads(threads: usize) {
+    PARSE_THREADS.store(threads.max(1), std::sync::atomic::Ordering::Relaxed);
+}
+
+fn pieces_for(body: usize) -> usize {
+    let threads = PARSE_THREADS.load(std::sync::atomic::Ordering::Relaxed);
+    (body / MIN_PIECE).clamp(1, threads)
+}
+
+/// A file's rows after its header, and what reading them needs.
+struct Body<'t> {
+    text: &'t [u8],
+    delimiter: u8,
+    /// Fields in the header: a row with another count is rejected.
+    fields: usize,
+    table: Table<'t>,
+}
+
+/// What a file's rows came to.
+#[derive(Default, Clone, Copy, Debug, PartialEq, Eq)]
+struct Counts {
+    rows: u64,
+    imported: u64,
+    rejected: u64,
+}
+
+impl std::ops::AddAssign for Counts {
+    fn add_assign(&mut self, other: Counts) {
+        self.rows += other.rows;
+        self.imported += other.imported;
+        self.rejected += other.rejected;
+    }
+}
+
+/// Where reading a run of rows stopped.
+#[derive(Debug, PartialEq, Eq)]
+enum Stop {
+    /// At the end of the text.
+    End,
+    /// At the cut: the next record starts exactly there (read, not yet imported).
+    AtCut,
+    /// A record ran across the cut (a quoted line break): the cut is no record boundary,
+    /// and the reader went on past it to the end.
+    PastCut,
+}
+
+impl Body<'_> {
+    /// Imports every row, in `pieces` pieces on as many threads when that is worth it.
+    ///
+    /// Pieces are cut just after a line break, then checked: a piece is only kept when
+    /// the reader of the piece before it, reading on from its own start, finds a record
+    /// starting exactly at the cut. A quoted value with line breaks across a cut (or a
+    /// read error) makes the whole file read again by one reader, so the facts, counts,
+    /// rejections and line numbers are those of one sequential read, always.
+    fn read(
+        &self,
+        reader: csv::Reader<&[u8]>,
+        facts: &mut Facts,
+        advance: &dyn Fn(u64),
+        pieces: usize,
+    ) -> Result<(Counts, usize), String> {
+        let start = usize::try_from(reader.position().byte()).unwrap_or(usize::MAX);
+        let cuts = cut_points(self.text, start, pieces);
+        // The first reader reads the whole text (its positions are the file's), from `start`.
+        let mut first = Rows::new(self, reader, 0, start, self.table.file);
+        if cuts.is_empty() {
+            first.run(facts, None, advance)?;
+            return Ok((first.finish(facts), 1));
+        }
+        let cancelled = std::sync::atomic::AtomicBool::new(false);
+        let outcome = std::thread::scope(|scope| {
+            let handles: Vec<_> = cuts
+                .iter()
+                .enumerate()
+                .map(|(i, &from)| {
+                    let until = cuts.get(i + 1).copied();
+                    let cancelled = &cancelled;
+                    scope.spawn(move || self.read_piece(from, until, cancelled))
+                })
+                .collect();
+            let stop = first.run(facts, Some(cuts[0]), advance);
+            if stop != Ok(Stop::AtCut) {
+                cancelled.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            let pieces: Vec<Option<(Facts, Counts)>> = handles
+                .into_iter()
+                .map(|h| h.join().expect("a parse thread does not panic"))
+                .collect();
+            (stop, pieces)
+        });
+        match outcome {
+            (Ok(Stop::AtCut), pieces) if pieces.iter().all(Option::is_some) => {
+                let mut counts = first.finish(facts);
+                let kept = 1 + pieces.len();
+                for (piece, piece_counts) in pieces.into_iter().flatten() {
+                    facts.absorb_continuation(piece, self.table.file);
+                    counts += piece_counts;
+                }
+                Ok((counts, kept))
+            }
+            // The first reader went past its cut, or a piece could not be kept: the first
+            // reader goes on alone (from where it is: it holds every row before).
+            (Ok(Stop::AtCut), _) => {
+                first.run(facts, None, advance)?;
+                Ok((first.finish(facts), 1))
+            }
+            (Ok(_), _) => Ok((first.finish(facts), 1)),
+            (Err(e), _) => Err(e),
         }
     }
-    let source = &mut facts.files[file as usize];
-    source.rows = rows;
-    source.imported = imported;
-    source.rejected = rejections.len() as u64;
-    facts.rejections.extend(rejections);
-    Ok(())
+
+    /// Reads the piece from `from` to `until` (or the end) into facts of its own; `None`
+    /// when it must not be kept (it ran past `until`, hit a read error or was cancelled).
+    fn read_piece(
+        &self,
+        from: usize,
+        until: Option<usize>,
+        cancelled: &std::sync::atomic::AtomicBool,
+    ) -> Option<(Facts, Counts)> {
+        let reader = csv::ReaderBuilder::new()
+            .delimiter(self.delimiter)
+            .flexible(true)
+            .has_headers(false)
+            .from_reader(&self.text[from..]);
+        let mut facts = Facts::default();
+        facts.reserve_for_input(until.unwrap_or(self.text.len()) - from);
+        // The piece's facts have this one file: absorbed, its rows become the file's.
+        facts.add_file(sparkcheck_facts::SourceFile::new(
+            "",
+            FileFormat::Delimited,
+            vec![self.table.kind.kind()],
+        ));
+        let mut rows = Rows::new(self, reader, from, from, 0);
+        rows.cancelled = Some(cancelled);
+        let expected = if until.is_some() {
+            Stop::AtCut
+        } else {
+            Stop::End
+        };
+        match rows.run(&mut facts, until, &|_| {}) {
+            Ok(stop) if stop == expected && !rows.was_cancelled() => {
+                let counts = rows.finish(&mut facts);
+                Some((facts, counts))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Up to `pieces - 1` cut points in `text[start..]`, each just after a `\n` and past any
+/// further line ends (where a record would start), in increasing order.
+fn cut_points(text: &[u8], start: usize, pieces: usize) -> Vec<usize> {
+    let body = text.len().saturating_sub(start);
+    let mut cuts: Vec<usize> = Vec::new();
+    for i in 1..pieces {
+        let aim = start + body / pieces * i;
+        let Some(newline) = memchr::memchr(b'\n', &text[aim..]) else {
+            break;
+        };
+        let mut cut = aim + newline + 1;
+        while cut < text.len() && matches!(text[cut], b'\r' | b'\n') {
+            cut += 1;
+        }
+        if cut < text.len() && cuts.last().is_none_or(|&last| cut > last) {
+            cuts.push(cut);
+        }
+    }
+    cuts
+}
+
+/// A reader over rows of one file, importing them as it goes.
+struct Rows<'b, 't> {
+    body: &'b Body<'t>,
+    reader: csv::Reader<&'t [u8]>,
+    /// Where the reader's text starts in the file.
+    base: usize,
+    /// The file's index in the facts being filled.
+    file: u32,
+    record: csv::StringRecord,
+    /// The record in `record` was read but not yet imported (it starts at a cut).
+    pending: bool,
+    lines: LineCounter,
+    recent: RecentSyms,
+    counts: Counts,
+    rejections: Vec<Rejection>,
+    reported: u64,
+    cancelled: Option<&'b std::sync::atomic::AtomicBool>,
+}
+
+impl<'b, 't> Rows<'b, 't> {
+    /// Rows read by `reader`, whose text starts at `base` in the file, from `from` on.
+    fn new(
+        body: &'b Body<'t>,
+        reader: csv::Reader<&'t [u8]>,
+        base: usize,
+        from: usize,
+        file: u32,
+    ) -> Self {
+        Rows {
+            body,
+            reader,
+            base,
+            file,
+            // A StringRecord checks UTF-8 once per record, not once per field read.
+            record: csv::StringRecord::new(),
+            pending: false,
+            lines: LineCounter::starting_at(body.text, from),
+            recent: RecentSyms::default(),
+            counts: Counts::default(),
+            rejections: Vec::new(),
+            reported: from as u64,
+            cancelled: None,
+        }
+    }
+
+    fn was_cancelled(&self) -> bool {
+        self.cancelled
+            .is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// Imports rows until the end, or until the next record would start at or after
+    /// `cut` (see [`Stop`]).
+    fn run(
+        &mut self,
+        facts: &mut Facts,
+        mut cut: Option<usize>,
+        advance: &dyn Fn(u64),
+    ) -> Result<Stop, String> {
+        let text = self.body.text;
+        let mut stop = Stop::End;
+        loop {
+            if !std::mem::take(&mut self.pending) {
+                match self.reader.read_record(&mut self.record) {
+                    Ok(true) => {}
+                    Ok(false) => break,
+                    Err(e) => return Err(format!("cannot read row {}: {e}", self.counts.rows + 1)),
+                }
+            }
+            let byte = self.base as u64 + self.record.position().map_or(0, |p| p.byte());
+            if let Some(at) = cut {
+                let starts = record_start(text, byte);
+                if starts == at {
+                    self.pending = true;
+                    return Ok(Stop::AtCut);
+                }
+                if starts > at {
+                    (cut, stop) = (None, Stop::PastCut);
+                }
+            }
+            self.counts.rows += 1;
+            if self.counts.rows.is_multiple_of(16_384) {
+                if self.was_cancelled() {
+                    return Ok(stop);
+                }
+                advance(byte - self.reported);
+                self.reported = byte;
+            }
+            self.import(facts, byte);
+        }
+        Ok(stop)
+    }
+
+    fn import(&mut self, facts: &mut Facts, byte: u64) {
+        let line = self.lines.line_at(self.body.text, byte);
+        let table = Table {
+            file: self.file,
+            ..self.body.table
+        };
+        if self.record.len() != self.body.fields {
+            self.rejections.push(Rejection {
+                file: self.file,
+                line,
+                column: None,
+                reason: field_count_reason(
+                    self.record.len(),
+                    self.body.fields,
+                    self.body.delimiter,
+                ),
+            });
+            return;
+        }
+        match import_record(&table, line, &self.record, facts, &mut self.recent) {
+            Ok(()) => self.counts.imported += 1,
+            Err(rejection) => self.rejections.push(rejection),
+        }
+    }
+
+    /// Moves the rejections into `facts` and gives the counts.
+    fn finish(&mut self, facts: &mut Facts) -> Counts {
+        self.counts.rejected = self.rejections.len() as u64;
+        facts.rejections.append(&mut self.rejections);
+        self.counts
+    }
+}
+
+/// Where the record the reader reports at `byte` really starts: the csv crate reports a
+/// record after `\r\n` as starting at the `\n`.
+fn record_start(text: &[u8], byte: u64) -> usize {
+    let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(text.len());
+    while start < text.len() && matches!(text[start], b'\r' | b'\n') {
+        start += 1;
+    }
+    start
 }
 
 /// What one table's rows are read with.
+#[derive(Clone, Copy)]
 pub(crate) struct Table<'t> {
     /// The kind its header chose.
     pub kind: &'static dyn Kind,
@@ -172,22 +471,32 @@ struct LineCounter {
 }
 
 impl LineCounter {
+    /// A counter that starts at `offset`, after the line breaks before it.
+    fn starting_at(text: &[u8], offset: usize) -> LineCounter {
+        let mut counter = LineCounter::default();
+        counter.advance_to(text, offset.min(text.len()));
+        counter
+    }
+
     /// The 1-based line of the record whose reported start is `byte`.
     fn line_at(&mut self, text: &[u8], byte: u64) -> u64 {
-        let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(text.len());
-        while start < text.len() && matches!(text[start], b'\r' | b'\n') {
-            start += 1;
-        }
+        let start = record_start(text, byte);
         if start < self.offset {
             (self.offset, self.line) = (0, 0);
         }
-        let chunk = &text[self.offset..start];
-        let breaks = memchr::memchr2_iter(b'\n', b'\r', chunk)
-            .filter(|&i| chunk[i] == b'\n' || chunk.get(i + 1) != Some(&b'\n'))
-            .count();
-        self.offset = start;
-        self.line += breaks as u64;
+        self.advance_to(text, start);
         self.line + 1
+    }
+
+    fn advance_to(&mut self, text: &[u8], offset: usize) {
+        let chunk = &text[self.offset..offset];
+        // A `\r` ends a line unless a `\n` follows; one at the chunk's end is looked
+        // past in `text` (a cut never falls between the two).
+        let breaks = memchr::memchr2_iter(b'\n', b'\r', chunk)
+            .filter(|&i| chunk[i] == b'\n' || text.get(self.offset + i + 1) != Some(&b'\n'))
+            .count();
+        self.offset = offset;
+        self.line += breaks as u64;
     }
 }
 
@@ -298,6 +607,150 @@ mod tests {
             lines.push(counter.line_at(text.as_bytes(), record.position().unwrap().byte()));
         }
         lines
+    }
+
+    /// Imports `text` as `name` with its rows in `pieces` pieces.
+    fn import_pieces(name: &str, text: &[u8], pieces: usize) -> (Result<usize, String>, Facts) {
+        // Not through the decoder, which would read bytes that are not UTF-8 as
+        // Windows-1252: the reader's own UTF-8 error is what one test wants.
+        let decoded = Decoded {
+            text: std::borrow::Cow::Borrowed(text),
+            note: None,
+        };
+        let mut facts = Facts::default();
+        let result = import_in_pieces(name, &decoded, &mut facts, &|_| {}, |_| pieces);
+        (result, facts)
+    }
+
+    /// Everything a policy or report reads from the facts, with symbols and spans resolved.
+    fn observable(facts: &Facts) -> String {
+        let mut out = format!("{:?}\n{:?}\n", facts.files, facts.rejections);
+        for ad in &facts.ads {
+            out += &format!(
+                "ad {:?} {} {} {} {} {} {}\n",
+                ad.at,
+                facts.syms.resolve(ad.advertiser),
+                facts.syms.resolve(ad.post),
+                facts.syms.resolve(ad.handle),
+                facts.text.get(ad.ad_id),
+                facts.text.get(ad.ad_name),
+                facts.text.get(ad.identity_label),
+            );
+        }
+        for code in &facts.codes {
+            out += &format!(
+                "code {:?} {} {} {}\n",
+                code.at,
+                facts.syms.resolve(code.post),
+                facts.syms.resolve(code.creator),
+                facts.text.get(code.masked_code),
+            );
+        }
+        let mut names: Vec<String> = facts
+            .account_names
+            .iter()
+            .map(|(a, n)| format!("{} {}", facts.syms.resolve(*a), facts.text.get(*n)))
+            .collect();
+        names.sort();
+        out + &names.join("\n")
+    }
+
+    const ADS_HEADER: &str = "Account ID,Account Name,Ad Name,Ad ID,Identity Type,Identity,Post ID";
+
+    /// An ads export of `rows` rows: every `quoted`th ad name (none for 0) a quoted value
+    /// with line breaks (and `""`), every eleventh row short, line ends as `eol`.
+    fn ads_export(rows: usize, eol: &str, quoted: usize) -> String {
+        let mut text = format!("{ADS_HEADER}{eol}");
+        for i in 0..rows {
+            let name = if quoted > 0 && i % quoted == 3 {
+                format!("\"Spark{eol}ad {i}, \"\"q\"\"{eol}{eol}end\"")
+            } else {
+                format!("Spark ad {i}")
+            };
+            if i % 11 == 5 {
+                text += &format!("71000000000000001{:02},Client {}{eol}", i % 50, i % 9);
+                continue;
+            }
+            text += &format!(
+                "71000000000000001{:02},Client {},{name},18000000000{i:08},TikTok account,@c.{},73010000000{i:08}{eol}",
+                i % 50,
+                i % 9,
+                i % 13,
+            );
+            if i % 17 == 0 {
+                text += eol; // a blank line
+            }
+        }
+        text
+    }
+
+    #[test]
+    fn a_file_read_in_pieces_gives_the_facts_of_one_read() {
+        let mut kept_pieces = 0;
+        for eol in ["\n", "\r\n", "\r"] {
+            for quoted in [0, 7, 40] {
+                for rows in [0, 1, 2, 5, 40, 333] {
+                    let text = ads_export(rows, eol, quoted);
+                    let (result, whole) = import_pieces("ads.csv", text.as_bytes(), 1);
+                    assert_eq!(result, Ok(1));
+                    assert_eq!(whole.files[0].rows, rows as u64);
+                    let expected = observable(&whole);
+                    for pieces in 2..=9 {
+                        let (result, facts) = import_pieces("ads.csv", text.as_bytes(), pieces);
+                        let kept = result.unwrap();
+                        kept_pieces += kept - 1;
+                        if quoted == 0 && eol != "\r" && rows >= 40 {
+                            assert_eq!(kept, pieces, "plain rows are cut where asked");
+                        }
+                        assert_eq!(
+                            observable(&facts),
+                            expected,
+                            "{rows} rows, {pieces} pieces, line end {eol:?}, quoted {quoted}"
+                        );
+                    }
+                }
+            }
+        }
+        // Quoted line breaks cost some cuts, not all.
+        assert!(kept_pieces > 200, "{kept_pieces}");
+    }
+
+    #[test]
+    fn every_cut_inside_a_quoted_value_falls_back_to_one_read() {
+        // One quoted value holds most of the file, so every cut lands inside it.
+        let mut text = format!("{ADS_HEADER}\n");
+        text += "7100000000000000100,Client,\"";
+        for i in 0..200 {
+            text += &format!("line {i}\n7100000000000000100,Client,x,1,TikTok account,@c,1\n");
+        }
+        text += "\",18000000000000001,TikTok account,@c.1,7301000000000000001\n";
+        text += "7100000000000000101,Client,ok,18000000000000002,TikTok account,@c.2,7301000000000000002\n";
+        let (result, whole) = import_pieces("ads.csv", text.as_bytes(), 1);
+        result.unwrap();
+        assert_eq!(whole.files[0].rows, 2);
+        for pieces in 2..=6 {
+            let (result, facts) = import_pieces("ads.csv", text.as_bytes(), pieces);
+            assert_eq!(result, Ok(1), "read in one");
+            assert_eq!(observable(&facts), observable(&whole), "{pieces} pieces");
+        }
+    }
+
+    #[test]
+    fn a_read_error_in_a_later_piece_is_the_error_of_one_read() {
+        let mut text = ads_export(300, "\n", 7).into_bytes();
+        let at = text.len() * 3 / 4;
+        let newline = at + text[at..].iter().position(|&b| b == b'\n').unwrap();
+        text.splice(
+            newline + 1..newline + 1,
+            b"7100000000000000100,\xff\xfe,x\n".iter().copied(),
+        );
+        let (whole, _) = import_pieces("ads.csv", &text, 1);
+        let whole = whole.unwrap_err();
+        assert!(whole.starts_with("cannot read row"), "{whole}");
+        for pieces in 2..=5 {
+            let (result, _) = import_pieces("ads.csv", &text, pieces);
+            assert_eq!(result.unwrap_err(), whole, "{pieces} pieces");
+        }
     }
 
     #[test]
