@@ -791,8 +791,14 @@ pub fn finish_recording(
     // Each finding's streak start, from the recording transaction itself: right for a
     // backfilled run (older than the newest) too. `run_record` keeps the report's order.
     let (history, id, first_seen) = recording.finish(record).map_err(|e| e.to_string())?;
+    // A run's findings share a handful of first-seen instants (one per earlier run at
+    // most): each is formatted once.
+    let mut formatted: std::collections::HashMap<i64, String> = Default::default();
     for (finding, since) in report.findings.iter_mut().zip(first_seen) {
-        finding.first_seen = Some(time::format_instant(since));
+        let text = formatted
+            .entry(since)
+            .or_insert_with(|| time::format_instant(since));
+        finding.first_seen = Some(text.clone());
     }
     report.trend = Some(trend_until(&history, id)?);
     Ok(())

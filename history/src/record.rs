@@ -157,37 +157,75 @@ fn validate(run: &RunRecord) -> Result<()> {
 }
 
 /// A text dictionary (`id INTEGER PRIMARY KEY, name TEXT UNIQUE`), held in memory.
+///
+/// Most names are TikTok's numeric ids (ad accounts, posts): those are held by their value,
+/// which costs no allocation to load and no string hashing to look up.
 struct Dict {
     table: &'static str,
-    ids: FxHashMap<String, i64>,
+    numbers: FxHashMap<u64, i64>,
+    texts: FxHashMap<String, i64>,
     /// The last name asked for and its id: findings come sorted, so names repeat in a row.
     last: (String, i64),
 }
 
+/// The value of a name that is a plain decimal number (1 to 19 digits, no leading zero),
+/// which it then stands for exactly.
+fn number(name: &str) -> Option<u64> {
+    let bytes = name.as_bytes();
+    let plain = !bytes.is_empty()
+        && bytes.len() <= 19
+        && bytes.iter().all(u8::is_ascii_digit)
+        && (bytes[0] != b'0' || bytes.len() == 1);
+    plain.then(|| {
+        bytes
+            .iter()
+            .fold(0u64, |value, &digit| value * 10 + u64::from(digit - b'0'))
+    })
+}
+
 impl Dict {
     fn load(tx: &Transaction, table: &'static str) -> rusqlite::Result<Dict> {
-        let mut stmt = tx.prepare(&format!("SELECT name, id FROM {table}"))?;
-        let ids = stmt
-            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(Dict {
+        let mut dict = Dict {
             table,
-            ids,
+            numbers: FxHashMap::default(),
+            texts: FxHashMap::default(),
             last: (String::new(), 0),
-        })
+        };
+        let mut stmt = tx.prepare(&format!("SELECT name, id FROM {table}"))?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let name = row.get_ref(0)?.as_str()?;
+            let id = row.get_ref(1)?.as_i64()?;
+            dict.insert(name, id);
+        }
+        Ok(dict)
+    }
+
+    fn insert(&mut self, name: &str, id: i64) {
+        match number(name) {
+            Some(value) => self.numbers.insert(value, id),
+            None => self.texts.insert(name.to_owned(), id),
+        };
+    }
+
+    fn get(&self, name: &str) -> Option<i64> {
+        match number(name) {
+            Some(value) => self.numbers.get(&value).copied(),
+            None => self.texts.get(name).copied(),
+        }
     }
 
     fn id(&mut self, tx: &Transaction, name: &str) -> rusqlite::Result<i64> {
         if self.last.1 != 0 && self.last.0 == name {
             return Ok(self.last.1);
         }
-        let id = match self.ids.get(name) {
-            Some(&id) => id,
+        let id = match self.get(name) {
+            Some(id) => id,
             None => {
                 tx.prepare_cached(&format!("INSERT INTO {} (name) VALUES (?1)", self.table))?
                     .execute([name])?;
                 let id = tx.last_insert_rowid();
-                self.ids.insert(name.to_owned(), id);
+                self.insert(name, id);
                 id
             }
         };
@@ -636,4 +674,36 @@ fn apply(
         }
     }
     Ok((id, first_seen))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::number;
+
+    #[test]
+    fn only_plain_decimal_names_are_held_as_numbers() {
+        assert_eq!(
+            number("7301000000000000015"),
+            Some(7_301_000_000_000_000_015)
+        );
+        assert_eq!(number("0"), Some(0));
+        assert_eq!(
+            number("9999999999999999999"),
+            Some(9_999_999_999_999_999_999)
+        );
+        // Each of these must keep its own entry, apart from any number.
+        for text in [
+            "",
+            "07",
+            "00",
+            "12345678901234567890",
+            "7e5",
+            "+7",
+            " 7",
+            "７",
+            "@c",
+        ] {
+            assert_eq!(number(text), None, "{text:?}");
+        }
+    }
 }
