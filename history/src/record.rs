@@ -109,11 +109,16 @@ impl History {
             };
             (run, recorded)
         };
-        match recorded {
-            Some(recorded) => Ok(recorded),
+        let recorded = match recorded {
+            Some(recorded) => recorded,
             // Another run wrote since the snapshot (or the as-of moved): from scratch.
-            None => self.record_then(&run, || {}),
-        }
+            None => self.record_then(&run, || {})?,
+        };
+        // Freeing a run's hundreds of thousands of strings takes longer than its commit:
+        // done off the audit's path (the caller waits for this thread, not for that one).
+        // (When no thread can be made, the run is freed here instead.)
+        let _ = std::thread::Builder::new().spawn(move || drop(run));
+        Ok(recorded)
     }
 }
 
@@ -143,14 +148,30 @@ impl Drop for Recording {
     }
 }
 
+fn finding_key(f: &FindingRecord) -> (&str, &str, &str) {
+    (&f.advertiser_id, &f.post_id, &f.cause)
+}
+
 fn validate(run: &RunRecord) -> Result<()> {
+    let key = finding_key;
+    let twice = |f: &FindingRecord| {
+        Error::new(format!(
+            "the run has the finding (`{}`, `{}`, `{}`) twice; hint: findings are keyed by ad account, post and cause",
+            f.advertiser_id, f.post_id, f.cause
+        ))
+    };
+    // A report's findings come sorted by key: then a repeat is a neighbour, found without
+    // hashing every key.
+    if run.findings.is_sorted_by_key(key) {
+        return match run.findings.windows(2).find(|w| key(&w[0]) == key(&w[1])) {
+            Some(w) => Err(twice(&w[1])),
+            None => Ok(()),
+        };
+    }
     let mut seen = FxHashSet::default();
     for f in &run.findings {
-        if !seen.insert((&f.advertiser_id, &f.post_id, &f.cause)) {
-            return Err(Error::new(format!(
-                "the run has the finding (`{}`, `{}`, `{}`) twice; hint: findings are keyed by ad account, post and cause",
-                f.advertiser_id, f.post_id, f.cause
-            )));
+        if !seen.insert(key(f)) {
+            return Err(twice(f));
         }
     }
     Ok(())

@@ -420,10 +420,13 @@ fn a_class_change_keeps_the_streak_and_shows_the_newest_class() {
 fn a_run_with_a_finding_twice_is_refused_and_adds_nothing() {
     let db = TempDb::new("duplicate");
     let mut history = History::open(&db.path).unwrap();
-    let error = history.record(&run(day(1), vec![a(), a()])).unwrap_err();
-    assert_eq!(
-        error.to_string(),
-        "the run has the finding (`100`, `p1`, `CODE_EXPIRED`) twice; hint: findings are keyed by ad account, post and cause"
-    );
+    // Side by side (as in a sorted report) and apart (in any order).
+    for findings in [vec![a(), a()], vec![a(), c(), b(), a()]] {
+        let error = history.record(&run(day(1), findings)).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "the run has the finding (`100`, `p1`, `CODE_EXPIRED`) twice; hint: findings are keyed by ad account, post and cause"
+        );
+    }
     assert!(history.runs().unwrap().is_empty());
 }
