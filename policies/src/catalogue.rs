@@ -536,12 +536,36 @@ impl Cause {
 /// The placeholders a catalogue text may hold.
 pub const PLACEHOLDERS: [&str; 4] = ["{handle}", "{advertiser}", "{post}", "{ads}"];
 
+/// The template with its placeholders filled, in one pass (a report fills several per
+/// finding: chained `replace` calls built and scanned a string per placeholder). Values are
+/// not scanned again, so a `{post}` inside a value stays as it is.
 fn fill(template: &str, handle: &str, advertiser: &str, post: &str, ads: &str) -> String {
-    template
-        .replace("{handle}", handle)
-        .replace("{advertiser}", advertiser)
-        .replace("{post}", post)
-        .replace("{ads}", ads)
+    let mut out = String::with_capacity(template.len() + 64);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open..];
+        let value = [
+            ("{handle}", handle),
+            ("{advertiser}", advertiser),
+            ("{post}", post),
+            ("{ads}", ads),
+        ]
+        .into_iter()
+        .find(|(name, _)| after.starts_with(name));
+        match value {
+            Some((name, value)) => {
+                out.push_str(value);
+                rest = &after[name.len()..];
+            }
+            None => {
+                out.push('{');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 impl fmt::Display for Cause {
@@ -554,6 +578,27 @@ impl fmt::Display for Cause {
 mod tests {
     use super::*;
     use std::collections::BTreeSet;
+
+    #[test]
+    fn placeholders_are_filled_once_each_time_they_occur() {
+        assert_eq!(
+            fill(
+                "{handle} {post}{post} {ads} {advertiser}",
+                "@a",
+                "7",
+                "9",
+                "1, 2"
+            ),
+            "@a 99 1, 2 7"
+        );
+        // A value holding a placeholder's name is not filled again; stray braces stay.
+        assert_eq!(
+            fill("{handle}: {post}", "{post}", "7", "9", ""),
+            "{post}: 9"
+        );
+        assert_eq!(fill("{ {x} {post", "h", "a", "p", "d"), "{ {x} {post");
+        assert_eq!(fill("", "h", "a", "p", "d"), "");
+    }
 
     #[test]
     fn codes_are_unique_and_round_trip() {

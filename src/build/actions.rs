@@ -2,16 +2,16 @@
 //! Business Center share can fix many posts, so it appears once, with its count; actions
 //! are ordered by how many findings they clear. The action text is the catalogue's.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use sparkcheck_policies::Cause;
 
 use crate::report::actions::{ActionOut, FindingKey};
 use crate::report::FindingOut;
 
-/// The action that clears `finding`, as (what to do, owner role).
-fn action_of(f: &FindingOut) -> (String, &str) {
-    let text = match Cause::from_code(&f.cause) {
+/// What to do to clear `finding` (its owner role is the finding's).
+fn action_of(f: &FindingOut) -> String {
+    match Cause::from_code(&f.cause) {
         Some(cause) => cause.action(
             f.handle.as_deref(),
             &f.advertiser_id,
@@ -20,34 +20,38 @@ fn action_of(f: &FindingOut) -> (String, &str) {
         ),
         // Findings are built from the catalogue, so every cause is in it.
         None => unreachable!("finding of unknown cause `{}`", f.cause),
-    };
-    (text, &f.owner_role)
+    }
 }
 
-/// The distinct actions clearing `findings`, most findings cleared first.
-pub fn actions(findings: &[FindingOut]) -> Vec<ActionOut> {
-    let mut grouped: BTreeMap<(String, String), Vec<FindingKey>> = BTreeMap::new();
-    for finding in findings {
-        let (action, owner) = action_of(finding);
-        grouped
-            .entry((action, owner.to_string()))
-            .or_default()
-            .push(FindingKey {
-                advertiser_id: finding.advertiser_id.clone(),
-                post_id: finding.post_id.clone(),
-                cause: finding.cause.clone(),
+/// The distinct actions clearing `findings`, most findings cleared first (ties: by owner
+/// role, then action text). Each action lists its findings in report order.
+pub fn actions(findings: &[FindingOut], threads: usize) -> Vec<ActionOut> {
+    // The texts on every core; grouped by hashing, not by comparing long texts that share
+    // most of their beginnings in an ordered map: the final sort fixes the order.
+    let texts = super::parallel_map(findings, threads, action_of);
+    let mut groups: HashMap<(String, &str), usize> = HashMap::new();
+    let mut actions: Vec<ActionOut> = Vec::new();
+    for (finding, action) in findings.iter().zip(texts) {
+        let at = *groups
+            .entry((action, finding.owner_role.as_str()))
+            .or_insert_with_key(|(action, owner)| {
+                actions.push(ActionOut {
+                    action: action.clone(),
+                    owner_role: owner.to_string(),
+                    clears: 0,
+                    findings: Vec::new(),
+                });
+                actions.len() - 1
             });
+        let entry = &mut actions[at];
+        entry.clears += 1;
+        entry.findings.push(FindingKey {
+            advertiser_id: finding.advertiser_id.clone(),
+            post_id: finding.post_id.clone(),
+            cause: finding.cause.clone(),
+        });
     }
-    let mut actions: Vec<ActionOut> = grouped
-        .into_iter()
-        .map(|((action, owner_role), findings)| ActionOut {
-            action,
-            owner_role,
-            clears: findings.len(),
-            findings,
-        })
-        .collect();
-    actions.sort_by(|a, b| {
+    actions.sort_unstable_by(|a, b| {
         b.clears
             .cmp(&a.clears)
             .then_with(|| (&a.owner_role, &a.action).cmp(&(&b.owner_role, &b.action)))

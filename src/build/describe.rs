@@ -5,6 +5,14 @@ use sparkcheck_policies::Evidence;
 
 use crate::report::EvidenceOut;
 
+/// Appends formatted text without a `String` of its own (a report describes every
+/// finding's evidence: hundreds of thousands of pieces).
+fn push(says: &mut String, args: std::fmt::Arguments<'_>) {
+    use std::fmt::Write;
+    // Writing into a `String` cannot fail.
+    let _ = says.write_fmt(args);
+}
+
 /// The evidence row `evidence` as a report entry.
 pub fn evidence(facts: &Facts, evidence: Evidence) -> EvidenceOut {
     let (at, says) = match evidence {
@@ -31,7 +39,7 @@ pub fn evidence(facts: &Facts, evidence: Evidence) -> EvidenceOut {
             );
             let bc = facts.text.get(identity.bc_id);
             if !bc.is_empty() {
-                says.push_str(&format!(", authorized by BC {bc}"));
+                push(&mut says, format_args!(", authorized by BC {bc}"));
             }
             (identity.at, says)
         }
@@ -43,7 +51,10 @@ pub fn evidence(facts: &Facts, evidence: Evidence) -> EvidenceOut {
                 link.status.name()
             );
             if let Some(at) = link.connected_at {
-                says.push_str(&format!(" (connected at {})", time::format_instant(at)));
+                push(
+                    &mut says,
+                    format_args!(" (connected at {})", time::format_instant(at)),
+                );
             }
             (link.at, says)
         }
@@ -64,19 +75,21 @@ fn ad_says(facts: &Facts, index: usize) -> String {
     let mut says = format!("ad {}", facts.text.get(ad.ad_id));
     let name = facts.text.get(ad.ad_name);
     if !name.is_empty() {
-        says.push_str(&format!(" \"{name}\""));
+        push(&mut says, format_args!(" \"{name}\""));
     }
     let label = facts.text.get(ad.identity_label);
     match ad.identity {
         IdentityKind::Custom if label.is_empty() => says.push_str(" uses a custom identity"),
-        IdentityKind::Custom => says.push_str(&format!(" uses the custom identity \"{label}\"")),
-        kind => says.push_str(&format!(
-            " uses @{} ({})",
-            facts.sym(ad.handle),
-            kind.api_name()
-        )),
+        IdentityKind::Custom => push(
+            &mut says,
+            format_args!(" uses the custom identity \"{label}\""),
+        ),
+        kind => push(
+            &mut says,
+            format_args!(" uses @{} ({})", facts.sym(ad.handle), kind.api_name()),
+        ),
     }
-    says.push_str(&format!(" for post {}", facts.sym(ad.post)));
+    push(&mut says, format_args!(" for post {}", facts.sym(ad.post)));
     says
 }
 
@@ -94,17 +107,23 @@ fn share_says(facts: &Facts, index: usize) -> String {
         return says;
     }
     let permissions = facts.text.get(share.permissions);
-    says.push_str(&format!(
-        ", shared to ad account {} with permissions \"{}\", status {}",
-        facts.sym(share.advertiser),
-        permissions,
-        share.status.name()
-    ));
+    push(
+        &mut says,
+        format_args!(
+            ", shared to ad account {} with permissions \"{}\", status {}",
+            facts.sym(share.advertiser),
+            permissions,
+            share.status.name()
+        ),
+    );
     if let Some(until) = share.valid_until {
-        says.push_str(&format!(", valid until {}", time::format_instant(until)));
+        push(
+            &mut says,
+            format_args!(", valid until {}", time::format_instant(until)),
+        );
     }
     if !share.role.name().is_empty() {
-        says.push_str(&format!(", role {}", share.role.name()));
+        push(&mut says, format_args!(", role {}", share.role.name()));
     }
     says
 }
@@ -122,23 +141,26 @@ fn code_says(facts: &Facts, index: usize) -> String {
              or its ads' TikTok accounts)",
         );
     } else {
-        says.push_str(&format!(" by @{}", facts.sym(code.creator)));
+        push(&mut says, format_args!(" by @{}", facts.sym(code.creator)));
     }
     if code.advertiser.is_none() {
         says.push_str(", not applied to any ad account");
     } else {
-        says.push_str(&format!(
-            ", applied to ad account {}",
-            facts.sym(code.advertiser)
-        ));
+        push(
+            &mut says,
+            format_args!(", applied to ad account {}", facts.sym(code.advertiser)),
+        );
     }
-    says.push_str(&format!(", status {}", code.status.name()));
+    push(&mut says, format_args!(", status {}", code.status.name()));
     if let Some(end) = code.end {
-        says.push_str(&format!(", ends {}", time::format_instant(end)));
+        push(
+            &mut says,
+            format_args!(", ends {}", time::format_instant(end)),
+        );
     }
     let post_status = facts.text.get(code.post_status);
     if !post_status.is_empty() {
-        says.push_str(&format!(", post status {post_status}"));
+        push(&mut says, format_args!(", post status {post_status}"));
     }
     if code.item_type == ItemType::Carousel {
         says.push_str(", item type CAROUSEL");

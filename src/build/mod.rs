@@ -69,7 +69,7 @@ pub fn build(
         .baseline
         .as_ref()
         .map(|baseline| compare_with_baseline(&mut findings, &suppressed, baseline));
-    let actions = actions::actions(&findings);
+    let actions = actions::actions(&findings, settings.threads);
     let unchecked = evaluation
         .unchecked
         .iter()
