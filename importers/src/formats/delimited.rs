@@ -162,8 +162,9 @@ impl Body<'_> {
     /// Pieces are cut just after a line break, then checked: a piece is only kept when
     /// the reader of the piece before it, reading on from its own start, finds a record
     /// starting exactly at the cut. A quoted value with line breaks across a cut (or a
-    /// read error) makes the whole file read again by one reader, so the facts, counts,
-    /// rejections and line numbers are those of one sequential read, always.
+    /// read error in a piece) leaves the rest of the file to the first reader alone, so
+    /// the facts, counts, rejections and line numbers are those of one sequential read,
+    /// always.
     fn read(
         &self,
         reader: csv::Reader<&[u8]>,
@@ -750,6 +751,43 @@ mod tests {
         for pieces in 2..=5 {
             let (result, _) = import_pieces("ads.csv", &text, pieces);
             assert_eq!(result.unwrap_err(), whole, "{pieces} pieces");
+        }
+    }
+
+    proptest::proptest! {
+        /// Any mix of rows, quotes, line ends and stray bytes: every piece count reads
+        /// what one read does (or fails with its error).
+        #[test]
+        fn pieces_never_change_what_is_read(
+            rows in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::prop_oneof![
+                        proptest::string::string_regex("[0-9]{1,19}").unwrap(),
+                        proptest::string::string_regex("[a-z@., ]{0,8}").unwrap(),
+                        proptest::string::string_regex("\"[a-z\r\n\",]{0,12}\"?").unwrap(),
+                        proptest::string::string_regex("[\r\n\",;\t]{1,3}").unwrap(),
+                    ],
+                    1..9,
+                ),
+                0..60,
+            ),
+            eol in proptest::prop_oneof![
+                proptest::strategy::Just("\n"),
+                proptest::strategy::Just("\r\n"),
+                proptest::strategy::Just("\r"),
+            ],
+            pieces in 2usize..7,
+        ) {
+            let mut text = format!("{ADS_HEADER}{eol}");
+            for row in &rows {
+                text += &row.join(",");
+                text += eol;
+            }
+            let (whole_result, whole) = import_pieces("ads.csv", text.as_bytes(), 1);
+            let (result, facts) = import_pieces("ads.csv", text.as_bytes(), pieces);
+            proptest::prop_assert_eq!(result.is_ok(), whole_result.is_ok());
+            proptest::prop_assert_eq!(result.err(), whole_result.err());
+            proptest::prop_assert_eq!(observable(&facts), observable(&whole));
         }
     }
 
