@@ -301,3 +301,50 @@ fn codes_in_unicode_case_as_handles_and_in_rejected_api_records_are_masked() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Found by an outside review: a code in a codes row with the wrong number of fields (the
+/// row is rejected before it becomes a fact) was printed whole where an ad name quoted it.
+#[test]
+fn a_code_in_a_row_rejected_for_its_field_count_is_still_masked() {
+    let dir = std::env::temp_dir().join(format!("sparkcheck-shortrow-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let code = "#SpkZZZZyyyyXXXXwwwwVVVV02";
+    std::fs::write(
+        dir.join("codes.csv"),
+        format!(
+            "auth_code,item_id,tiktok_name,advertiser_id,ad_auth_status,auth_start_time,auth_end_time\n\
+             {code},\"multi\nline\",x\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("ads.csv"),
+        format!(
+            "Account ID,Account name,Ad Name,Ad ID,Identity Type,Identity,Post ID\n\
+             7100000000000000001,Acme,Ad with {code} inside,1800000000000000101,Authorized post,@maya.moves,7301000000000000001\n"
+        ),
+    )
+    .unwrap();
+    let input = dir.to_string_lossy();
+    for format in FORMATS {
+        let output = run(&["audit", &input, "--as-of", AS_OF, "--format", format]);
+        let all = String::from_utf8_lossy(&[output.stdout, output.stderr].concat()).into_owned();
+        assert_eq!(output.status.code(), Some(1), "{format}: {all}");
+        assert!(
+            !all.contains(&code[1..]),
+            "the code in the {format} report:\n{all}"
+        );
+        if format == "json" {
+            assert!(
+                all.contains("****VV02 inside\\\""),
+                "masked, its tail shown: {all}"
+            );
+            assert!(
+                all.contains("expected 7 fields"),
+                "the row is rejected: {all}"
+            );
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

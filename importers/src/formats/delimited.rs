@@ -380,6 +380,12 @@ impl<'b, 't> Rows<'b, 't> {
             ..self.body.table
         };
         if self.record.len() != self.body.fields {
+            // The row becomes no fact, but a code in it is still a secret wherever else it
+            // turns up (an ad name quoting it): remembered as a well-formed row's would be.
+            let values = table.map.values(&self.record);
+            for &field in table.kind.secret_fields() {
+                facts.secrets.add(values.text(field));
+            }
             self.rejections.push(Rejection {
                 file: self.file,
                 line,
