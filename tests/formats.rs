@@ -115,14 +115,15 @@ fn markdown_cannot_break_tables_or_inject_html() {
 #[test]
 fn html_and_junit_keep_input_as_text() {
     let html = render(HOSTILE, "html");
-    assert_eq!(
-        html.matches("<script").count(),
-        1,
-        "only the page's own script"
-    );
+    assert_only_the_pages_scripts(&html);
     assert!(!html.contains("<img"));
-    assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
-    assert!(html.contains("&lt;script&gt;alert(2)&lt;/script&gt;"));
+    // Findings are data: their texts are JSON strings, with every `<`, `>` and `&` escaped.
+    let block = data_block(&html);
+    assert!(!block.contains(['<', '>', '&']), "{block}");
+    assert!(block.contains(r"\u003cimg src=x onerror=alert(1)\u003e"));
+    assert!(block.contains(r"\u003cscript\u003ealert(2)\u003c/script\u003e"));
+    let strings = page_data(&html)["strings"].to_string();
+    assert!(strings.contains("<img src=x onerror=alert(1)>"));
     assert!(
         html.contains("default-src 'none'"),
         "no network: the policy forbids it"
@@ -224,6 +225,29 @@ pub fn unzip_entry(path: &std::path::Path, name: &str) -> String {
     text
 }
 
+/// The page's one script, and its findings as a JSON block (which no browser runs).
+fn assert_only_the_pages_scripts(page: &str) {
+    assert_eq!(page.matches("<script").count(), 2, "only the page's own");
+    assert_eq!(page.matches("<script>").count(), 1);
+    assert_eq!(
+        page.matches(r#"<script type="application/json" id="findings-data">"#)
+            .count(),
+        1
+    );
+}
+
+/// The text of the page's findings block.
+fn data_block(page: &str) -> &str {
+    let open = r#"<script type="application/json" id="findings-data">"#;
+    let start = page.find(open).expect("a findings block") + open.len();
+    &page[start..start + page[start..].find("</script>").unwrap()]
+}
+
+/// The page's findings block, parsed.
+fn page_data(page: &str) -> serde_json::Value {
+    serde_json::from_str(data_block(page)).expect("the findings block is JSON")
+}
+
 /// Debian's chromium, when installed.
 fn chromium() -> Option<&'static str> {
     let found = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
@@ -280,7 +304,13 @@ fn html_loads_in_headless_chromium_without_script_errors() {
             !dom.contains("<img"),
             "{name}: no element came from input text"
         );
+        assert_only_the_pages_scripts(&dom);
     }
+    let dom = chromium_dom(chromium, &dir, &dir.join("hostile.html"), "");
+    assert!(
+        dom.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "the hostile ad's row is drawn, as text"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -425,10 +455,10 @@ fn html_charts_follow_the_filters_in_headless_chromium() {
     assert_eq!(accounts.len(), 1, "the hostile client is selected");
     assert_eq!(accounts[0].0, "7500000000000000002");
     assert!(!dom.contains("<img"), "no element came from input text");
-    assert_eq!(
-        dom.matches("<script").count(),
-        1,
-        "only the page's own script"
+    assert_only_the_pages_scripts(&dom);
+    assert!(
+        dom.contains(r#"<td>=HYPERLINK("http://evil.example","x")<br>"#),
+        "the hostile client's rows are drawn, as text"
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -477,13 +507,40 @@ fn html_shows_broken_since_and_the_trend_with_a_history() {
     }
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(html.contains("<th>broken since</th>"));
-    // CUSTOM_IDENTITY since day 1, CODE_REVOKED since the first day2 run.
-    assert!(
-        html.contains(r#"<td class="since" title="2026-11-20T00:00:00Z">2026-11-20 (3 days)</td>"#)
+    // CUSTOM_IDENTITY since day 1, CODE_REVOKED since the first day2 run: each row ends
+    // with its "broken since" text and the instant it counts from.
+    let data = page_data(&html);
+    let text = |i: &serde_json::Value| data["strings"][i.as_u64().unwrap() as usize].clone();
+    let since: Vec<(serde_json::Value, serde_json::Value, serde_json::Value)> = data["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| (text(&row[4]), row[11].clone(), row[12].clone()))
+        .collect();
+    assert_eq!(
+        since,
+        [
+            (
+                "CUSTOM_IDENTITY".into(),
+                "2026-11-20 (3 days)".into(),
+                "2026-11-20T00:00:00Z".into()
+            ),
+            (
+                "CODE_REVOKED".into(),
+                "2026-11-21 (2 days)".into(),
+                "2026-11-21T00:00:00Z".into()
+            ),
+        ]
     );
-    assert!(
-        html.contains(r#"<td class="since" title="2026-11-21T00:00:00Z">2026-11-21 (2 days)</td>"#)
-    );
+    if let Some(chromium) = chromium() {
+        let dom = chromium_dom(chromium, &dir, &page, "");
+        assert!(dom.contains(
+            r#"<td class="since" title="2026-11-20T00:00:00Z">2026-11-20 (3 days)</td>"#
+        ));
+        assert!(dom.contains(
+            r#"<td class="since" title="2026-11-21T00:00:00Z">2026-11-21 (2 days)</td>"#
+        ));
+    }
     let trend = svg(&html, "chart-trend");
     let points: Vec<(&str, u64)> = trend
         .split("<circle ")
@@ -507,5 +564,58 @@ fn html_shows_broken_since_and_the_trend_with_a_history() {
     // Without a history: neither.
     let plain = render("tests/fixtures/workflows/day2", "html");
     assert!(!plain.contains("broken since") && !plain.contains("chart-trend"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Issue 16: the page holds its findings once, as data, and draws table rows only for
+/// those the filters show, 200 at a time, so a portfolio's page opens quickly whatever
+/// its size.
+#[test]
+fn html_draws_only_a_page_of_the_rows_the_filters_show() {
+    let dir = temp_dir("html-pages");
+    let portfolio = dir.join("portfolio");
+    bench::generate::generate(&portfolio, 20_000, 11).expect("the portfolio is written");
+    let portfolio = portfolio.to_string_lossy().into_owned();
+    let as_of = bench::generate::AS_OF.to_string();
+    let page = dir.join("report.html");
+    let output = run(&[
+        "audit",
+        &portfolio,
+        "--as-of",
+        &as_of,
+        "-o",
+        &page.to_string_lossy(),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains("<tbody></tbody>"),
+        "no row is written as markup"
+    );
+    let data = page_data(&html);
+    let rows = data["rows"].as_array().unwrap();
+    assert!(rows.len() > 400, "{} findings", rows.len());
+    let Some(chromium) = chromium() else {
+        return;
+    };
+    let drawn = |dom: &str| dom.matches("<tr data-client=").count();
+    let dom = chromium_dom(chromium, &dir, &page, "");
+    assert!(dom.contains(r#"data-ready="1""#));
+    assert_eq!(drawn(&dom), 200);
+    assert!(dom.contains(&format!("<span id=\"shown\">{}</span>", rows.len())));
+    assert!(dom.contains(&format!("listing 200 of {}", rows.len())));
+    assert!(dom.contains(r#"<button id="more" type="button">show 200 more</button>"#));
+    // A filter draws its own findings, from the first.
+    let owner_of =
+        |row: &serde_json::Value| data["strings"][row[6].as_u64().unwrap() as usize].clone();
+    let advertisers = rows.iter().filter(|r| owner_of(r) == "Advertiser").count();
+    assert!((1..200).contains(&advertisers), "{advertisers}");
+    let dom = chromium_dom(chromium, &dir, &page, "owner=Advertiser");
+    assert_eq!(drawn(&dom), advertisers);
+    assert_eq!(
+        dom.matches(r#"data-owner="Advertiser""#).count(),
+        advertisers
+    );
+    assert!(dom.contains(r#"<button id="more" type="button" hidden="">"#));
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -34,7 +34,20 @@ const SCRIPT: &str = r#"
   // Every text below reaches the page through textContent or setAttribute, never as
   // markup: input values cannot become elements.
   var SVG = 'http://www.w3.org/2000/svg';
-  var rows = Array.prototype.slice.call(document.querySelectorAll('#findings tbody tr'));
+  // The findings are data, once (the JSON block below the table); only the rows the
+  // filters show are made into elements, PAGE at a time.
+  var data = JSON.parse(document.getElementById('findings-data').textContent);
+  var T = data.strings;
+  var rows = data.rows.map(function (r) {
+    return { client: T[r[0]], account: T[r[1]], post: r[2], handle: r[3], cause: T[r[4]],
+             title: data.titles[T[r[4]]] || '', severity: T[r[5]], owner: T[r[6]], symptom: T[r[7]],
+             fix: r[8].map(function (i) { return T[i]; }), evidence: r[9], ads: r[10], since: r[11],
+             firstSeen: r[12], text: null };
+  });
+  var tbody = document.querySelector('#findings tbody');
+  var listed = document.getElementById('listed');
+  var more = document.getElementById('more');
+  var visibleRows = [], rendered = 0;
   var selects = { client: document.getElementById('f-client'), owner: document.getElementById('f-owner'),
                   cause: document.getElementById('f-cause') };
   var search = document.getElementById('f-search');
@@ -78,7 +91,7 @@ const SCRIPT: &str = r#"
   function count(visible, key, labelOf, subOf) {
     var counts = {}, first = {};
     visible.forEach(function (row) {
-      var k = row.dataset[key];
+      var k = row[key];
       counts[k] = (counts[k] || 0) + 1;
       if (!first[k]) { first[k] = row; }
     });
@@ -91,10 +104,10 @@ const SCRIPT: &str = r#"
     var legend = svg.querySelector('g.legend');
     var broken = {};
     visible.forEach(function (row) {
-      if (row.dataset.severity === 'error') {
-        var account = row.dataset.account;
+      if (row.severity === 'error') {
+        var account = row.account;
         broken[account] = broken[account] || {};
-        broken[account][row.dataset.post] = true;
+        broken[account][row.post] = true;
       }
     });
     var client = selects.client.value;
@@ -123,23 +136,89 @@ const SCRIPT: &str = r#"
     });
     svg.setAttribute('height', String(y + 12));
   }
+  function html(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs).forEach(function (key) { node.setAttribute(key, String(attrs[key])); });
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+  // "path:line: what the row says".
+  function evidenceText(e) { return T[e[0]] + ':' + e[1] + ': ' + T[e[2]]; }
+  // Everything a row shows, for the search box (made on the first search, then kept).
+  function searchText(row) {
+    if (row.text === null) {
+      var parts = [row.client, row.account, row.post, row.handle, row.cause, row.title, row.owner,
+                   row.since || '', row.symptom, 'fix', row.ads];
+      row.fix.forEach(function (step) { parts.push(step); });
+      row.evidence.forEach(function (e) { parts.push(evidenceText(e)); });
+      row.text = parts.join('\n').toLowerCase();
+    }
+    return row.text;
+  }
+  function rowElement(row) {
+    var tr = html('tr', { 'data-client': row.client, 'data-owner': row.owner, 'data-cause': row.cause,
+                          'data-title': row.title, 'data-severity': row.severity,
+                          'data-account': row.account, 'data-post': row.post });
+    var who = html('td', {}, row.client);
+    who.appendChild(html('br', {}));
+    who.appendChild(html('span', { 'class': 'muted' }, row.account));
+    tr.appendChild(who);
+    tr.appendChild(html('td', {}, row.post));
+    tr.appendChild(html('td', {}, row.handle));
+    var cause = html('td', {});
+    cause.appendChild(html('code', { 'class': row.severity }, row.cause));
+    if (row.title) {
+      cause.appendChild(html('br', {}));
+      cause.appendChild(html('span', { 'class': 'title' }, row.title));
+    }
+    tr.appendChild(cause);
+    tr.appendChild(html('td', {}, row.owner));
+    if (WITH_SINCE) { tr.appendChild(html('td', { 'class': 'since', title: row.firstSeen || '' }, row.since || '')); }
+    var what = html('td', {}, row.symptom);
+    var details = html('details', {});
+    details.appendChild(html('summary', {}, 'fix'));
+    var steps = html('ol', {});
+    row.fix.forEach(function (step) { steps.appendChild(html('li', {}, step)); });
+    details.appendChild(steps);
+    var evidence = html('ul', { 'class': 'evidence' });
+    row.evidence.forEach(function (e) { evidence.appendChild(html('li', {}, evidenceText(e))); });
+    details.appendChild(evidence);
+    what.appendChild(details);
+    tr.appendChild(what);
+    tr.appendChild(html('td', {}, row.ads));
+    return tr;
+  }
+  // Appends the next PAGE rows of those the filters show.
+  function renderMore() {
+    var end = Math.min(visibleRows.length, rendered + PAGE);
+    var batch = document.createDocumentFragment();
+    for (; rendered < end; rendered++) { batch.appendChild(rowElement(visibleRows[rendered])); }
+    tbody.appendChild(batch);
+    var left = visibleRows.length - rendered;
+    listed.textContent = left > 0 ? 'listing ' + rendered + ' of ' + visibleRows.length + ' ' : '';
+    more.hidden = left <= 0;
+    more.textContent = 'show ' + Math.min(PAGE, left) + ' more';
+  }
   function apply() {
     var text = search.value.toLowerCase(), visible = [];
     rows.forEach(function (row) {
       var show = Object.keys(selects).every(function (key) {
-        return !selects[key].value || row.dataset[key] === selects[key].value;
-      }) && (!text || row.textContent.toLowerCase().indexOf(text) !== -1);
-      row.hidden = !show;
+        return !selects[key].value || row[key] === selects[key].value;
+      }) && (!text || searchText(row).indexOf(text) !== -1);
       if (show) { visible.push(row); }
     });
+    visibleRows = visible;
+    rendered = 0;
+    while (tbody.firstChild) { tbody.removeChild(tbody.firstChild); }
+    renderMore();
     shown.textContent = String(visible.length);
     var any = Object.keys(selects).some(function (key) { return selects[key].value; }) || text;
     filtered.forEach(function (span) { span.textContent = any ? ' (the findings the filters show)' : ''; });
     bars(document.getElementById('chart-causes'), count(visible, 'cause',
-      function (row) { return row.dataset.title || row.dataset.cause; },
-      function (row) { return row.dataset.title ? row.dataset.cause : ''; }), BROKEN);
+      function (row) { return row.title || row.cause; },
+      function (row) { return row.title ? row.cause : ''; }), BROKEN);
     bars(document.getElementById('chart-owners'), count(visible, 'owner',
-      function (row) { return row.dataset.owner; }), OWNER);
+      function (row) { return row.owner; }), OWNER);
     drawAccounts(visible);
     var hash = Object.keys(selects).filter(function (key) { return selects[key].value; })
       .map(function (key) { return key + '=' + encodeURIComponent(selects[key].value); }).join('&');
@@ -160,8 +239,11 @@ const SCRIPT: &str = r#"
   });
   Object.keys(selects).forEach(function (key) { selects[key].addEventListener('change', apply); });
   search.addEventListener('input', apply);
+  more.addEventListener('click', renderMore);
   apply();
   document.body.dataset.ready = '1';
+  // Milliseconds from navigation to a usable page, for measuring large reports.
+  document.body.dataset.readyMs = String(Math.round(performance.now()));
 })();
 "#;
 
@@ -182,13 +264,16 @@ const BROKEN: &str = "#cf222e";
 const HIDDEN: &str = "#afb8c1";
 const OWNER: &str = "#0969da";
 
-/// The script with the geometry filled in.
-fn script() -> String {
+/// Table rows made into elements at a time (the first ones, then per "show more").
+const PAGE: usize = 200;
+
+/// The script with the geometry filled in, and whether the table has a "broken since" column.
+fn script(with_since: bool) -> String {
     let geometry = format!(
         "var ROW = {ROW}, TALL = {TALL}, BAR_X = {BAR_X}, BAR_WIDTH = {BAR_WIDTH}, \
          ACCOUNT_X = {ACCOUNT_X}, ACCOUNT_WIDTH = {ACCOUNT_WIDTH}, LEGEND = {LEGEND}, \
          LABEL_CHARS = {LABEL_CHARS}, OK = '{OK}', BROKEN = '{BROKEN}', HIDDEN = '{HIDDEN}', \
-         OWNER = '{OWNER}';"
+         OWNER = '{OWNER}', PAGE = {PAGE}, WITH_SINCE = {with_since};"
     );
     SCRIPT.replacen("/*GEOMETRY*/", &geometry, 1)
 }
@@ -249,7 +334,11 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     write_charts(report, out)?;
     write_table(report, out)?;
     write_footer(report, out)?;
-    writeln!(out, "<script>{}</script></body></html>", script())
+    writeln!(
+        out,
+        "<script>{}</script></body></html>",
+        script(with_since(report))
+    )
 }
 
 /// With a baseline: the new findings and the resolved ones, before anything else.
@@ -667,13 +756,21 @@ fn options(
     writeln!(out, "</select></label>")
 }
 
-fn client(finding: &FindingOut) -> &str {
+pub(super) fn client(finding: &FindingOut) -> &str {
     finding
         .account_name
         .as_deref()
         .unwrap_or(&finding.advertiser_id)
 }
 
+/// Whether any finding has a `first_seen` (a run with `--history`).
+fn with_since(report: &Report) -> bool {
+    report.findings.iter().any(|f| f.first_seen.is_some())
+}
+
+/// The filters, the table's head, and the findings as data once: the page's script makes
+/// rows only for the findings the filters show, [`PAGE`] at a time, so a page of 100k
+/// findings opens as fast as one of a hundred.
 fn write_table(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let clients: BTreeSet<&str> = report.findings.iter().map(client).collect();
     let owners: BTreeSet<&str> = report
@@ -682,7 +779,7 @@ fn write_table(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         .map(|f| f.owner_role.as_str())
         .collect();
     let causes: BTreeSet<&str> = report.findings.iter().map(|f| f.cause.as_str()).collect();
-    let with_since = report.findings.iter().any(|f| f.first_seen.is_some());
+    let with_since = with_since(report);
     writeln!(
         out,
         "<h2>All findings (<span id=\"shown\">{}</span> shown)</h2>",
@@ -708,65 +805,34 @@ fn write_table(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(
         out,
-        "<th>what people see, fix and evidence</th><th>ads</th></tr></thead><tbody>"
+        "<th>what people see, fix and evidence</th><th>ads</th></tr></thead><tbody></tbody></table>"
     )?;
-    for f in &report.findings {
-        let title = report.cause_title(&f.cause);
-        write!(
-            out,
-            "<tr data-client=\"{}\" data-owner=\"{}\" data-cause=\"{}\" data-title=\"{}\" \
-             data-severity=\"{}\" data-account=\"{}\" data-post=\"{}\"><td>{}<br><span class=\"muted\">{}</span></td>\
-             <td>{}</td><td>{}</td><td><code class=\"{}\">{}</code>",
-            h(client(f)),
-            h(&f.owner_role),
-            h(&f.cause),
-            h(title),
-            h(f.severity.name()),
-            h(&f.advertiser_id),
-            h(&f.post_id),
-            h(client(f)),
-            h(&f.advertiser_id),
-            h(&f.post_id),
-            h(f.handle.as_deref().unwrap_or("")),
-            h(f.severity.name()),
-            h(&f.cause),
-        )?;
-        if !title.is_empty() {
-            write!(out, "<br><span class=\"title\">{}</span>", h(title))?;
-        }
-        write!(out, "</td><td>{}</td>", h(&f.owner_role))?;
-        if with_since {
-            let since = f
-                .first_seen
-                .as_deref()
-                .map(|at| broken_since(at, &report.as_of))
-                .unwrap_or_default();
-            write!(
-                out,
-                "<td class=\"since\" title=\"{}\">{}</td>",
-                h(f.first_seen.as_deref().unwrap_or("")),
-                h(&since)
-            )?;
-        }
-        write!(
-            out,
-            "<td>{}<details><summary>fix</summary><ol>",
-            h(&f.symptom)
-        )?;
-        for step in &f.fix {
-            write!(out, "<li>{}</li>", h(step))?;
-        }
-        write!(out, "</ol><ul class=\"evidence\">")?;
-        for e in &f.evidence {
-            write!(out, "<li>{}:{}: {}</li>", h(&e.path), e.line, h(&e.says))?;
-        }
-        writeln!(
-            out,
-            "</ul></details></td><td>{}</td></tr>",
-            h(&f.ad_ids.join(", "))
-        )?;
-    }
-    writeln!(out, "</tbody></table>")
+    writeln!(
+        out,
+        "<p class=\"muted\"><span id=\"listed\"></span><button id=\"more\" type=\"button\" hidden>show more</button></p>"
+    )?;
+    writeln!(
+        out,
+        "<noscript><p>The table of findings is drawn by the page's script, which this browser \
+         does not run; every finding is also in the JSON, CSV and XLSX reports.</p></noscript>"
+    )?;
+    write!(
+        out,
+        "<script type=\"application/json\" id=\"findings-data\">"
+    )?;
+    super::page_data::write(
+        report,
+        with_since,
+        |f| broken_since_of(f, &report.as_of),
+        out,
+    )?;
+    writeln!(out, "</script>")
+}
+
+/// A finding's "broken since" cell: its text and the instant it shows.
+fn broken_since_of(finding: &FindingOut, as_of: &str) -> Option<(String, String)> {
+    let first_seen = finding.first_seen.as_deref()?;
+    Some((broken_since(first_seen, as_of), first_seen.to_string()))
 }
 
 fn write_footer(report: &Report, out: &mut dyn Write) -> io::Result<()> {
