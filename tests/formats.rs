@@ -619,3 +619,61 @@ fn html_draws_only_a_page_of_the_rows_the_filters_show() {
     assert!(dom.contains(r#"<button id="more" type="button" hidden="">"#));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A client named with a line break (CR, CR LF) or with characters outside the BMP is
+/// still filtered and labelled as the page was written: the filter's option and the
+/// page's data hold the same text, and chart labels are shortened by characters.
+#[test]
+fn html_filters_and_labels_keep_unusual_client_names() {
+    let Some(chromium) = chromium() else {
+        return;
+    };
+    let dir = temp_dir("html-names");
+    let inputs = dir.join("inputs");
+    std::fs::create_dir_all(&inputs).unwrap();
+    let emoji = "😀".repeat(20) + " emoji client";
+    std::fs::write(
+        inputs.join("ads.csv"),
+        format!(
+            "Account ID,Account Name,Campaign Name,Ad Name,Ad ID,Identity Type,Identity,Post ID\n\
+             7500000000000000001,\"CR\rClient\",c1,a,1900000000000000001,Custom Identity,x,7303000000000000001\n\
+             7500000000000000002,\"CRLF\r\nClient\",c1,a,1900000000000000002,Custom Identity,x,7303000000000000002\n\
+             7500000000000000003,\"{emoji}\",c1,a,1900000000000000003,Custom Identity,x,7303000000000000003\n"
+        ),
+    )
+    .unwrap();
+    let page = dir.join("report.html");
+    let output = run(&[
+        "audit",
+        &inputs.to_string_lossy(),
+        "--as-of",
+        AS_OF,
+        "-o",
+        &page.to_string_lossy(),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let html = std::fs::read_to_string(&page).unwrap();
+    for client in ["CR%0DClient", "CRLF%0D%0AClient"] {
+        let dom = chromium_dom(chromium, &dir, &page, &format!("client={client}"));
+        assert!(
+            dom.contains(r#"<span id="shown">1</span>"#),
+            "{client}: one finding shown"
+        );
+    }
+    let dom = chromium_dom(chromium, &dir, &page, "");
+    let label = |page: &str| {
+        let chart = svg(page, "chart-accounts");
+        let at = chart.find("data-account=\"7500000000000000003\"").unwrap();
+        let text = &chart[at..];
+        let start = text.find("<text").unwrap();
+        let start = start + text[start..].find('>').unwrap() + 1;
+        text[start..start + text[start..].find('<').unwrap()].to_string()
+    };
+    assert_eq!(
+        label(&dom),
+        label(&html),
+        "the script shortens as the page did"
+    );
+    assert_eq!(label(&html), emoji, "33 characters fit a label whole");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

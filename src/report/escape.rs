@@ -22,10 +22,7 @@ pub fn spreadsheet_cell(value: &str) -> Cow<'_, str> {
 /// of whoever runs `cat` on the file), replaced by U+FFFD, which shows where one was
 /// instead of acting on the text around it.
 pub fn inert_cell(value: &str) -> Cow<'_, str> {
-    let unsafe_char = |c: char| {
-        sparkcheck_facts::is_bidi_control(c) || (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-    };
-    if value.chars().any(unsafe_char) {
+    if has_unsafe_char(value) {
         Cow::Owned(
             value
                 .chars()
@@ -35,6 +32,30 @@ pub fn inert_cell(value: &str) -> Cow<'_, str> {
     } else {
         Cow::Borrowed(value)
     }
+}
+
+/// A character [`inert_cell`] replaces.
+fn unsafe_char(c: char) -> bool {
+    sparkcheck_facts::is_bidi_control(c) || (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+/// Whether `value` holds an [`unsafe_char`], read byte by byte: every cell of a large
+/// workbook passes here, and decoding each character was a tenth of writing it. The
+/// controls are U+0000-U+001F and U+007F-U+009F (C1: `C2 80`-`C2 9F` in UTF-8), the
+/// bidirectional controls U+202A-U+202E (`E2 80 AA`-`AE`) and U+2066-U+2069
+/// (`E2 81 A6`-`A9`).
+fn has_unsafe_char(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| match b {
+        b'\t' | b'\n' | b'\r' => false,
+        0..=0x1f | 0x7f => true,
+        0xc2 => matches!(bytes.get(i + 1), Some(0x80..=0x9f)),
+        0xe2 => matches!(
+            (bytes.get(i + 1), bytes.get(i + 2)),
+            (Some(0x80), Some(0xaa..=0xae)) | (Some(0x81), Some(0xa6..=0xa9))
+        ),
+        _ => false,
+    })
 }
 
 /// Text for GitHub-flavoured Markdown, in a table cell or a paragraph: markup characters
@@ -133,8 +154,11 @@ pub fn html(value: &str) -> String {
             '&' => out.push_str("&amp;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            // A parser turns a raw CR (and CR LF) into LF, so a value with one would no
+            // longer equal itself in the page's data (a client filter matching nothing).
+            '\r' => out.push_str("&#13;"),
             // XML 1.0 allows no other control characters, even escaped.
-            '\n' | '\r' | '\t' => out.push(c),
+            '\n' | '\t' => out.push(c),
             c if c.is_control() || sparkcheck_facts::is_bidi_control(c) => out.push('\u{FFFD}'),
             c => out.push(c),
         }
@@ -216,6 +240,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_byte_scan_finds_exactly_the_unsafe_characters() {
+        for code in 0..=0x10ffffu32 {
+            let Some(c) = char::from_u32(code) else {
+                continue;
+            };
+            let text = format!("a{c}b");
+            assert_eq!(has_unsafe_char(&text), unsafe_char(c), "U+{code:04X}");
+            assert_eq!(has_unsafe_char(&text[1..text.len() - 1]), unsafe_char(c));
+        }
+    }
+
+    #[test]
     fn formulas_are_neutralised() {
         for hostile in [
             "=HYPERLINK(\"http://x\")",
@@ -250,6 +286,7 @@ mod tests {
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
         );
         assert_eq!(html("a\u{0}b"), "a\u{FFFD}b");
+        assert_eq!(html("CR\rLF\nTAB\t"), "CR&#13;LF\nTAB\t");
     }
 
     #[test]

@@ -66,11 +66,21 @@ const SCRIPT: &str = r#"
     return node;
   }
   function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
-  function short(text) { return text.length > LABEL_CHARS ? text.slice(0, LABEL_CHARS - 1) + '\u2026' : text; }
+  // Shortened by characters, as the page was first drawn (never half an emoji).
+  function short(text) {
+    var chars = Array.from(text);
+    return chars.length > LABEL_CHARS ? chars.slice(0, LABEL_CHARS - 1).join('') + '\u2026' : text;
+  }
+  // The largest value, at least 1 (a loop: spreading 100k accounts into Math.max overflows the stack).
+  function largest(values) {
+    var max = 1;
+    values.forEach(function (v) { if (v > max) { max = v; } });
+    return max;
+  }
   // Horizontal bars, most first: [{key, label, sub, value}].
   function bars(svg, items, color) {
     clear(svg);
-    var max = Math.max(1, Math.max.apply(null, items.map(function (b) { return b.value; }).concat([0])));
+    var max = largest(items.map(function (b) { return b.value; }));
     var step = svg.getAttribute('data-step') === 'tall' ? TALL : ROW;
     var y = 8;
     items.forEach(function (b) {
@@ -111,7 +121,7 @@ const SCRIPT: &str = r#"
       }
     });
     var client = selects.client.value;
-    var max = Math.max(1, Math.max.apply(null, accounts.map(function (a) { return a.pairs; }).concat([0])));
+    var max = largest(accounts.map(function (a) { return a.pairs; }));
     clear(svg);
     svg.appendChild(legend);
     var y = LEGEND;
@@ -223,22 +233,37 @@ const SCRIPT: &str = r#"
     var hash = Object.keys(selects).filter(function (key) { return selects[key].value; })
       .map(function (key) { return key + '=' + encodeURIComponent(selects[key].value); }).join('&');
     if (window.location.hash.slice(1) !== hash) {
-      try { window.history.replaceState(null, '', hash ? '#' + hash : window.location.pathname); } catch (e) { /* file: URLs may refuse */ }
+      try { window.history.replaceState(null, '', hash ? '#' + hash : window.location.pathname + window.location.search); } catch (e) { /* file: URLs may refuse */ }
     }
   }
-  // A link may carry the filters: #client=…&owner=…&cause=… (a value no option has is ignored).
-  window.location.hash.slice(1).split('&').forEach(function (part) {
-    var at = part.indexOf('=');
-    if (at < 0) { return; }
-    var key = part.slice(0, at), value;
-    try { value = decodeURIComponent(part.slice(at + 1)); } catch (e) { return; }
-    var select = Object.prototype.hasOwnProperty.call(selects, key) ? selects[key] : null;
-    if (select && Array.prototype.some.call(select.options, function (o) { return o.value === value; })) {
-      select.value = value;
-    }
-  });
+  // A link may carry the filters: #client=…&owner=…&cause=… (a value no option has is
+  // ignored); read at load and whenever the fragment changes.
+  function readFragment() {
+    var wanted = {};
+    window.location.hash.slice(1).split('&').forEach(function (part) {
+      var at = part.indexOf('=');
+      if (at < 0) { return; }
+      var key = part.slice(0, at), value;
+      try { value = decodeURIComponent(part.slice(at + 1)); } catch (e) { return; }
+      if (Object.prototype.hasOwnProperty.call(selects, key)) { wanted[key] = value; }
+    });
+    Object.keys(selects).forEach(function (key) {
+      var select = selects[key];
+      var value = Object.prototype.hasOwnProperty.call(wanted, key) ? wanted[key] : '';
+      if (Array.prototype.some.call(select.options, function (o) { return o.value === value; })) {
+        select.value = value;
+      }
+    });
+  }
+  readFragment();
+  window.addEventListener('hashchange', function () { readFragment(); apply(); });
   Object.keys(selects).forEach(function (key) { selects[key].addEventListener('change', apply); });
-  search.addEventListener('input', apply);
+  // Typing redraws once it pauses: each redraw counts every finding and every account.
+  var typing = null;
+  search.addEventListener('input', function () {
+    window.clearTimeout(typing);
+    typing = window.setTimeout(apply, 150);
+  });
   more.addEventListener('click', renderMore);
   apply();
   document.body.dataset.ready = '1';
