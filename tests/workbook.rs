@@ -444,3 +444,17 @@ fn libreoffice_reads(path: &Path, dir: &Path, expected: &str) {
     assert_eq!(&record[0], "7100000000000000001", "the ID keeps its digits");
     assert!(record[10].contains(expected) && record[10].contains("… [cut: "));
 }
+
+/// The same audit gives the same workbook, byte for byte, whenever it runs (its creation
+/// date is the as-of) and whichever of its two writing threads finishes first.
+#[test]
+fn xlsx_bytes_depend_only_on_the_audit() {
+    let dir = temp_dir("same-bytes");
+    let first = std::fs::read(workbook(&dir, &["samples", "--as-of", AS_OF], 1)).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let second = std::fs::read(workbook(&dir, &["samples", "--as-of", AS_OF], 1)).unwrap();
+    assert!(first == second, "two runs wrote different workbooks");
+    let core = crate::formats::unzip_entry(&dir.join("report.xlsx"), "docProps/core.xml");
+    assert!(core.contains("2026-11-20T00:00:00Z"), "{core}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

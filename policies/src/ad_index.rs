@@ -12,30 +12,38 @@ pub struct AdIndex {
     pairs: Vec<(Sym, Sym)>,
     /// `order[start..end]` of each group.
     groups: Vec<(u32, u32)>,
+    /// Each group's key, so that sharding and the rules' inputs need not look the ads up
+    /// again (a random read of the ads table per group, when rows come in random order).
+    keys: Vec<GroupKey>,
 }
 
-/// The sort key of an ad: what the rules see of it.
-type GroupKey = (Sym, Sym, IdentityKind, Sym);
+/// The sort key of an ad: what the rules see of it (ad account, post, identity, handle).
+pub type GroupKey = (Sym, Sym, IdentityKind, Sym);
 
 fn key(facts: &Facts, index: u32) -> GroupKey {
     let ad = &facts.ads[index as usize];
     (ad.advertiser, ad.post, ad.identity, ad.handle)
 }
 
+/// Below this many ads one thread sorts them all.
+const PARALLEL_SORT_MIN: usize = 1 << 16;
+
 impl AdIndex {
-    /// Groups the Spark ads of `facts`.
-    pub fn build(facts: &Facts) -> AdIndex {
+    /// Groups the Spark ads of `facts`, sorting on up to two threads.
+    pub fn build(facts: &Facts, threads: usize) -> AdIndex {
         // Sorting (key, index) values rather than indexes keeps the sort in cache.
-        let mut keyed: Vec<(GroupKey, u32)> = (0..facts.ads.len() as u32)
+        let keyed: Vec<(GroupKey, u32)> = (0..facts.ads.len() as u32)
             .filter(|&i| !facts.ads[i as usize].post.is_none())
             .map(|i| (key(facts, i), i))
             .collect();
-        keyed.sort_unstable();
+        let keyed = sort(keyed, threads);
         let mut groups = Vec::new();
+        let mut keys = Vec::new();
         let mut start = 0;
         for end in 1..=keyed.len() {
             if end == keyed.len() || keyed[end].0 != keyed[start].0 {
                 groups.push((start as u32, end as u32));
+                keys.push(keyed[start].0);
                 start = end;
             }
         }
@@ -45,15 +53,18 @@ impl AdIndex {
             order,
             pairs,
             groups,
+            keys,
         }
     }
 
-    /// Each group's id, first ad and size.
-    pub fn groups(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
-        self.groups
-            .iter()
-            .enumerate()
-            .map(|(id, &(start, _))| (id as u32, self.order[start as usize]))
+    /// Each group's id and key.
+    pub fn groups(&self) -> impl Iterator<Item = (u32, GroupKey)> + '_ {
+        (0u32..).zip(self.keys.iter().copied())
+    }
+
+    /// The key of group `id`.
+    pub fn key(&self, id: u32) -> GroupKey {
+        self.keys[id as usize]
     }
 
     /// The ads of group `id`.
@@ -86,5 +97,73 @@ impl AdIndex {
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.order.is_empty()
+    }
+}
+
+/// `keyed` sorted; with two threads or more, each half on its own thread, then merged.
+/// Every value is distinct (it holds its ad's index), so the order is the same either way.
+fn sort(mut keyed: Vec<(GroupKey, u32)>, threads: usize) -> Vec<(GroupKey, u32)> {
+    if threads < 2 || keyed.len() < PARALLEL_SORT_MIN {
+        keyed.sort_unstable();
+        return keyed;
+    }
+    let half = keyed.len() / 2;
+    let (left, right) = keyed.split_at_mut(half);
+    std::thread::scope(|scope| {
+        scope.spawn(|| left.sort_unstable());
+        right.sort_unstable();
+    });
+    let (left, right) = keyed.split_at(half);
+    let mut merged = Vec::with_capacity(keyed.len());
+    let (mut i, mut j) = (0, 0);
+    while i < left.len() && j < right.len() {
+        if left[i] <= right[j] {
+            merged.push(left[i]);
+            i += 1;
+        } else {
+            merged.push(right[j]);
+            j += 1;
+        }
+    }
+    merged.extend_from_slice(&left[i..]);
+    merged.extend_from_slice(&right[j..]);
+    merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_two_thread_sort_gives_the_one_thread_order() {
+        let mut state = 7u64;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as u32
+        };
+        let keyed: Vec<(GroupKey, u32)> = (0..(PARALLEL_SORT_MIN as u32 * 3 + 17))
+            .map(|i| {
+                let identity = if next() % 2 == 0 {
+                    IdentityKind::TtUser
+                } else {
+                    IdentityKind::Custom
+                };
+                (
+                    (
+                        Sym(next() % 50),
+                        Sym(next() % 500),
+                        identity,
+                        Sym(next() % 9),
+                    ),
+                    i,
+                )
+            })
+            .collect();
+        let mut expected = keyed.clone();
+        expected.sort_unstable();
+        assert_eq!(sort(keyed.clone(), 2), expected);
+        assert_eq!(sort(keyed, 1), expected);
     }
 }

@@ -194,7 +194,7 @@ pub(crate) fn run_shard(
     let (now, window_end) = engine::as_of(settings);
     runtime.extend([AsOf(now, window_end)]);
     runtime.extend(engine::given(facts).map(Given));
-    runtime.extend(engine::ad_uses(facts, ads, shard).map(|(a, p, k, h, g)| AdUse(a, p, k, h, g)));
+    runtime.extend(engine::ad_uses(ads, shard).map(|(a, p, k, h, g)| AdUse(a, p, k, h, g)));
     runtime.extend(
         engine::codes(facts, shard, crate::preview::CLASSIFY)
             .map(|(p, h, a, s, e, r)| Code(p, h, a, s, e, r)),

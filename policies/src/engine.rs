@@ -87,7 +87,7 @@ pub fn evaluate(
     lap: &mut dyn FnMut(&'static str),
     progress: Progress<'_>,
 ) -> Evaluation {
-    let ads = AdIndex::build(facts);
+    let ads = AdIndex::build(facts, settings.threads);
     let count = shards.unwrap_or_else(|| shard::shard_count(facts, &ads));
     let shards = shard::plan(facts, &ads, count);
     lap("group");
@@ -178,13 +178,12 @@ pub fn as_of(settings: &Settings) -> (i64, i64) {
 
 /// `ad_use(adv, post, identity kind, handle, group)`.
 pub fn ad_uses<'a>(
-    facts: &'a Facts,
     ads: &'a AdIndex,
     shard: &'a Shard,
 ) -> impl Iterator<Item = (Sym, Sym, IdentityKind, Sym, u32)> + 'a {
     shard.groups.iter().map(|&group| {
-        let ad = &facts.ads[ads.group(group)[0] as usize];
-        (ad.advertiser, ad.post, ad.identity, ad.handle, group)
+        let (advertiser, post, identity, handle) = ads.key(group);
+        (advertiser, post, identity, handle, group)
     })
 }
 

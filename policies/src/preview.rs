@@ -254,16 +254,14 @@ pub(crate) fn run_shard(
     let (now, window_end) = engine::as_of(settings);
     runtime.extend([AsOf(now, window_end)]);
     runtime.extend(engine::given(facts).map(Given));
-    runtime.extend(
-        engine::ad_uses(facts, ads, shard).map(|(a, p, kind, h, g)| {
-            let ident = if kind.is_tiktok_account() {
-                Ident::TikTok
-            } else {
-                Ident::Custom
-            };
-            AdUse(a, p, ident, h, g)
-        }),
-    );
+    runtime.extend(engine::ad_uses(ads, shard).map(|(a, p, kind, h, g)| {
+        let ident = if kind.is_tiktok_account() {
+            Ident::TikTok
+        } else {
+            Ident::Custom
+        };
+        AdUse(a, p, ident, h, g)
+    }));
     runtime.extend(
         engine::codes(facts, shard, CLASSIFY).map(|(p, h, a, s, e, r)| Code(p, h, a, s, e, r)),
     );

@@ -57,43 +57,87 @@ pub fn plan(facts: &Facts, ads: &AdIndex, count: usize) -> Vec<Shard> {
     let post_shard = assign_posts(facts, ads, n);
     let shard_of = |post: Sym| post_shard[post.0 as usize];
     let mut shards = vec![Shard::default(); count];
-    let mut needs: Vec<(Sym, u32)> = Vec::with_capacity(facts.codes.len() + ads.group_count());
+    let mut needs = HandleNeeds::new(facts.syms.len(), n);
     for (row, code) in (0u32..).zip(&facts.codes) {
         let shard = shard_of(code.post);
         shards[shard as usize].codes.push(row);
-        needs.push((code.creator, shard));
+        needs.add(code.creator, shard);
     }
-    for (group, first) in ads.groups() {
-        let ad = &facts.ads[first as usize];
-        let shard = shard_of(ad.post);
+    for (group, (_, post, _, handle)) in ads.groups() {
+        let shard = shard_of(post);
         shards[shard as usize].groups.push(group);
-        if !ad.handle.is_none() {
-            needs.push((ad.handle, shard));
+        if !handle.is_none() {
+            needs.add(handle, shard);
         }
     }
-    needs.sort_unstable();
-    needs.dedup();
-    let shards_needing = |handle: Sym| {
-        let start = needs.partition_point(|&(h, _)| h < handle);
-        let end = needs.partition_point(|&(h, _)| h <= handle);
-        needs[start..end].iter().map(|&(_, shard)| shard as usize)
-    };
+    let needs = needs.finish();
     for (row, share) in (0u32..).zip(&facts.shares) {
-        for shard in shards_needing(share.handle) {
+        for shard in needs.shards(share.handle) {
             shards[shard].shares.push(row);
         }
     }
     for (row, link) in (0u32..).zip(&facts.links) {
-        for shard in shards_needing(link.handle) {
+        for shard in needs.shards(link.handle) {
             shards[shard].links.push(row);
         }
     }
     for (row, identity) in (0u32..).zip(&facts.identities) {
-        for shard in shards_needing(identity.handle) {
+        for shard in needs.shards(identity.handle) {
             shards[shard].identities.push(row);
         }
     }
     shards
+}
+
+/// Which shards need each handle's rows. A post goes to its first handle's home shard
+/// (the handle's id modulo the count), so nearly every need is a handle's home shard: one
+/// flag per symbol records those, and only the rest are kept as (handle, shard) pairs.
+/// (A million pairs sorted and deduplicated cost more than the rest of the plan.)
+struct HandleNeeds {
+    count: u32,
+    at_home: Vec<bool>,
+    elsewhere: Vec<(Sym, u32)>,
+}
+
+impl HandleNeeds {
+    fn new(symbols: usize, count: u32) -> HandleNeeds {
+        HandleNeeds {
+            count,
+            at_home: vec![false; symbols],
+            elsewhere: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, handle: Sym, shard: u32) {
+        if handle.0 % self.count == shard {
+            self.at_home[handle.0 as usize] = true;
+        } else {
+            self.elsewhere.push((handle, shard));
+        }
+    }
+
+    fn finish(mut self) -> HandleNeeds {
+        self.elsewhere.sort_unstable();
+        self.elsewhere.dedup();
+        self
+    }
+
+    /// The shards needing `handle`, each once.
+    fn shards(&self, handle: Sym) -> impl Iterator<Item = usize> + '_ {
+        let home = self
+            .at_home
+            .get(handle.0 as usize)
+            .copied()
+            .unwrap_or(false)
+            .then_some((handle.0 % self.count) as usize);
+        let start = self.elsewhere.partition_point(|&(h, _)| h < handle);
+        let end = self.elsewhere.partition_point(|&(h, _)| h <= handle);
+        home.into_iter().chain(
+            self.elsewhere[start..end]
+                .iter()
+                .map(|&(_, shard)| shard as usize),
+        )
+    }
 }
 
 /// Each post's shard, indexed by its symbol id: the shard of its first related handle, or
@@ -110,14 +154,8 @@ fn assign_posts(facts: &Facts, ads: &AdIndex, n: u32) -> Vec<u32> {
     for code in &facts.codes {
         assign(code.post, code.creator);
     }
-    for (_, first) in ads.groups() {
-        let ad = &facts.ads[first as usize];
-        let key = if ad.handle.is_none() {
-            ad.post
-        } else {
-            ad.handle
-        };
-        assign(ad.post, key);
+    for (_, (_, post, _, handle)) in ads.groups() {
+        assign(post, if handle.is_none() { post } else { handle });
     }
     post_shard
 }
