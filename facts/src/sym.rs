@@ -23,9 +23,11 @@ impl Sym {
 /// Maps strings to dense [`Sym`] ids and back.
 ///
 /// The strings live end to end in one buffer: interning a new string allocates nothing of
-/// its own, and each lookup hashes once. Table entries carry the text's position, so a
-/// lookup touches the table and the text, not a third array in between (the post table
-/// is far larger than the cache, so each touch is a miss).
+/// its own, and each lookup hashes once. A plain decimal ID of up to 19 digits (ad
+/// accounts, posts) is keyed in the table by its value and length, so finding it compares
+/// two integers and never reads the text; other strings are keyed by their text's
+/// position. The post table is far larger than the cache, so each touch is a miss: one
+/// fewer per lookup, and growing the table rehashes numbers without reading text either.
 #[derive(Debug)]
 pub struct Interner {
     table: HashTable<Entry>,
@@ -46,12 +48,53 @@ impl Default for Interner {
     }
 }
 
-/// A table entry: the symbol and where its text is.
+/// A table entry: the symbol and its key, a number's value or where its text is.
 #[derive(Copy, Clone, Debug)]
 struct Entry {
-    start: u32,
-    end: u32,
+    /// With [`Key::Number`]: the value; with [`Key::Text`]: `start << 32 | end`.
+    key: u64,
     id: u32,
+    /// A number's digit count (1 to 19), or 0 for text.
+    digits: u32,
+}
+
+/// What a string is keyed by.
+#[derive(Copy, Clone)]
+enum Key<'a> {
+    /// 1 to 19 ASCII digits: the value and the digit count (`"07"` is not `"7"`).
+    Number(u64, u32),
+    Text(&'a str),
+}
+
+impl<'a> Key<'a> {
+    fn of(text: &'a str) -> Key<'a> {
+        let bytes = text.as_bytes();
+        if bytes.is_empty() || bytes.len() > 19 {
+            return Key::Text(text);
+        }
+        let mut value = 0u64;
+        for &b in bytes {
+            let digit = b.wrapping_sub(b'0');
+            if digit > 9 {
+                return Key::Text(text);
+            }
+            // 19 digits are below 10^19 < 2^64: no overflow.
+            value = value * 10 + u64::from(digit);
+        }
+        Key::Number(value, bytes.len() as u32)
+    }
+
+    fn hash(self) -> u64 {
+        match self {
+            Key::Number(value, digits) => {
+                let mut hasher = FxBuildHasher.build_hasher();
+                hasher.write_u64(value);
+                hasher.write_u32(digits);
+                hasher.finish()
+            }
+            Key::Text(text) => hash(text),
+        }
+    }
 }
 
 fn hash(text: &str) -> u64 {
@@ -60,19 +103,59 @@ fn hash(text: &str) -> u64 {
     hasher.finish()
 }
 
+impl Entry {
+    fn span(self) -> (usize, usize) {
+        ((self.key >> 32) as usize, (self.key & 0xffff_ffff) as usize)
+    }
+
+    /// Whether this entry is `key`, reading `all` (the interner's text) only for text.
+    fn is(self, key: Key<'_>, all: &str) -> bool {
+        match key {
+            Key::Number(value, digits) => self.digits == digits && self.key == value,
+            Key::Text(text) => {
+                let (start, end) = self.span();
+                self.digits == 0 && &all[start..end] == text
+            }
+        }
+    }
+
+    /// The hash of the string this entry holds.
+    fn rehash(self, all: &str) -> u64 {
+        if self.digits > 0 {
+            Key::Number(self.key, self.digits).hash()
+        } else {
+            let (start, end) = self.span();
+            hash(&all[start..end])
+        }
+    }
+
+    fn new(key: Key<'_>, id: u32, start: u32, end: u32) -> Entry {
+        match key {
+            Key::Number(value, digits) => Entry {
+                key: value,
+                id,
+                digits,
+            },
+            Key::Text(_) => Entry {
+                key: u64::from(start) << 32 | u64::from(end),
+                id,
+                digits: 0,
+            },
+        }
+    }
+}
+
 impl Interner {
     /// The id of `text`, allocating one the first time it is seen.
     pub fn intern(&mut self, text: &str) -> Sym {
-        let hash = hash(text);
+        let key = Key::of(text);
+        let hash = key.hash();
         let Interner {
             table,
             text: all,
             spans,
         } = self;
-        let found = table.find(hash, |entry| {
-            &all[entry.start as usize..entry.end as usize] == text
-        });
-        if let Some(entry) = found {
+        if let Some(entry) = table.find(hash, |entry| entry.is(key, all)) {
             return Sym(entry.id);
         }
         let id = u32::try_from(spans.len()).expect("fewer than 4 billion symbols");
@@ -81,16 +164,17 @@ impl Interner {
         let end = u32::try_from(all.len()).expect("symbol text under 4 GiB");
         spans.push((start, end));
         let all = &*all;
-        table.insert_unique(hash, Entry { start, end, id }, |entry| {
-            self::hash(&all[entry.start as usize..entry.end as usize])
+        table.insert_unique(hash, Entry::new(key, id, start, end), |entry| {
+            entry.rehash(all)
         });
         Sym(id)
     }
 
     /// The id of `text` if it was ever interned.
     pub fn get(&self, text: &str) -> Option<Sym> {
+        let key = Key::of(text);
         self.table
-            .find(hash(text), |entry| self.resolve(Sym(entry.id)) == text)
+            .find(key.hash(), |entry| entry.is(key, &self.text))
             .map(|entry| Sym(entry.id))
     }
 
@@ -113,15 +197,11 @@ impl Interner {
         }
         self.table.clear();
         let Interner { table, text, spans } = self;
+        let all = &*text;
         for (id, &(start, end)) in spans.iter().enumerate() {
-            let entry = Entry {
-                start,
-                end,
-                id: id as u32,
-            };
-            let all = &*text;
-            table.insert_unique(hash(&all[start as usize..end as usize]), entry, |e| {
-                self::hash(&all[e.start as usize..e.end as usize])
+            let key = Key::of(&all[start as usize..end as usize]);
+            table.insert_unique(key.hash(), Entry::new(key, id as u32, start, end), |e| {
+                e.rehash(all)
             });
         }
         true
@@ -156,14 +236,48 @@ mod tests {
     }
 
     #[test]
+    fn numbers_and_text_never_collide() {
+        let mut interner = Interner::default();
+        let texts = [
+            "7",
+            "07",
+            "007",
+            "7301000000000000015",
+            "9999999999999999999",
+            "18446744073709551615",
+            "99999999999999999999",
+            "12a",
+            "-7",
+            "+7",
+            "7 ",
+            "٣",
+            "@7",
+        ];
+        let syms: Vec<Sym> = texts.iter().map(|t| interner.intern(t)).collect();
+        let distinct: std::collections::BTreeSet<Sym> = syms.iter().copied().collect();
+        assert_eq!(distinct.len(), texts.len());
+        for (text, sym) in texts.iter().zip(&syms) {
+            assert_eq!(interner.resolve(*sym), *text);
+            assert_eq!(interner.intern(text), *sym);
+            assert_eq!(interner.get(text), Some(*sym));
+        }
+        assert_eq!(interner.get("0007"), None);
+    }
+
+    #[test]
     fn many_symbols_survive_table_growth() {
         let mut interner = Interner::default();
-        let syms: Vec<Sym> = (0..10_000)
-            .map(|i| interner.intern(&format!("post-{i}")))
-            .collect();
+        let name = |i: usize| {
+            if i.is_multiple_of(2) {
+                format!("post-{i}")
+            } else {
+                format!("{}", 7_301_000_000_000_000_000u64 + i as u64)
+            }
+        };
+        let syms: Vec<Sym> = (0..10_000).map(|i| interner.intern(&name(i))).collect();
         for (i, sym) in syms.iter().enumerate() {
-            assert_eq!(interner.resolve(*sym), format!("post-{i}"));
-            assert_eq!(interner.intern(&format!("post-{i}")), *sym);
+            assert_eq!(interner.resolve(*sym), name(i));
+            assert_eq!(interner.intern(&name(i)), *sym);
         }
         assert_eq!(interner.len(), 10_001);
     }
