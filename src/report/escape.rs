@@ -65,34 +65,83 @@ fn has_unsafe_char(value: &str) -> bool {
 /// (no `@mention`, no e-mail autolink) and a `#` before a digit (no issue reference), and
 /// splits `www.` and `scheme://` (no autolink); it is invisible where the text is read.
 pub fn markdown(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() + 8);
-    for (i, c) in value.char_indices() {
-        let after = &value[i + c.len_utf8()..];
-        let next = after.chars().next();
-        match c {
-            // Values never start a line (they follow a list marker or sit in a cell), so
-            // only inline markup needs escaping: emphasis, code, links, tables, strikes.
-            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '\n' | '\r' | '\t' => out.push(' '),
-            c if c.is_control() => {}
-            c if sparkcheck_facts::is_bidi_control(c) => out.push('\u{FFFD}'),
-            '@' => out.push_str("@\u{200B}"),
-            '#' if next.is_some_and(|n| n.is_ascii_digit()) => out.push_str("#\u{200B}"),
-            ':' if after.starts_with("//") => out.push_str("\u{200B}:"),
-            '.' if value.as_bytes()[..i].len() >= 3
-                && value.as_bytes()[i - 3..i].eq_ignore_ascii_case(b"www") =>
-            {
-                out.push_str("\u{200B}.");
-            }
-            c => out.push(c),
+    escaped(value, markdown_special, markdown_char)
+}
+
+/// The bytes that may start a character [`markdown_char`] changes.
+fn markdown_special(b: u8) -> bool {
+    matches!(
+        b,
+        b'\\'
+            | b'`'
+            | b'*'
+            | b'_'
+            | b'['
+            | b']'
+            | b'|'
+            | b'~'
+            | b'<'
+            | b'>'
+            | b'&'
+            | b'@'
+            | b'#'
+            | b':'
+            | b'.'
+            | 0..=0x1f | 0x7f | 0xc2 | 0xe2
+    )
+}
+
+/// The character `c` at byte `i` of `value`, as [`markdown`] writes it.
+fn markdown_char(value: &str, i: usize, c: char, out: &mut String) {
+    let after = &value[i + c.len_utf8()..];
+    match c {
+        // Values never start a line (they follow a list marker or sit in a cell), so
+        // only inline markup needs escaping: emphasis, code, links, tables, strikes.
+        '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' => {
+            out.push('\\');
+            out.push(c);
         }
+        '<' => out.push_str("&lt;"),
+        '>' => out.push_str("&gt;"),
+        '&' => out.push_str("&amp;"),
+        '\n' | '\r' | '\t' => out.push(' '),
+        c if c.is_control() => {}
+        c if sparkcheck_facts::is_bidi_control(c) => out.push('\u{FFFD}'),
+        '@' => out.push_str("@\u{200B}"),
+        '#' if after.starts_with(|n: char| n.is_ascii_digit()) => out.push_str("#\u{200B}"),
+        ':' if after.starts_with("//") => out.push_str("\u{200B}:"),
+        '.' if i >= 3 && value.as_bytes()[i - 3..i].eq_ignore_ascii_case(b"www") => {
+            out.push_str("\u{200B}.");
+        }
+        c => out.push(c),
     }
+}
+
+/// `value` rewritten character by character with `escape`, which is called only for the
+/// characters starting at a byte `special` accepts (ASCII or a UTF-8 lead byte); every
+/// other run of text is copied whole. Reports escape every text they write, and most of
+/// it needs nothing: decoding and pushing each character was a tenth of writing a large
+/// Markdown or JUnit report.
+fn escaped(
+    value: &str,
+    special: impl Fn(u8) -> bool,
+    mut escape: impl FnMut(&str, usize, char, &mut String),
+) -> String {
+    let mut out = String::with_capacity(value.len() + 8);
+    let mut plain = 0;
+    for (i, &b) in value.as_bytes().iter().enumerate() {
+        if i < plain || !special(b) {
+            continue;
+        }
+        out.push_str(&value[plain..i]);
+        let c = value[i..]
+            .chars()
+            .next()
+            .expect("a special byte starts a character");
+        escape(value, i, c, &mut out);
+        plain = i + c.len_utf8();
+    }
+    out.push_str(&value[plain..]);
     out
 }
 
@@ -146,24 +195,33 @@ pub fn markdown_prose(value: &str, in_table: bool) -> String {
 
 /// Text for HTML and XML content and attribute values.
 pub fn html(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() + 8);
-    for c in value.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // A parser turns a raw CR (and CR LF) into LF, so a value with one would no
-            // longer equal itself in the page's data (a client filter matching nothing).
-            '\r' => out.push_str("&#13;"),
-            // XML 1.0 allows no other control characters, even escaped.
-            '\n' | '\t' => out.push(c),
-            c if c.is_control() || sparkcheck_facts::is_bidi_control(c) => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
+    escaped(
+        value,
+        |b| {
+            matches!(
+                b,
+                b'<' | b'>' | b'&' | b'"' | b'\'' | 0..=0x1f | 0x7f | 0xc2 | 0xe2
+            )
+        },
+        |_, _, c, out| html_char(c, out),
+    )
+}
+
+fn html_char(c: char, out: &mut String) {
+    match c {
+        '<' => out.push_str("&lt;"),
+        '>' => out.push_str("&gt;"),
+        '&' => out.push_str("&amp;"),
+        '"' => out.push_str("&quot;"),
+        '\'' => out.push_str("&#39;"),
+        // A parser turns a raw CR (and CR LF) into LF, so a value with one would no
+        // longer equal itself in the page's data (a client filter matching nothing).
+        '\r' => out.push_str("&#13;"),
+        // XML 1.0 allows no other control characters, even escaped.
+        '\n' | '\t' => out.push(c),
+        c if c.is_control() || sparkcheck_facts::is_bidi_control(c) => out.push('\u{FFFD}'),
+        c => out.push(c),
     }
-    out
 }
 
 /// Whether XML 1.0 allows `c` at all, even escaped: tab, line feed, carriage return and
@@ -187,21 +245,25 @@ pub fn xml_attr(value: &str) -> String {
 }
 
 fn xml(value: &str, attribute: bool) -> String {
-    let mut out = String::with_capacity(value.len() + 8);
-    for c in value.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' if attribute => out.push_str("&quot;"),
-            '\r' => out.push_str("&#13;"),
-            '\n' if attribute => out.push_str("&#10;"),
-            '\t' if attribute => out.push_str("&#9;"),
-            c if xml_allowed(c) && !sparkcheck_facts::is_bidi_control(c) => out.push(c),
-            _ => out.push('\u{FFFD}'),
-        }
+    escaped(
+        value,
+        |b| matches!(b, b'<' | b'>' | b'&' | b'"' | 0..=0x1f | 0xe2 | 0xef),
+        |_, _, c, out| xml_char(c, attribute, out),
+    )
+}
+
+fn xml_char(c: char, attribute: bool, out: &mut String) {
+    match c {
+        '<' => out.push_str("&lt;"),
+        '>' => out.push_str("&gt;"),
+        '&' => out.push_str("&amp;"),
+        '"' if attribute => out.push_str("&quot;"),
+        '\r' => out.push_str("&#13;"),
+        '\n' if attribute => out.push_str("&#10;"),
+        '\t' if attribute => out.push_str("&#9;"),
+        c if xml_allowed(c) && !sparkcheck_facts::is_bidi_control(c) => out.push(c),
+        _ => out.push('\u{FFFD}'),
     }
-    out
 }
 
 /// A GitHub Actions workflow command's message (after `::`): `%`, CR and LF percent-encoded
@@ -218,26 +280,71 @@ pub fn workflow_property(value: &str) -> String {
 }
 
 fn workflow(value: &str, property: bool) -> String {
-    let mut out = String::with_capacity(value.len() + 8);
-    for c in value.chars() {
-        match c {
-            '%' => out.push_str("%25"),
-            '\r' => out.push_str("%0D"),
-            '\n' => out.push_str("%0A"),
-            ':' if property => out.push_str("%3A"),
-            ',' if property => out.push_str("%2C"),
-            c if (c.is_control() && c != '\t') || sparkcheck_facts::is_bidi_control(c) => {
-                out.push('\u{FFFD}')
-            }
-            c => out.push(c),
+    escaped(
+        value,
+        |b| matches!(b, b'%' | b':' | b',' | 0..=0x1f | 0x7f | 0xc2 | 0xe2),
+        |_, _, c, out| workflow_char(c, property, out),
+    )
+}
+
+fn workflow_char(c: char, property: bool, out: &mut String) {
+    match c {
+        '%' => out.push_str("%25"),
+        '\r' => out.push_str("%0D"),
+        '\n' => out.push_str("%0A"),
+        ':' if property => out.push_str("%3A"),
+        ',' if property => out.push_str("%2C"),
+        c if (c.is_control() && c != '\t') || sparkcheck_facts::is_bidi_control(c) => {
+            out.push('\u{FFFD}')
         }
+        c => out.push(c),
     }
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `value` with `escape` applied to every character, the definition the skipping
+    /// scan of [`escaped`] must match.
+    fn every_char(value: &str, mut escape: impl FnMut(&str, usize, char, &mut String)) -> String {
+        let mut out = String::new();
+        for (i, c) in value.char_indices() {
+            escape(value, i, c, &mut out);
+        }
+        out
+    }
+
+    #[test]
+    fn escaping_skips_only_characters_it_would_not_change() {
+        // Every character whose UTF-8 starts with an ASCII byte or C2, E2 or EF (the lead
+        // bytes the scans look at), and a sample of the rest.
+        let codes = (0..=0x3000u32)
+            .chain(0xe000..=0xffff)
+            .chain((0x10000..=0x10ffff).step_by(97));
+        for code in codes {
+            let Some(c) = char::from_u32(code) else {
+                continue;
+            };
+            for text in [format!("a{c}b"), format!("www{c}//#1"), c.to_string()] {
+                assert_eq!(
+                    markdown(&text),
+                    every_char(&text, markdown_char),
+                    "U+{code:04X}"
+                );
+                let html_ref = every_char(&text, |_, _, c, out| html_char(c, out));
+                assert_eq!(html(&text), html_ref, "U+{code:04X}");
+                for attribute in [false, true] {
+                    let xml_ref = every_char(&text, |_, _, c, out| xml_char(c, attribute, out));
+                    assert_eq!(xml(&text, attribute), xml_ref, "U+{code:04X}");
+                    let gh_ref = every_char(&text, |_, _, c, out| workflow_char(c, attribute, out));
+                    assert_eq!(workflow(&text, attribute), gh_ref, "U+{code:04X}");
+                }
+            }
+        }
+        let hostile = "www.x.com http://y @me #12 `a`|b\r\n\u{202e}\u{7}<&>\"' %:,";
+        assert_eq!(markdown(hostile), every_char(hostile, markdown_char));
+    }
 
     #[test]
     fn the_byte_scan_finds_exactly_the_unsafe_characters() {
