@@ -14,7 +14,7 @@
 //! and whose text holds each cause's fix and evidence; warnings go to its `<system-out>`.
 //! Every attribute and text is escaped for XML 1.0, characters it does not allow replaced.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 
 use super::escape::{xml_attr as attr, xml_text as text};
@@ -45,16 +45,18 @@ impl Case {
 
 /// Writes the report as JUnit XML. Needs `report.pairs` (passing pairs are test cases too).
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let mut suites: Vec<Suite<'_>> = vec![
+    let fixed: Vec<Suite<'_>> = vec![
         ("inputs".to_string(), Vec::new(), input_cases(report)),
         ("coverage".to_string(), Vec::new(), coverage_cases(report)),
     ];
-    suites.extend(account_suites(report));
+    let accounts = account_suites(report);
     let count = |cases: &[Case], f: fn(&Case) -> bool| cases.iter().filter(|c| f(c)).count();
     let failed = |c: &Case| c.failure.is_some();
     let skipped = |c: &Case| c.failure.is_none() && c.skipped.is_some();
-    let tests: usize = suites.iter().map(|s| s.2.len()).sum();
-    let failures: usize = suites.iter().map(|s| count(&s.2, failed)).sum();
+    let tests = fixed.iter().map(|s| s.2.len()).sum::<usize>()
+        + accounts.iter().map(|a| a.posts.len()).sum::<usize>();
+    let failures = fixed.iter().map(|s| count(&s.2, failed)).sum::<usize>()
+        + accounts.iter().map(AccountSuite::failures).sum::<usize>();
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         out,
@@ -64,33 +66,61 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             report.policy, report.as_of
         )),
     )?;
-    for (name, properties, cases) in &suites {
-        writeln!(
-            out,
-            r#"  <testsuite name="{}" tests="{}" failures="{}" errors="0" skipped="{}">"#,
-            attr(name),
-            cases.len(),
-            count(cases, failed),
-            count(cases, skipped)
-        )?;
-        if !properties.is_empty() {
-            writeln!(out, "    <properties>")?;
-            for (key, value) in properties {
-                writeln!(
-                    out,
-                    r#"      <property name="{}" value="{}"/>"#,
-                    attr(key),
-                    attr(value)
-                )?;
-            }
-            writeln!(out, "    </properties>")?;
-        }
+    for (name, properties, cases) in &fixed {
+        let counts = (cases.len(), count(cases, failed), count(cases, skipped));
+        write_suite_start(out, name, counts, properties)?;
         for case in cases {
             write_case(out, case)?;
         }
         writeln!(out, "  </testsuite>")?;
     }
+    for account in &accounts {
+        let name = format!("ad account {}", account.advertiser);
+        let counts = (account.posts.len(), account.failures(), account.skipped());
+        write_suite_start(out, &name, counts, &account.properties)?;
+        for post in &account.posts {
+            if post.findings.is_empty() && post.unchecked.is_none() {
+                // A passing post, the common case: written without building a case.
+                writeln!(
+                    out,
+                    r#"    <testcase classname="{}" name="post {}"/>"#,
+                    attr(&post.pair.advertiser_id),
+                    attr(&post.pair.post_id)
+                )?;
+            } else {
+                write_case(out, &pair_case(post.pair, &post.findings, post.unchecked))?;
+            }
+        }
+        writeln!(out, "  </testsuite>")?;
+    }
     writeln!(out, "</testsuites>")
+}
+
+/// `<testsuite ...>` with its `(tests, failures, skipped)` and properties.
+fn write_suite_start(
+    out: &mut dyn Write,
+    name: &str,
+    (tests, failures, skipped): (usize, usize, usize),
+    properties: &[(&str, String)],
+) -> io::Result<()> {
+    writeln!(
+        out,
+        r#"  <testsuite name="{}" tests="{tests}" failures="{failures}" errors="0" skipped="{skipped}">"#,
+        attr(name),
+    )?;
+    if !properties.is_empty() {
+        writeln!(out, "    <properties>")?;
+        for (key, value) in properties {
+            writeln!(
+                out,
+                r#"      <property name="{}" value="{}"/>"#,
+                attr(key),
+                attr(value)
+            )?;
+        }
+        writeln!(out, "    </properties>")?;
+    }
+    Ok(())
 }
 
 fn write_case(out: &mut dyn Write, case: &Case) -> io::Result<()> {
@@ -188,16 +218,51 @@ fn coverage_cases(report: &Report) -> Vec<Case> {
 
 type Suite<'a> = (String, Vec<(&'a str, String)>, Vec<Case>);
 
+/// One ad account's suite: a case per audited post, built only when written (a
+/// portfolio has hundreds of thousands of posts, nearly all passing).
+struct AccountSuite<'a> {
+    advertiser: &'a str,
+    properties: Vec<(&'a str, String)>,
+    posts: Vec<PostCase<'a>>,
+}
+
+/// An audited post with its findings and the checks that could not run for it.
+struct PostCase<'a> {
+    pair: &'a PairOut,
+    findings: Vec<&'a FindingOut>,
+    unchecked: Option<&'a UncheckedOut>,
+}
+
+impl AccountSuite<'_> {
+    fn failures(&self) -> usize {
+        self.posts.iter().filter(|p| p.fails()).count()
+    }
+
+    fn skipped(&self) -> usize {
+        self.posts
+            .iter()
+            .filter(|p| !p.fails() && p.unchecked.is_some())
+            .count()
+    }
+}
+
+impl PostCase<'_> {
+    /// Whether the case fails: some finding of the post is an error (see [`pair_case`]).
+    fn fails(&self) -> bool {
+        self.findings.iter().any(|f| f.severity.is_error())
+    }
+}
+
 /// A suite per ad account, a case per audited post.
-fn account_suites(report: &Report) -> Vec<Suite<'_>> {
-    let mut by_pair: BTreeMap<(&str, &str), Vec<&FindingOut>> = BTreeMap::new();
+fn account_suites(report: &Report) -> Vec<AccountSuite<'_>> {
+    let mut by_pair: HashMap<(&str, &str), Vec<&FindingOut>> = HashMap::new();
     for finding in &report.findings {
         by_pair
             .entry((&finding.advertiser_id, &finding.post_id))
             .or_default()
             .push(finding);
     }
-    let unchecked: BTreeMap<(&str, &str), &UncheckedOut> = report
+    let unchecked: HashMap<(&str, &str), &UncheckedOut> = report
         .unchecked
         .iter()
         .map(|u| ((u.advertiser_id.as_str(), u.post_id.as_str()), u))
@@ -208,20 +273,23 @@ fn account_suites(report: &Report) -> Vec<Suite<'_>> {
     }
     accounts
         .into_iter()
-        .map(|(advertiser, pairs)| {
-            let properties = match &pairs[0].account_name {
+        .map(|(advertiser, pairs)| AccountSuite {
+            advertiser,
+            properties: match &pairs[0].account_name {
                 Some(name) => vec![("account_name", name.clone())],
                 None => Vec::new(),
-            };
-            let cases = pairs
-                .iter()
+            },
+            posts: pairs
+                .into_iter()
                 .map(|pair| {
                     let key = (pair.advertiser_id.as_str(), pair.post_id.as_str());
-                    let findings = by_pair.get(&key).map_or(&[][..], Vec::as_slice);
-                    pair_case(pair, findings, unchecked.get(&key).copied())
+                    PostCase {
+                        pair,
+                        findings: by_pair.get(&key).cloned().unwrap_or_default(),
+                        unchecked: unchecked.get(&key).copied(),
+                    }
                 })
-                .collect();
-            (format!("ad account {advertiser}"), properties, cases)
+                .collect(),
         })
         .collect()
 }
