@@ -4,7 +4,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use sparkcheck_facts::{time, Facts, Sym};
+use rustc_hash::{FxHashMap, FxHashSet};
+use sparkcheck_facts::{time, Facts, Sym, NOT_AN_ID};
 use sparkcheck_importers::Imported;
 use sparkcheck_policies::{coverage, Cause, Coverage, Evaluation, Policy, Settings};
 
@@ -219,27 +220,35 @@ fn summarise(
 ) -> Summary {
     let mut by_cause = BTreeMap::new();
     let mut by_owner = BTreeMap::new();
-    let mut broken: BTreeSet<(&str, &str)> = BTreeSet::new();
+    let mut broken: FxHashSet<(&str, &str)> = FxHashSet::default();
     let (mut errors, mut warnings) = (0, 0);
-    let mut accounts: BTreeMap<&str, AccountSummary> = BTreeMap::new();
+    // Pairs counted per ad account by symbol; only the few hundred accounts are then
+    // ordered by text (a text-keyed lookup per pair was most of this function).
+    let mut pairs_of: FxHashMap<Sym, usize> = FxHashMap::default();
     for &(advertiser, _) in &evaluation.pairs {
-        let id = facts.sym(advertiser);
-        let account = accounts.entry(id).or_insert_with(|| AccountSummary {
-            advertiser_id: id.to_string(),
-            account_name: account_name(facts, advertiser),
-            pairs: 0,
-            previewable: 0,
-            broken: 0,
-            by_cause: BTreeMap::new(),
-        });
-        account.pairs += 1;
+        *pairs_of.entry(advertiser).or_insert(0) += 1;
     }
+    let mut accounts: BTreeMap<&str, AccountSummary> = pairs_of
+        .into_iter()
+        .map(|(advertiser, pairs)| {
+            let id = facts.sym(advertiser);
+            let account = AccountSummary {
+                advertiser_id: id.to_string(),
+                account_name: account_name(facts, advertiser),
+                pairs,
+                previewable: 0,
+                broken: 0,
+                by_cause: BTreeMap::new(),
+            };
+            (id, account)
+        })
+        .collect();
     for out in findings {
-        *by_cause.entry(out.cause.clone()).or_insert(0) += 1;
-        *by_owner.entry(out.owner_role.clone()).or_insert(0) += 1;
+        count(&mut by_cause, &out.cause);
+        count(&mut by_owner, &out.owner_role);
         let account = accounts.get_mut(out.advertiser_id.as_str());
         if let Some(account) = account {
-            *account.by_cause.entry(out.cause.clone()).or_insert(0) += 1;
+            count(&mut account.by_cause, &out.cause);
             if out.severity.is_error() && broken.insert((&out.advertiser_id, &out.post_id)) {
                 account.broken += 1;
             }
@@ -277,6 +286,16 @@ fn summarise(
         suppressed: suppressed.len(),
         new: resolved.map(|_| findings.iter().filter(|f| f.is_new()).count()),
         resolved: resolved.map(Vec::len),
+    }
+}
+
+/// Adds one to `key`'s count, allocating the key only the first time.
+fn count(counts: &mut BTreeMap<String, usize>, key: &str) {
+    match counts.get_mut(key) {
+        Some(n) => *n += 1,
+        None => {
+            counts.insert(key.to_string(), 1);
+        }
     }
 }
 
@@ -404,15 +423,28 @@ fn account_name(facts: &Facts, advertiser: Sym) -> Option<String> {
 /// Every audited pair as text, sorted (for JUnit, which lists passing pairs too).
 pub fn audited_pairs(imported: &Imported, evaluation: &Evaluation) -> Vec<PairOut> {
     let facts = &imported.facts;
-    let mut pairs: Vec<PairOut> = evaluation
-        .pairs
-        .iter()
-        .map(|&(advertiser, post)| PairOut {
+    let mut pairs = evaluation.pairs.clone();
+    // IDs sort on integer keys (no text read per comparison); anything else by text.
+    let order = facts.syms.order_keys();
+    let key = |(a, p): (Sym, Sym)| (order[a.0 as usize], order[p.0 as usize]);
+    if pairs.iter().all(|&pair| {
+        let (a, p) = key(pair);
+        a != NOT_AN_ID && p != NOT_AN_ID
+    }) {
+        let mut keyed: Vec<((u128, u128), (Sym, Sym))> =
+            pairs.iter().map(|&pair| (key(pair), pair)).collect();
+        keyed.sort_unstable_by_key(|&(key, _)| key);
+        pairs = keyed.into_iter().map(|(_, pair)| pair).collect();
+    } else {
+        pairs.sort_unstable_by(|a, b| {
+            (facts.sym(a.0), facts.sym(a.1)).cmp(&(facts.sym(b.0), facts.sym(b.1)))
+        });
+    }
+    pairs
+        .into_iter()
+        .map(|(advertiser, post)| PairOut {
             advertiser_id: facts.sym(advertiser).to_string(),
-            account_name: account_name(facts, advertiser),
             post_id: facts.sym(post).to_string(),
         })
-        .collect();
-    pairs.sort_by(|a, b| (&a.advertiser_id, &a.post_id).cmp(&(&b.advertiser_id, &b.post_id)));
-    pairs
+        .collect()
 }

@@ -233,23 +233,27 @@ fn xml_allowed(c: char) -> bool {
 /// Text for XML 1.0 element content: markup characters become entities, a carriage return
 /// a character reference (a parser would turn a raw one into a line feed), and characters
 /// XML 1.0 does not allow (C0 controls other than tab, CR, LF; U+FFFE; U+FFFF) become U+FFFD.
-pub fn xml_text(value: &str) -> String {
+pub fn xml_text(value: &str) -> Cow<'_, str> {
     xml(value, false)
 }
 
 /// Text for an XML 1.0 attribute value in double quotes: like [`xml_text`], and tabs and
 /// line breaks as character references, which attribute normalisation would turn into
 /// spaces.
-pub fn xml_attr(value: &str) -> String {
+pub fn xml_attr(value: &str) -> Cow<'_, str> {
     xml(value, true)
 }
 
-fn xml(value: &str, attribute: bool) -> String {
-    escaped(
-        value,
-        |b| matches!(b, b'<' | b'>' | b'&' | b'"' | 0..=0x1f | 0xe2 | 0xef),
-        |_, _, c, out| xml_char(c, attribute, out),
-    )
+/// Borrowed when nothing in `value` needs escaping (IDs, most names): a JUnit report
+/// writes two attributes for each of hundreds of thousands of passing posts.
+fn xml(value: &str, attribute: bool) -> Cow<'_, str> {
+    let special = |b| matches!(b, b'<' | b'>' | b'&' | b'"' | 0..=0x1f | 0xe2 | 0xef);
+    if !value.bytes().any(special) {
+        return Cow::Borrowed(value);
+    }
+    Cow::Owned(escaped(value, special, |_, _, c, out| {
+        xml_char(c, attribute, out)
+    }))
 }
 
 fn xml_char(c: char, attribute: bool, out: &mut String) {

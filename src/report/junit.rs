@@ -14,8 +14,9 @@
 //! and whose text holds each cause's fix and evidence; warnings go to its `<system-out>`.
 //! Every attribute and text is escaped for XML 1.0, characters it does not allow replaced.
 
-use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
+
+use rustc_hash::FxHashMap;
 
 use super::escape::{xml_attr as attr, xml_text as text};
 use super::{numbered, FindingOut, PairOut, RejectedOut, Report, UncheckedOut};
@@ -253,43 +254,50 @@ impl PostCase<'_> {
     }
 }
 
-/// A suite per ad account, a case per audited post.
+/// A suite per ad account, a case per audited post. `report.pairs` is sorted, so each
+/// ad account's posts are one run of it.
 fn account_suites(report: &Report) -> Vec<AccountSuite<'_>> {
-    let mut by_pair: HashMap<(&str, &str), Vec<&FindingOut>> = HashMap::new();
+    let mut by_pair: FxHashMap<(&str, &str), Vec<&FindingOut>> = FxHashMap::default();
     for finding in &report.findings {
         by_pair
             .entry((&finding.advertiser_id, &finding.post_id))
             .or_default()
             .push(finding);
     }
-    let unchecked: HashMap<(&str, &str), &UncheckedOut> = report
+    let unchecked: FxHashMap<(&str, &str), &UncheckedOut> = report
         .unchecked
         .iter()
         .map(|u| ((u.advertiser_id.as_str(), u.post_id.as_str()), u))
         .collect();
-    let mut accounts: BTreeMap<&str, Vec<&PairOut>> = BTreeMap::new();
-    for pair in &report.pairs {
-        accounts.entry(&pair.advertiser_id).or_default().push(pair);
-    }
-    accounts
-        .into_iter()
-        .map(|(advertiser, pairs)| AccountSuite {
-            advertiser,
-            properties: match &pairs[0].account_name {
-                Some(name) => vec![("account_name", name.clone())],
-                None => Vec::new(),
-            },
-            posts: pairs
-                .into_iter()
-                .map(|pair| {
-                    let key = (pair.advertiser_id.as_str(), pair.post_id.as_str());
-                    PostCase {
-                        pair,
-                        findings: by_pair.get(&key).cloned().unwrap_or_default(),
-                        unchecked: unchecked.get(&key).copied(),
-                    }
-                })
-                .collect(),
+    let names: FxHashMap<&str, &str> = report
+        .summary
+        .by_account
+        .iter()
+        .filter_map(|a| Some((a.advertiser_id.as_str(), a.account_name.as_deref()?)))
+        .collect();
+    report
+        .pairs
+        .chunk_by(|a, b| a.advertiser_id == b.advertiser_id)
+        .map(|pairs| {
+            let advertiser = pairs[0].advertiser_id.as_str();
+            AccountSuite {
+                advertiser,
+                properties: match names.get(advertiser) {
+                    Some(name) => vec![("account_name", name.to_string())],
+                    None => Vec::new(),
+                },
+                posts: pairs
+                    .iter()
+                    .map(|pair| {
+                        let key = (pair.advertiser_id.as_str(), pair.post_id.as_str());
+                        PostCase {
+                            pair,
+                            findings: by_pair.get(&key).cloned().unwrap_or_default(),
+                            unchecked: unchecked.get(&key).copied(),
+                        }
+                    })
+                    .collect(),
+            }
         })
         .collect()
 }
@@ -337,30 +345,32 @@ fn pair_case(pair: &PairOut, findings: &[&FindingOut], unchecked: Option<&Unchec
     case
 }
 
+/// Each finding's cause, fix and evidence, in one string written piece by piece (a
+/// large portfolio has tens of thousands of failing posts).
 fn details(findings: &[&FindingOut]) -> String {
-    findings
-        .iter()
-        .map(|f| {
-            let evidence: Vec<String> = f
-                .evidence
-                .iter()
-                .map(|e| format!("  {}:{}: {}", e.path, e.line, e.says))
-                .collect();
-            let handle = f
-                .handle
-                .as_deref()
-                .map(|h| format!("creator: {h}\n"))
-                .unwrap_or_default();
-            format!(
-                "{} ({} · {}): {}\n{handle}fix:\n{}\nevidence:\n{}",
-                f.cause,
-                f.severity,
-                f.owner_role,
-                f.symptom,
-                numbered(&f.fix),
-                evidence.join("\n")
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n\n")
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    for (i, f) in findings.iter().enumerate() {
+        if i > 0 {
+            out.push_str("\n\n");
+        }
+        let _ = writeln!(
+            out,
+            "{} ({} · {}): {}",
+            f.cause, f.severity, f.owner_role, f.symptom
+        );
+        if let Some(handle) = &f.handle {
+            let _ = writeln!(out, "creator: {handle}");
+        }
+        out.push_str("fix:\n");
+        out.push_str(&numbered(&f.fix));
+        out.push_str("\nevidence:");
+        for e in &f.evidence {
+            let _ = write!(out, "\n  {}:{}: {}", e.path, e.line, e.says);
+        }
+        if f.evidence.is_empty() {
+            out.push('\n');
+        }
+    }
+    out
 }

@@ -426,8 +426,6 @@ pub struct AccountSummary {
 pub struct PairOut {
     /// The ad account.
     pub advertiser_id: String,
-    /// Its name in the ads export, when given.
-    pub account_name: Option<String>,
     /// The post.
     pub post_id: String,
 }
