@@ -10,6 +10,7 @@
 //! into `7.30123E+18` and drops digits: open the file through Data → From Text/CSV with
 //! the ID columns set to Text, or use `--format xlsx`, whose ID cells are text.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use super::escape::spreadsheet_cell;
@@ -40,7 +41,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     write_record(&mut out, columns.iter().copied())?;
     for finding in &report.findings {
         let mut row = finding_row(finding);
-        row[HANDLE] = without_at(&row[HANDLE]);
+        row[HANDLE] = Cow::Owned(without_at(&row[HANDLE]));
         write_record(&mut out, row.iter().map(|cell| spreadsheet_cell(cell)))?;
     }
     out.flush()

@@ -18,6 +18,7 @@ mod page_data;
 pub mod text;
 pub mod xlsx;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -455,34 +456,48 @@ pub const FINDING_COLUMNS: [&str; 12] = [
 
 /// A finding as the cells of [`FINDING_COLUMNS`]: lists joined with line breaks, fix
 /// steps numbered.
-pub fn finding_row(finding: &FindingOut) -> [String; 12] {
+pub fn finding_row(finding: &FindingOut) -> [Cow<'_, str>; 12] {
+    use std::fmt::Write as _;
+    let mut evidence = String::new();
+    for (i, e) in finding.evidence.iter().enumerate() {
+        if i > 0 {
+            evidence.push('\n');
+        }
+        let _ = write!(evidence, "{}:{}: {}", e.path, e.line, e.says);
+    }
     [
-        finding.advertiser_id.clone(),
-        finding.account_name.clone().unwrap_or_default(),
-        finding.post_id.clone(),
-        finding.handle.clone().unwrap_or_default(),
-        finding.ad_ids.join("\n"),
-        finding.cause.clone(),
-        finding.severity.name().to_string(),
-        finding.symptom.clone(),
-        finding.owner_role.clone(),
-        numbered(&finding.fix),
-        finding
-            .evidence
-            .iter()
-            .map(|e| format!("{}:{}: {}", e.path, e.line, e.says))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        finding.first_seen.clone().unwrap_or_default(),
+        Cow::Borrowed(&finding.advertiser_id),
+        optional(&finding.account_name),
+        Cow::Borrowed(&finding.post_id),
+        optional(&finding.handle),
+        match finding.ad_ids.as_slice() {
+            [one] => Cow::Borrowed(one),
+            ids => Cow::Owned(ids.join("\n")),
+        },
+        Cow::Borrowed(&finding.cause),
+        Cow::Borrowed(finding.severity.name()),
+        Cow::Borrowed(&finding.symptom),
+        Cow::Borrowed(&finding.owner_role),
+        Cow::Owned(numbered(&finding.fix)),
+        Cow::Owned(evidence),
+        optional(&finding.first_seen),
     ]
+}
+
+/// An optional text as a cell: empty when absent.
+fn optional(value: &Option<String>) -> Cow<'_, str> {
+    Cow::Borrowed(value.as_deref().unwrap_or(""))
 }
 
 /// `1. first\n2. second`.
 pub fn numbered(steps: &[String]) -> String {
-    steps
-        .iter()
-        .enumerate()
-        .map(|(i, step)| format!("{}. {step}", i + 1))
-        .collect::<Vec<_>>()
-        .join("\n")
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(steps.iter().map(|s| s.len() + 4).sum());
+    for (i, step) in steps.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let _ = write!(out, "{}. {step}", i + 1);
+    }
+    out
 }
