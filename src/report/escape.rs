@@ -395,6 +395,25 @@ mod tests {
     }
 
     #[test]
+    fn the_scans_look_at_every_position_of_a_long_value() {
+        // The scans read 32 bytes at a time: a character needing work anywhere, across a
+        // chunk's end included, is found, and nothing else is changed.
+        for c in [
+            '<', '"', '\r', '\u{7}', '\u{85}', '\u{202e}', '\u{2067}', '\u{ffff}', '→',
+        ] {
+            for at in 0..70 {
+                let text = format!("{}{c}{}", "a".repeat(at), "b".repeat(70 - at));
+                assert_eq!(has_unsafe_char(&text), unsafe_char(c), "{c:?} at {at}");
+                for attribute in [false, true] {
+                    let xml_ref = every_char(&text, |_, _, c, out| xml_char(c, attribute, out));
+                    assert_eq!(xml(&text, attribute), xml_ref, "{c:?} at {at}");
+                }
+                assert_eq!(markdown(&text), every_char(&text, markdown_char));
+            }
+        }
+    }
+
+    #[test]
     fn formulas_are_neutralised() {
         for hostile in [
             "=HYPERLINK(\"http://x\")",
