@@ -348,3 +348,40 @@ fn a_code_in_a_row_rejected_for_its_field_count_is_still_masked() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Two ad accounts whose IDs are also codes are masked alike (`********`): the report
+/// shows them as one account whose counts are the sum of both, never a count that
+/// underflows (found by an outside differential test: a summary keyed by symbol, then by
+/// text, kept one account's pairs and lost the other's).
+#[test]
+fn ad_accounts_masked_alike_add_up_as_one() {
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(
+        folder.path().join("ads.csv"),
+        "Account ID,Account Name,Ad ID,Identity Type,Identity,Post ID\n\
+         11111111,First Co,1,Authorized post,@maya,7302\n\
+         22222222,Second Co,2,Authorized post,@maya,7301\n",
+    )
+    .unwrap();
+    std::fs::write(
+        folder.path().join("codes.csv"),
+        "Auth Code,Post ID,TikTok Account,Ad Account ID,Status\n\
+         11111111,7302,@maya,,NOT_USED\n\
+         22222222,7301,@maya,,NOT_USED\n",
+    )
+    .unwrap();
+    let path = folder.path().to_str().unwrap();
+    let (_, report, _) = crate::util::audit_json(&[path]);
+    let accounts = report["summary"]["by_account"].as_array().unwrap();
+    assert_eq!(accounts.len(), 1, "{accounts:?}");
+    let account = &accounts[0];
+    assert_eq!(account["advertiser_id"], "********");
+    assert_eq!(account["account_name"], "First Co");
+    assert_eq!(account["pairs"], 2);
+    assert_eq!(account["broken"], 2);
+    assert_eq!(account["previewable"], 0);
+    let output = run(&["audit", path, "--as-of", AS_OF, "--format", "junit"]);
+    let junit = String::from_utf8(output.stdout).unwrap();
+    let suite = r#"<testsuite name="ad account ********" tests="2" failures="2""#;
+    assert_eq!(junit.matches(suite).count(), 1, "{junit}");
+}

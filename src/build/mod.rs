@@ -228,21 +228,23 @@ fn summarise(
     for &(advertiser, _) in &evaluation.pairs {
         *pairs_of.entry(advertiser).or_insert(0) += 1;
     }
-    let mut accounts: BTreeMap<&str, AccountSummary> = pairs_of
-        .into_iter()
-        .map(|(advertiser, pairs)| {
-            let id = facts.sym(advertiser);
-            let account = AccountSummary {
-                advertiser_id: id.to_string(),
-                account_name: account_name(facts, advertiser),
-                pairs,
-                previewable: 0,
-                broken: 0,
-                by_cause: BTreeMap::new(),
-            };
-            (id, account)
-        })
-        .collect();
+    // Two ad accounts can show the same text (IDs masked where they equal a code): their
+    // counts add up under it, named after the first by symbol, as one account.
+    let mut pairs_of: Vec<(Sym, usize)> = pairs_of.into_iter().collect();
+    pairs_of.sort_unstable();
+    let mut accounts: BTreeMap<&str, AccountSummary> = BTreeMap::new();
+    for (advertiser, pairs) in pairs_of {
+        let id = facts.sym(advertiser);
+        let account = accounts.entry(id).or_insert_with(|| AccountSummary {
+            advertiser_id: id.to_string(),
+            account_name: account_name(facts, advertiser),
+            pairs: 0,
+            previewable: 0,
+            broken: 0,
+            by_cause: BTreeMap::new(),
+        });
+        account.pairs += pairs;
+    }
     for out in findings {
         count(&mut by_cause, &out.cause);
         count(&mut by_owner, &out.owner_role);
@@ -433,17 +435,26 @@ pub fn audited_pairs(imported: &Imported, evaluation: &Evaluation) -> Vec<PairOu
     }) {
         let mut keyed: Vec<((u128, u128), (Sym, Sym))> =
             pairs.iter().map(|&pair| (key(pair), pair)).collect();
-        keyed.sort_unstable_by_key(|&(key, _)| key);
+        // Equal texts (IDs masked alike) keep their order by symbol, as a stable sort of
+        // the evaluation's pairs would.
+        keyed.sort_unstable();
         pairs = keyed.into_iter().map(|(_, pair)| pair).collect();
     } else {
         pairs.sort_unstable_by(|a, b| {
-            (facts.sym(a.0), facts.sym(a.1)).cmp(&(facts.sym(b.0), facts.sym(b.1)))
+            (facts.sym(a.0), facts.sym(a.1))
+                .cmp(&(facts.sym(b.0), facts.sym(b.1)))
+                .then(a.cmp(b))
         });
     }
+    let mut names: FxHashMap<Sym, Option<std::sync::Arc<str>>> = FxHashMap::default();
     pairs
         .into_iter()
         .map(|(advertiser, post)| PairOut {
             advertiser_id: facts.sym(advertiser).to_string(),
+            account_name: names
+                .entry(advertiser)
+                .or_insert_with(|| account_name(facts, advertiser).map(Into::into))
+                .clone(),
             post_id: facts.sym(post).to_string(),
         })
         .collect()

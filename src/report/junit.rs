@@ -269,12 +269,6 @@ fn account_suites(report: &Report) -> Vec<AccountSuite<'_>> {
         .iter()
         .map(|u| ((u.advertiser_id.as_str(), u.post_id.as_str()), u))
         .collect();
-    let names: FxHashMap<&str, &str> = report
-        .summary
-        .by_account
-        .iter()
-        .filter_map(|a| Some((a.advertiser_id.as_str(), a.account_name.as_deref()?)))
-        .collect();
     report
         .pairs
         .chunk_by(|a, b| a.advertiser_id == b.advertiser_id)
@@ -282,7 +276,7 @@ fn account_suites(report: &Report) -> Vec<AccountSuite<'_>> {
             let advertiser = pairs[0].advertiser_id.as_str();
             AccountSuite {
                 advertiser,
-                properties: match names.get(advertiser) {
+                properties: match &pairs[0].account_name {
                     Some(name) => vec![("account_name", name.to_string())],
                     None => Vec::new(),
                 },

@@ -427,6 +427,8 @@ pub struct AccountSummary {
 pub struct PairOut {
     /// The ad account.
     pub advertiser_id: String,
+    /// Its name in the ads export, when given (shared by the ad account's pairs).
+    pub account_name: Option<std::sync::Arc<str>>,
     /// The post.
     pub post_id: String,
 }
