@@ -115,41 +115,6 @@ pub fn mask_code(code: &str) -> String {
     format!("****{}", code_tail(code))
 }
 
-/// Sorts `items` by the text of the symbol `sym_of` gives, in byte order: on integer
-/// keys when every text is an ID ([`Interner::order_key`]), comparing text otherwise.
-/// Unstable: items of equal text may come in any order.
-pub fn sort_by_text<T>(facts: &Facts, items: &mut [T], sym_of: impl Fn(&T) -> Sym) {
-    let keys: Option<Vec<u128>> = items
-        .iter()
-        .map(|item| facts.syms.order_key(sym_of(item)))
-        .collect();
-    match keys {
-        Some(keys) => {
-            let mut order: Vec<(u128, u32)> = keys.into_iter().zip(0u32..).collect();
-            order.sort_unstable();
-            permute(items, order.into_iter().map(|(_, i)| i as usize));
-        }
-        None => items.sort_unstable_by(|a, b| facts.sym(sym_of(a)).cmp(facts.sym(sym_of(b)))),
-    }
-}
-
-/// Reorders `items` so that position `k` holds what was at the `k`-th index of `order`
-/// (a permutation of the indexes).
-fn permute<T>(items: &mut [T], order: impl Iterator<Item = usize>) {
-    // Following each cycle of the permutation moves every item once, in place.
-    let mut target: Vec<usize> = vec![0; items.len()];
-    for (k, from) in order.enumerate() {
-        target[from] = k;
-    }
-    for start in 0..items.len() {
-        while target[start] != start {
-            let to = target[start];
-            items.swap(start, to);
-            target.swap(start, to);
-        }
-    }
-}
-
 /// Reports work done to whoever shows progress: `(done since the last call, total)`.
 /// Called from several threads; the units are the caller's (bytes, shards).
 pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
@@ -255,40 +220,5 @@ impl Facts {
     /// The path of the file a row came from.
     pub fn path(&self, at: RowRef) -> &str {
         &self.files[at.file as usize].path
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sorting_by_text_orders_ids_and_other_text_alike() {
-        let mut facts = Facts::default();
-        for texts in [
-            vec![
-                "9",
-                "10",
-                "7301",
-                "073",
-                "7301000000000000015",
-                "",
-                "1",
-                "10",
-            ],
-            vec!["9", "creator", "10", "Creator", "é", "1"],
-        ] {
-            let syms: Vec<Sym> = texts.iter().map(|t| facts.syms.intern(t)).collect();
-            let mut items: Vec<(Sym, usize)> = syms.iter().copied().zip(0..).collect();
-            sort_by_text(&facts, &mut items, |&(sym, _)| sym);
-            let sorted: Vec<&str> = items.iter().map(|&(sym, _)| facts.sym(sym)).collect();
-            let mut expected = texts.clone();
-            expected.sort_unstable();
-            assert_eq!(sorted, expected);
-            // Every item is still there once.
-            let mut seen: Vec<usize> = items.iter().map(|&(_, i)| i).collect();
-            seen.sort_unstable();
-            assert_eq!(seen, (0..texts.len()).collect::<Vec<_>>());
-        }
     }
 }

@@ -23,16 +23,14 @@ impl Sym {
 /// Maps strings to dense [`Sym`] ids and back.
 ///
 /// The strings live end to end in one buffer: interning a new string allocates nothing of
-/// its own, and each lookup hashes once. Plain decimal IDs of up to 19 digits (ad
-/// accounts, posts) and other strings (handles) are found in two tables sharing one id
-/// space: a number is keyed by its value and length, so finding it compares two integers
-/// and never reads the text, and the handles' table stays small enough to sit in cache
-/// (a portfolio has ten posts per creator; in one table every handle lookup was a miss
-/// on the posts' entries and another on the text).
+/// its own, and each lookup hashes once. A plain decimal ID of up to 19 digits (ad
+/// accounts, posts) is keyed in the table by its value and length, so finding it compares
+/// two integers and never reads the text; other strings are keyed by their text's
+/// position. The post table is far larger than the cache, so each touch is a miss: one
+/// fewer per lookup, and growing the table rehashes numbers without reading text either.
 #[derive(Debug)]
 pub struct Interner {
-    numbers: HashTable<NumberEntry>,
-    texts: HashTable<TextEntry>,
+    table: HashTable<Entry>,
     text: String,
     /// `(start, end)` of each symbol's text in `text`.
     spans: Vec<(u32, u32)>,
@@ -41,8 +39,7 @@ pub struct Interner {
 impl Default for Interner {
     fn default() -> Self {
         let mut interner = Interner {
-            numbers: HashTable::new(),
-            texts: HashTable::new(),
+            table: HashTable::new(),
             text: String::new(),
             spans: Vec::new(),
         };
@@ -51,26 +48,20 @@ impl Default for Interner {
     }
 }
 
-/// A number's entry: its value, digit count (1 to 19: `"07"` is not `"7"`) and symbol.
+/// A table entry: the symbol and its key, a number's value or where its text is.
 #[derive(Copy, Clone, Debug)]
-struct NumberEntry {
-    value: u64,
+struct Entry {
+    /// With [`Key::Number`]: the value; with [`Key::Text`]: `start << 32 | end`.
+    key: u64,
+    id: u32,
+    /// A number's digit count (1 to 19), or 0 for text.
     digits: u32,
-    id: u32,
-}
-
-/// Any other string's entry: where its text is, and its symbol.
-#[derive(Copy, Clone, Debug)]
-struct TextEntry {
-    start: u32,
-    end: u32,
-    id: u32,
 }
 
 /// What a string is keyed by.
 #[derive(Copy, Clone)]
 enum Key<'a> {
-    /// 1 to 19 ASCII digits: the value and the digit count.
+    /// 1 to 19 ASCII digits: the value and the digit count (`"07"` is not `"7"`).
     Number(u64, u32),
     Text(&'a str),
 }
@@ -91,6 +82,18 @@ impl<'a> Key<'a> {
             value = value * 10 + u64::from(digit);
         }
         Key::Number(value, bytes.len() as u32)
+    }
+
+    fn hash(self) -> u64 {
+        match self {
+            Key::Number(value, digits) => {
+                let mut hasher = FxBuildHasher.build_hasher();
+                hasher.write_u64(value);
+                hasher.write_u32(digits);
+                hasher.finish()
+            }
+            Key::Text(text) => hash(text),
+        }
     }
 }
 
@@ -114,86 +117,85 @@ fn digit_order_key(text: &str) -> Option<u128> {
     Some(key)
 }
 
-fn hash_number(value: u64, digits: u32) -> u64 {
-    let mut hasher = FxBuildHasher.build_hasher();
-    hasher.write_u64(value);
-    hasher.write_u32(digits);
-    hasher.finish()
-}
-
-fn hash_text(text: &str) -> u64 {
+fn hash(text: &str) -> u64 {
     let mut hasher = FxBuildHasher.build_hasher();
     hasher.write(text.as_bytes());
     hasher.finish()
 }
 
-impl TextEntry {
-    fn text(self, all: &str) -> &str {
-        &all[self.start as usize..self.end as usize]
+impl Entry {
+    fn span(self) -> (usize, usize) {
+        ((self.key >> 32) as usize, (self.key & 0xffff_ffff) as usize)
+    }
+
+    /// Whether this entry is `key`, reading `all` (the interner's text) only for text.
+    fn is(self, key: Key<'_>, all: &str) -> bool {
+        match key {
+            Key::Number(value, digits) => self.digits == digits && self.key == value,
+            Key::Text(text) => {
+                let (start, end) = self.span();
+                self.digits == 0 && &all[start..end] == text
+            }
+        }
+    }
+
+    /// The hash of the string this entry holds.
+    fn rehash(self, all: &str) -> u64 {
+        if self.digits > 0 {
+            Key::Number(self.key, self.digits).hash()
+        } else {
+            let (start, end) = self.span();
+            hash(&all[start..end])
+        }
+    }
+
+    fn new(key: Key<'_>, id: u32, start: u32, end: u32) -> Entry {
+        match key {
+            Key::Number(value, digits) => Entry {
+                key: value,
+                id,
+                digits,
+            },
+            Key::Text(_) => Entry {
+                key: u64::from(start) << 32 | u64::from(end),
+                id,
+                digits: 0,
+            },
+        }
     }
 }
 
 impl Interner {
     /// The id of `text`, allocating one the first time it is seen.
     pub fn intern(&mut self, text: &str) -> Sym {
-        match Key::of(text) {
-            Key::Number(value, digits) => {
-                let hash = hash_number(value, digits);
-                let found = self
-                    .numbers
-                    .find(hash, |e| e.value == value && e.digits == digits);
-                if let Some(entry) = found {
-                    return Sym(entry.id);
-                }
-                let (id, _, _) = self.push(text);
-                self.numbers
-                    .insert_unique(hash, NumberEntry { value, digits, id }, |e| {
-                        hash_number(e.value, e.digits)
-                    });
-                Sym(id)
-            }
-            Key::Text(text) => {
-                let hash = hash_text(text);
-                let all = &self.text;
-                if let Some(entry) = self.texts.find(hash, |e| e.text(all) == text) {
-                    return Sym(entry.id);
-                }
-                let (id, start, end) = self.push(text);
-                let all = &self.text;
-                self.texts
-                    .insert_unique(hash, TextEntry { start, end, id }, |e| {
-                        hash_text(e.text(all))
-                    });
-                Sym(id)
-            }
+        let key = Key::of(text);
+        let hash = key.hash();
+        let Interner {
+            table,
+            text: all,
+            spans,
+        } = self;
+        if let Some(entry) = table.find(hash, |entry| entry.is(key, all)) {
+            return Sym(entry.id);
         }
-    }
-
-    /// Appends `text` as the next symbol: its id and span.
-    fn push(&mut self, text: &str) -> (u32, u32, u32) {
-        let id = u32::try_from(self.spans.len()).expect("fewer than 4 billion symbols");
-        let start = u32::try_from(self.text.len()).expect("symbol text under 4 GiB");
-        self.text.push_str(text);
-        let end = u32::try_from(self.text.len()).expect("symbol text under 4 GiB");
-        self.spans.push((start, end));
-        (id, start, end)
+        let id = u32::try_from(spans.len()).expect("fewer than 4 billion symbols");
+        let start = u32::try_from(all.len()).expect("symbol text under 4 GiB");
+        all.push_str(text);
+        let end = u32::try_from(all.len()).expect("symbol text under 4 GiB");
+        spans.push((start, end));
+        let all = &*all;
+        table.insert_unique(hash, Entry::new(key, id, start, end), |entry| {
+            entry.rehash(all)
+        });
+        Sym(id)
     }
 
     /// The id of `text` if it was ever interned.
     pub fn get(&self, text: &str) -> Option<Sym> {
-        let entry = match Key::of(text) {
-            Key::Number(value, digits) => self
-                .numbers
-                .find(hash_number(value, digits), |e| {
-                    e.value == value && e.digits == digits
-                })
-                .map(|e| e.id),
-            Key::Text(text) => self
-                .texts
-                .find(hash_text(text), |e| e.text(&self.text) == text)
-                .map(|e| e.id),
-        };
-        entry.map(Sym)
+        let key = Key::of(text);
+        self.table
+            .find(key.hash(), |entry| entry.is(key, &self.text))
+            .map(|entry| Sym(entry.id))
     }
 
     /// The text of `sym`.
@@ -224,8 +226,8 @@ impl Interner {
     }
 
     /// Masks every code of `secrets` inside the symbols' text, in place (a handle column
-    /// may hold a pasted code); whether anything was masked. The tables are rebuilt after
-    /// a change, so lookups find the masked text.
+    /// may hold a pasted code); whether anything was masked. The table is rebuilt after a
+    /// change, so lookups find the masked text.
     pub fn scrub(&mut self, secrets: &crate::Secrets) -> bool {
         let ranges = self
             .spans
@@ -234,31 +236,14 @@ impl Interner {
         if !secrets.scrub_within(&mut self.text, ranges) {
             return false;
         }
-        self.numbers.clear();
-        self.texts.clear();
-        let Interner {
-            numbers,
-            texts,
-            text,
-            spans,
-        } = self;
+        self.table.clear();
+        let Interner { table, text, spans } = self;
         let all = &*text;
         for (id, &(start, end)) in spans.iter().enumerate() {
-            let id = id as u32;
-            match Key::of(&all[start as usize..end as usize]) {
-                Key::Number(value, digits) => {
-                    numbers.insert_unique(
-                        hash_number(value, digits),
-                        NumberEntry { value, digits, id },
-                        |e| hash_number(e.value, e.digits),
-                    );
-                }
-                Key::Text(t) => {
-                    texts.insert_unique(hash_text(t), TextEntry { start, end, id }, |e| {
-                        hash_text(e.text(all))
-                    });
-                }
-            }
+            let key = Key::of(&all[start as usize..end as usize]);
+            table.insert_unique(key.hash(), Entry::new(key, id as u32, start, end), |e| {
+                e.rehash(all)
+            });
         }
         true
     }

@@ -349,7 +349,7 @@ fn text_ranks(facts: &Facts, syms: impl Iterator<Item = Sym>) -> Vec<u32> {
     let mut distinct: Vec<Sym> = syms.collect();
     distinct.sort_unstable();
     distinct.dedup();
-    sparkcheck_facts::sort_by_text(facts, &mut distinct, |&sym| sym);
+    distinct.sort_unstable_by(|a, b| facts.sym(*a).cmp(facts.sym(*b)));
     let len = distinct.iter().map(|s| s.0 as usize + 1).max().unwrap_or(0);
     let mut rank = vec![0u32; len];
     for (i, sym) in distinct.iter().enumerate() {

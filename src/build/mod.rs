@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use sparkcheck_facts::{time, Facts, Sym, NOT_AN_ID};
 use sparkcheck_importers::Imported;
 use sparkcheck_policies::{coverage, Cause, Coverage, Evaluation, Policy, Settings};
@@ -220,20 +220,10 @@ fn summarise(
 ) -> Summary {
     let mut by_cause = BTreeMap::new();
     let mut by_owner = BTreeMap::new();
-    let mut broken: FxHashSet<(&str, &str)> = FxHashSet::default();
+    let mut broken: BTreeSet<(&str, &str)> = BTreeSet::new();
     let (mut errors, mut warnings) = (0, 0);
-    // Pairs counted per ad account by symbol; only the few hundred accounts are then
-    // ordered by text (a text-keyed lookup per pair was most of this function).
-    let mut pairs_of: FxHashMap<Sym, usize> = FxHashMap::default();
-    for &(advertiser, _) in &evaluation.pairs {
-        *pairs_of.entry(advertiser).or_insert(0) += 1;
-    }
-    // Two ad accounts can show the same text (IDs masked where they equal a code): their
-    // counts add up under it, named after the first by symbol, as one account.
-    let mut pairs_of: Vec<(Sym, usize)> = pairs_of.into_iter().collect();
-    pairs_of.sort_unstable();
     let mut accounts: BTreeMap<&str, AccountSummary> = BTreeMap::new();
-    for (advertiser, pairs) in pairs_of {
+    for &(advertiser, _) in &evaluation.pairs {
         let id = facts.sym(advertiser);
         let account = accounts.entry(id).or_insert_with(|| AccountSummary {
             advertiser_id: id.to_string(),
@@ -243,14 +233,14 @@ fn summarise(
             broken: 0,
             by_cause: BTreeMap::new(),
         });
-        account.pairs += pairs;
+        account.pairs += 1;
     }
     for out in findings {
-        count(&mut by_cause, &out.cause);
-        count(&mut by_owner, &out.owner_role);
+        *by_cause.entry(out.cause.clone()).or_insert(0) += 1;
+        *by_owner.entry(out.owner_role.clone()).or_insert(0) += 1;
         let account = accounts.get_mut(out.advertiser_id.as_str());
         if let Some(account) = account {
-            count(&mut account.by_cause, &out.cause);
+            *account.by_cause.entry(out.cause.clone()).or_insert(0) += 1;
             if out.severity.is_error() && broken.insert((&out.advertiser_id, &out.post_id)) {
                 account.broken += 1;
             }
@@ -288,16 +278,6 @@ fn summarise(
         suppressed: suppressed.len(),
         new: resolved.map(|_| findings.iter().filter(|f| f.is_new()).count()),
         resolved: resolved.map(Vec::len),
-    }
-}
-
-/// Adds one to `key`'s count, allocating the key only the first time.
-fn count(counts: &mut BTreeMap<String, usize>, key: &str) {
-    match counts.get_mut(key) {
-        Some(n) => *n += 1,
-        None => {
-            counts.insert(key.to_string(), 1);
-        }
     }
 }
 

@@ -46,20 +46,7 @@ fn unsafe_char(c: char) -> bool {
 /// (`E2 81 A6`-`A9`).
 fn has_unsafe_char(value: &str) -> bool {
     let bytes = value.as_bytes();
-    // Chunks without a byte that may start one are passed over whole: the test has no
-    // early exit, so it runs on vector registers (most cells are plain text or IDs).
-    const CHUNK: usize = 32;
-    bytes.chunks(CHUNK).enumerate().any(|(c, chunk)| {
-        let maybe = chunk.iter().fold(false, |acc, &b| {
-            acc | (b < 0x20) | (b == 0x7f) | (b == 0xc2) | (b == 0xe2)
-        });
-        maybe && (c * CHUNK..c * CHUNK + chunk.len()).any(|i| is_unsafe_at(bytes, i))
-    })
-}
-
-/// Whether an [`unsafe_char`] starts at byte `i` (see [`has_unsafe_char`]).
-fn is_unsafe_at(bytes: &[u8], i: usize) -> bool {
-    match bytes[i] {
+    bytes.iter().enumerate().any(|(i, &b)| match b {
         b'\t' | b'\n' | b'\r' => false,
         0..=0x1f | 0x7f => true,
         0xc2 => matches!(bytes.get(i + 1), Some(0x80..=0x9f)),
@@ -68,7 +55,7 @@ fn is_unsafe_at(bytes: &[u8], i: usize) -> bool {
             (Some(0x80), Some(0xaa..=0xae)) | (Some(0x81), Some(0xa6..=0xa9))
         ),
         _ => false,
-    }
+    })
 }
 
 /// Text for GitHub-flavoured Markdown, in a table cell or a paragraph: markup characters
@@ -140,11 +127,12 @@ fn escaped(
     special: impl Fn(u8) -> bool,
     mut escape: impl FnMut(&str, usize, char, &mut String),
 ) -> String {
-    let bytes = value.as_bytes();
     let mut out = String::with_capacity(value.len() + 8);
     let mut plain = 0;
-    let mut i = next_special(bytes, 0, &special);
-    while i < bytes.len() {
+    for (i, &b) in value.as_bytes().iter().enumerate() {
+        if i < plain || !special(b) {
+            continue;
+        }
         out.push_str(&value[plain..i]);
         let c = value[i..]
             .chars()
@@ -152,29 +140,9 @@ fn escaped(
             .expect("a special byte starts a character");
         escape(value, i, c, &mut out);
         plain = i + c.len_utf8();
-        i = next_special(bytes, plain, &special);
     }
     out.push_str(&value[plain..]);
     out
-}
-
-/// The index of the first byte from `from` on that `special` accepts, or the length.
-/// Bytes are tested 32 at a time without an early exit, which runs on vector registers.
-fn next_special(bytes: &[u8], from: usize, special: &impl Fn(u8) -> bool) -> usize {
-    const CHUNK: usize = 32;
-    let mut start = from;
-    while start < bytes.len() {
-        let chunk = &bytes[start..bytes.len().min(start + CHUNK)];
-        if chunk.iter().fold(false, |acc, &b| acc | special(b)) {
-            return start
-                + chunk
-                    .iter()
-                    .position(|&b| special(b))
-                    .unwrap_or(chunk.len());
-        }
-        start += chunk.len();
-    }
-    bytes.len()
 }
 
 /// A Markdown code span showing `value` verbatim: a backtick fence longer than any run
@@ -280,7 +248,7 @@ pub fn xml_attr(value: &str) -> Cow<'_, str> {
 /// writes two attributes for each of hundreds of thousands of passing posts.
 fn xml(value: &str, attribute: bool) -> Cow<'_, str> {
     let special = |b| matches!(b, b'<' | b'>' | b'&' | b'"' | 0..=0x1f | 0xe2 | 0xef);
-    if next_special(value.as_bytes(), 0, &special) == value.len() {
+    if !value.bytes().any(special) {
         return Cow::Borrowed(value);
     }
     Cow::Owned(escaped(value, special, |_, _, c, out| {
@@ -396,8 +364,8 @@ mod tests {
 
     #[test]
     fn the_scans_look_at_every_position_of_a_long_value() {
-        // The scans read 32 bytes at a time: a character needing work anywhere, across a
-        // chunk's end included, is found, and nothing else is changed.
+        // A character needing work anywhere in a long value is found (a scan that skipped
+        // ahead by blocks would miss one at a block's end), and nothing else is changed.
         for c in [
             '<', '"', '\r', '\u{7}', '\u{85}', '\u{202e}', '\u{2067}', '\u{ffff}', '→',
         ] {
