@@ -3,6 +3,7 @@
 //! summarised. Printers never see the facts or the engine.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 use sparkcheck_facts::{time, Facts, Sym, NOT_AN_ID};
@@ -426,16 +427,21 @@ pub fn audited_pairs(imported: &Imported, evaluation: &Evaluation) -> Vec<PairOu
                 .then(a.cmp(b))
         });
     }
-    let mut names: FxHashMap<Sym, Option<std::sync::Arc<str>>> = FxHashMap::default();
+    // An ad account's ID and name are shared by its pairs, not copied for each.
+    type Shared = (Arc<str>, Option<Arc<str>>);
+    let mut accounts: FxHashMap<Sym, Shared> = FxHashMap::default();
     pairs
         .into_iter()
-        .map(|(advertiser, post)| PairOut {
-            advertiser_id: facts.sym(advertiser).to_string(),
-            account_name: names
-                .entry(advertiser)
-                .or_insert_with(|| account_name(facts, advertiser).map(Into::into))
-                .clone(),
-            post_id: facts.sym(post).to_string(),
+        .map(|(advertiser, post)| {
+            let (id, name) = accounts.entry(advertiser).or_insert_with(|| {
+                let name = account_name(facts, advertiser).map(Into::into);
+                (facts.sym(advertiser).into(), name)
+            });
+            PairOut {
+                advertiser_id: id.clone(),
+                account_name: name.clone(),
+                post_id: facts.sym(post).to_string(),
+            }
         })
         .collect()
 }

@@ -425,8 +425,8 @@ pub struct AccountSummary {
 /// An audited pair, for formats that list passing pairs too (JUnit).
 #[derive(Clone, Debug, PartialEq)]
 pub struct PairOut {
-    /// The ad account.
-    pub advertiser_id: String,
+    /// The ad account (shared by its pairs).
+    pub advertiser_id: std::sync::Arc<str>,
     /// Its name in the ads export, when given (shared by the ad account's pairs).
     pub account_name: Option<std::sync::Arc<str>>,
     /// The post.
