@@ -101,7 +101,7 @@ impl<'a> Key<'a> {
 /// whose nibbles are at most 10 (`0xA`).
 pub const NOT_AN_ID: u128 = u128::MAX;
 
-/// See [`Interner::order_key`].
+/// See [`Interner::order_keys`].
 fn digit_order_key(text: &str) -> Option<u128> {
     if text.len() > 32 {
         return None;
@@ -204,18 +204,13 @@ impl Interner {
         &self.text[start as usize..end as usize]
     }
 
-    /// A key whose order is the byte order of `sym`'s text, when the text is at most 32
-    /// ASCII digits (every ad account and post ID): each digit as `digit + 1` in four
-    /// bits from the top, so a shorter text that is a prefix of a longer one, padded
-    /// with zeros, sorts first. Sorting a few hundred thousand IDs on these integers
-    /// reads no text and compares no bytes; `None` for any other text.
-    pub fn order_key(&self, sym: Sym) -> Option<u128> {
-        digit_order_key(self.resolve(sym))
-    }
-
-    /// [`Interner::order_key`] of every symbol, by id, with [`NOT_AN_ID`] for text that
-    /// has none. Read in id order, the texts are read front to back: looking up the keys
-    /// of a few hundred thousand posts in random order missed the cache twice for each.
+    /// For every symbol, by id, a key whose order is the byte order of its text, when the
+    /// text is at most 32 ASCII digits (every ad account and post ID), else [`NOT_AN_ID`]:
+    /// each digit as `digit + 1` in four bits from the top, so a shorter text that is a
+    /// prefix of a longer one, padded with zeros, sorts first. Sorting a few hundred
+    /// thousand IDs on these integers reads no text and compares no bytes; reading the
+    /// texts in id order reads them front to back (in random order each missed the cache
+    /// twice).
     pub fn order_keys(&self) -> Vec<u128> {
         self.spans
             .iter()
@@ -325,15 +320,18 @@ mod tests {
             "99999999999999999999999999999999",
         ];
         let syms: Vec<Sym> = texts.iter().map(|t| interner.intern(t)).collect();
+        let long = interner.intern("999999999999999999999999999999999");
+        let handle = interner.intern("creator.1");
+        let keys = interner.order_keys();
+        let key = |s: Sym| keys[s.0 as usize];
+        assert!(syms.iter().all(|&s| key(s) != NOT_AN_ID));
         let mut by_key = syms.clone();
-        by_key.sort_by_key(|s| interner.order_key(*s).expect("digits only"));
+        by_key.sort_by_key(|&s| key(s));
         let mut by_text = syms.clone();
         by_text.sort_by(|a, b| interner.resolve(*a).cmp(interner.resolve(*b)));
         assert_eq!(by_key, by_text);
-        let long = interner.intern("999999999999999999999999999999999");
-        assert_eq!(interner.order_key(long), None);
-        let handle = interner.intern("creator.1");
-        assert_eq!(interner.order_key(handle), None);
+        assert_eq!(key(long), NOT_AN_ID);
+        assert_eq!(key(handle), NOT_AN_ID);
     }
 
     #[test]
