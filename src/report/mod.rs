@@ -64,6 +64,16 @@ pub enum Status {
     Persisting,
 }
 
+impl Status {
+    /// `new` or `persisting`, as the JSON report writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::New => "new",
+            Status::Persisting => "persisting",
+        }
+    }
+}
+
 /// The JSON schema version of [`Report`].
 pub const SCHEMA_VERSION: u32 = 1;
 
