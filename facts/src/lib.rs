@@ -9,20 +9,24 @@
 //! Each row keeps the [`RowRef`] (file and line) it came from: policies carry row indexes
 //! through their derived tuples so every finding can cite its evidence.
 
+mod deferred;
 mod merge;
 mod rows;
 mod scrub;
 pub mod secrets;
+mod sort;
 mod source;
 mod sym;
 mod text;
 pub mod time;
 
+pub use deferred::DeferredIds;
 pub use rows::{
     AdAccountRole, AdRow, CodeRow, CodeStatus, IdentityKind, IdentityRow, ItemType, LinkRow,
     LinkStatus, ShareRow, ShareStatus,
 };
 pub use secrets::Secrets;
+pub use sort::sort_on_threads;
 pub use source::{FileFormat, InputKind, OptionalField, Rejection, RowRef, SourceFile};
 pub use sym::{Interner, Sym, NOT_AN_ID};
 pub use text::{Span, TextArena};
@@ -127,6 +131,8 @@ pub fn no_progress(_: u64, _: u64) {}
 pub struct Facts {
     /// Interned ad account ids, post ids and handles.
     pub syms: Interner,
+    /// Post IDs read but not yet interned (see [`Facts::settle_ids`]).
+    pub deferred: DeferredIds,
     /// Display-only text referenced by [`Span`]s in the rows.
     pub text: TextArena,
     /// One entry per input file, indexed by [`RowRef::file`].

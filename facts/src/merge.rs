@@ -22,11 +22,18 @@ impl Facts {
 
     /// Appends everything of `other` but its file entries, with `file_of` mapping its file
     /// indices to `self`'s.
-    fn absorb_rows(&mut self, other: Facts, file_of: impl Fn(u32) -> u32) {
+    fn absorb_rows(&mut self, mut other: Facts, file_of: impl Fn(u32) -> u32) {
         let syms: Vec<Sym> = (0..other.syms.len())
             .map(|id| self.syms.intern(other.syms.resolve(Sym(id as u32))))
             .collect();
-        let sym = |s: Sym| syms[s.0 as usize];
+        let deferred_offset = self.deferred.append(&mut other.deferred);
+        let sym = |s: Sym| {
+            if s.is_deferred() {
+                crate::deferred::shifted(s, deferred_offset)
+            } else {
+                syms[s.0 as usize]
+            }
+        };
         let text_offset = self.text.append(&other.text);
         let span = |s: Span| s.shifted(text_offset);
         let at = |r: RowRef| RowRef {

@@ -69,6 +69,7 @@ pub fn import_paths<P: AsRef<Path>>(
 ) -> Imported {
     let mut imported = formats::plugin::import(paths, plugins, threads, progress);
     formats::tiktok_api::resolve_pending(&mut imported.facts);
+    imported.facts.settle_ids(threads);
     scrub_secrets(&mut imported);
     imported
 }
@@ -304,6 +305,7 @@ pub fn read_regular_file(
 pub fn import_bytes(display: &str, raw: &[u8], facts: &mut Facts) -> Result<(), InputError> {
     let result = import_text(display, raw, facts, &|_| {});
     formats::tiktok_api::resolve_pending(facts);
+    facts.settle_ids(1);
     sparkcheck_facts::secrets::publish(&facts.secrets);
     facts.scrub_secrets();
     result.map_err(|mut error| {

@@ -25,9 +25,6 @@ fn key(facts: &Facts, index: u32) -> GroupKey {
     (ad.advertiser, ad.post, ad.identity, ad.handle)
 }
 
-/// Below this many ads one thread sorts them all.
-const PARALLEL_SORT_MIN: usize = 1 << 16;
-
 impl AdIndex {
     /// Groups the Spark ads of `facts`, sorting on up to two threads.
     pub fn build(facts: &Facts, threads: usize) -> AdIndex {
@@ -100,34 +97,9 @@ impl AdIndex {
     }
 }
 
-/// `keyed` sorted; with two threads or more, each half on its own thread, then merged.
-/// Every value is distinct (it holds its ad's index), so the order is the same either way.
-fn sort(mut keyed: Vec<(GroupKey, u32)>, threads: usize) -> Vec<(GroupKey, u32)> {
-    if threads < 2 || keyed.len() < PARALLEL_SORT_MIN {
-        keyed.sort_unstable();
-        return keyed;
-    }
-    let half = keyed.len() / 2;
-    let (left, right) = keyed.split_at_mut(half);
-    std::thread::scope(|scope| {
-        scope.spawn(|| left.sort_unstable());
-        right.sort_unstable();
-    });
-    let (left, right) = keyed.split_at(half);
-    let mut merged = Vec::with_capacity(keyed.len());
-    let (mut i, mut j) = (0, 0);
-    while i < left.len() && j < right.len() {
-        if left[i] <= right[j] {
-            merged.push(left[i]);
-            i += 1;
-        } else {
-            merged.push(right[j]);
-            j += 1;
-        }
-    }
-    merged.extend_from_slice(&left[i..]);
-    merged.extend_from_slice(&right[j..]);
-    merged
+/// `keyed` sorted, on two threads when there are enough.
+fn sort(keyed: Vec<(GroupKey, u32)>, threads: usize) -> Vec<(GroupKey, u32)> {
+    sparkcheck_facts::sort_on_threads(keyed, threads)
 }
 
 #[cfg(test)]
@@ -143,7 +115,7 @@ mod tests {
                 .wrapping_add(1442695040888963407);
             (state >> 33) as u32
         };
-        let keyed: Vec<(GroupKey, u32)> = (0..(PARALLEL_SORT_MIN as u32 * 3 + 17))
+        let keyed: Vec<(GroupKey, u32)> = (0..(3 << 16) + 17)
             .map(|i| {
                 let identity = if next() % 2 == 0 {
                     IdentityKind::TtUser

@@ -626,6 +626,7 @@ mod tests {
         };
         let mut facts = Facts::default();
         let result = import_in_pieces(name, &decoded, &mut facts, &|_| {}, |_| pieces);
+        facts.settle_ids(1);
         (result, facts)
     }
 

@@ -125,7 +125,7 @@ impl Kind for Ads {
 
         let RowSink { facts, at, recent } = sink;
         let advertiser = recent.intern(ACCOUNT_ID, advertiser, facts);
-        let post = recent.intern(POST_ID, post, facts);
+        let post = facts.post_sym(post);
         let handle = handle.map_or(Sym::NONE, |h| recent.intern(IDENTITY, &h, facts));
         facts.remember_account_name(advertiser, row.text(ACCOUNT_NAME));
         let ad = AdRow {

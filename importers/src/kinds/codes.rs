@@ -151,7 +151,7 @@ impl Kind for Codes {
         let RowSink { facts, at, recent } = sink;
         let row = CodeRow {
             at: *at,
-            post: recent.intern(POST_ID, post, facts),
+            post: facts.post_sym(post),
             creator: recent.intern(TIKTOK_ACCOUNT, &creator, facts),
             advertiser: recent.intern(AD_ACCOUNT_ID, advertiser, facts),
             status,
