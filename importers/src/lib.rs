@@ -12,6 +12,7 @@ pub mod decode;
 pub mod formats;
 mod kinds;
 pub mod limits;
+mod mapped;
 pub mod record;
 pub mod registry;
 pub mod table;
@@ -189,19 +190,23 @@ pub fn import_file(
     advance: &dyn Fn(u64),
 ) -> Result<(), InputError> {
     buffer.clear();
-    read_regular_file(&input.path, input.inside.as_deref(), buffer).map_err(|message| {
-        InputError {
-            path: input.display.clone(),
-            message,
-        }
-    })?;
+    let contents =
+        read_contents(&input.path, input.inside.as_deref(), buffer).map_err(|message| {
+            InputError {
+                path: input.display.clone(),
+                message,
+            }
+        })?;
+    let bytes: &[u8] = match &contents {
+        Contents::Mapped(map) => map,
+        Contents::Buffer => buffer,
+    };
     let first_file = facts.files.len();
     let told = std::cell::Cell::new(0u64);
     let counted = |bytes: u64| {
         told.set(told.get() + bytes);
         advance(bytes);
     };
-    let bytes: &[u8] = buffer;
     let hashing = HASH_INPUTS.load(std::sync::atomic::Ordering::Relaxed);
     // A large file is hashed on a thread of its own while it is parsed: on the critical
     // path of a run whose biggest file is one export, the hash would add its whole time.
@@ -241,19 +246,47 @@ fn content_hash(bytes: &[u8]) -> String {
     format!("blake3:{}", blake3::hash(bytes).to_hex())
 }
 
+/// Where a file's bytes are: mapped, or read into the caller's buffer.
+enum Contents {
+    Mapped(memmap2::Mmap),
+    Buffer,
+}
+
+/// A regular file's bytes within [`limits::Limits::max_file`]: a large file mapped (see
+/// [`mapped`]), a small one read into `buffer`.
+fn read_contents(
+    path: &Path,
+    inside: Option<&Path>,
+    buffer: &mut Vec<u8>,
+) -> Result<Contents, String> {
+    let (file, len) = open_regular_file(path, inside)?;
+    if len >= mapped::MAP_AT_LEAST {
+        if let Some(map) = mapped::map(&file, len) {
+            return Ok(Contents::Mapped(map));
+        }
+    }
+    read_to_buffer(file, len, buffer)?;
+    Ok(Contents::Buffer)
+}
+
 /// Reads a regular file whole into `buffer`, within [`limits::Limits::max_file`].
+pub fn read_regular_file(
+    path: &Path,
+    inside: Option<&Path>,
+    buffer: &mut Vec<u8>,
+) -> Result<(), String> {
+    let (file, len) = open_regular_file(path, inside)?;
+    read_to_buffer(file, len, buffer)
+}
+
+/// Opens a regular file to read, with its length (at most [`limits::Limits::max_file`]).
 ///
 /// The file is opened without blocking and checked after opening (not before, when it
 /// could still be swapped): a FIFO, socket or device is an error, never a read that
 /// waits for a writer forever or runs on until memory is gone (`/dev/zero`). A file found
 /// in a folder must, once open, still be inside `inside` (its real path is read back
 /// from the open descriptor), so a link swapped in after the walk is refused.
-pub fn read_regular_file(
-    path: &Path,
-    inside: Option<&Path>,
-    buffer: &mut Vec<u8>,
-) -> Result<(), String> {
-    use std::io::Read;
+fn open_regular_file(path: &Path, inside: Option<&Path>) -> Result<(std::fs::File, u64), String> {
     use std::os::unix::fs::OpenOptionsExt;
     let file = std::fs::OpenOptions::new()
         .read(true)
@@ -287,8 +320,15 @@ pub fn read_regular_file(
     if meta.len() > max_file {
         return Err(limits::file_too_large(meta.len(), max_file));
     }
-    buffer.reserve(usize::try_from(meta.len()).unwrap_or(0));
-    // A file still growing is read up to the limit and no further.
+    Ok((file, meta.len()))
+}
+
+/// Reads `file` (`len` bytes when opened) into `buffer`; a file still growing is read up
+/// to the limit and no further.
+fn read_to_buffer(file: std::fs::File, len: u64, buffer: &mut Vec<u8>) -> Result<(), String> {
+    use std::io::Read;
+    let max_file = limits::get().max_file;
+    buffer.reserve(usize::try_from(len).unwrap_or(0));
     file.take(max_file + 1)
         .read_to_end(buffer)
         .map_err(|e| format!("cannot read the file: {e}"))?;
