@@ -10,7 +10,7 @@ use crate::report::actions::{ActionOut, FindingKey};
 use crate::report::FindingOut;
 
 /// What to do to clear `finding` (its owner role is the finding's).
-fn action_of(f: &FindingOut) -> String {
+pub(super) fn action_of(f: &FindingOut) -> String {
     match Cause::from_code(&f.cause) {
         Some(cause) => cause.action(
             f.handle.as_deref(),
@@ -23,21 +23,22 @@ fn action_of(f: &FindingOut) -> String {
     }
 }
 
-/// The distinct actions clearing `findings`, most findings cleared first (ties: by owner
-/// role, then action text). Each action lists its findings in report order.
-pub fn actions(findings: &[FindingOut], threads: usize) -> Vec<ActionOut> {
-    // The texts on every core; grouped by hashing, not by comparing long texts that share
-    // most of their beginnings in an ordered map: the final sort fixes the order.
-    let texts = super::parallel_map(findings, threads, action_of);
-    let mut groups: HashMap<(String, &str), usize> = HashMap::new();
+/// The distinct actions clearing `findings`, whose action texts are `texts` (see
+/// [`action_of`]), most findings cleared first (ties: by owner role, then action text).
+/// Each action lists its findings in report order.
+pub fn actions(findings: &[FindingOut], texts: Vec<String>) -> Vec<ActionOut> {
+    // Grouped by hashing, not by comparing long texts that share most of their
+    // beginnings in an ordered map: the final sort fixes the order. The texts hold input
+    // values, so the hasher is std's keyed one (no crafted collisions).
+    let mut groups: HashMap<(&str, &str), usize> = HashMap::new();
     let mut actions: Vec<ActionOut> = Vec::new();
-    for (finding, action) in findings.iter().zip(texts) {
+    for (finding, action) in findings.iter().zip(&texts) {
         let at = *groups
-            .entry((action, finding.owner_role.as_str()))
-            .or_insert_with_key(|(action, owner)| {
+            .entry((action.as_str(), finding.owner_role.as_str()))
+            .or_insert_with(|| {
                 actions.push(ActionOut {
                     action: action.clone(),
-                    owner_role: owner.to_string(),
+                    owner_role: finding.owner_role.clone(),
                     clears: 0,
                     findings: Vec::new(),
                 });

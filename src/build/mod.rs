@@ -2,7 +2,7 @@
 //! triage (severity overrides, suppressions, baseline) applied on typed keys, counts
 //! summarised. Printers never see the facts or the engine.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
@@ -54,24 +54,32 @@ pub fn build(
             (cause.code().to_string(), text)
         })
         .collect();
+    // Each finding and its fix action's text in one pass on every core: the action reads
+    // the texts the finding has just resolved, while they are in cache.
     let all_findings = parallel_map(&evaluation.findings, settings.threads, |finding| {
-        let handles: Vec<&str> = finding.handles.iter().map(|&h| facts.sym(h)).collect();
-        let suppressed_by = triage.suppression(
-            facts.sym(finding.advertiser),
-            facts.sym(finding.post),
-            finding.cause,
-            &handles,
-            settings.as_of,
-        );
-        (finding_out(facts, finding, triage, policy), suppressed_by)
+        let suppressed_by = if triage.suppress.is_empty() {
+            None
+        } else {
+            let handles: Vec<&str> = finding.handles.iter().map(|&h| facts.sym(h)).collect();
+            triage.suppression(
+                facts.sym(finding.advertiser),
+                facts.sym(finding.post),
+                finding.cause,
+                &handles,
+                settings.as_of,
+            )
+        };
+        let out = finding_out(facts, finding, triage, policy);
+        let action = actions::action_of(&out);
+        (out, action, suppressed_by)
     });
-    let (mut findings, suppressed, unused_suppressions) =
-        suppress(all_findings, triage, settings.as_of);
+    let (kept, suppressed, unused_suppressions) = suppress(all_findings, triage, settings.as_of);
+    let (mut findings, action_texts): (Vec<FindingOut>, Vec<String>) = kept.into_iter().unzip();
     let resolved = triage
         .baseline
         .as_ref()
         .map(|baseline| compare_with_baseline(&mut findings, &suppressed, baseline));
-    let actions = actions::actions(&findings, settings.threads);
+    let actions = actions::actions(&findings, action_texts);
     let unchecked = evaluation
         .unchecked
         .iter()
@@ -219,12 +227,16 @@ fn summarise(
     suppressed: &[SuppressedOut],
     resolved: Option<&Vec<ResolvedOut>>,
 ) -> Summary {
-    let mut by_cause = BTreeMap::new();
-    let mut by_owner = BTreeMap::new();
-    let mut broken: BTreeSet<(&str, &str)> = BTreeSet::new();
+    let mut by_cause: BTreeMap<String, usize> = BTreeMap::new();
+    let mut by_owner: BTreeMap<String, usize> = BTreeMap::new();
+    // Pairs with an error, by text: two ad accounts masked alike count as one. The texts
+    // are input values, so std's keyed hasher.
+    let mut broken: HashSet<(&str, &str)> = HashSet::new();
     let (mut errors, mut warnings) = (0, 0);
     let mut accounts: BTreeMap<&str, AccountSummary> = BTreeMap::new();
-    for &(advertiser, _) in &evaluation.pairs {
+    // The pairs are sorted by symbol: one look-up per run of an ad account's pairs.
+    for run in evaluation.pairs.chunk_by(|a, b| a.0 == b.0) {
+        let advertiser = run[0].0;
         let id = facts.sym(advertiser);
         let account = accounts.entry(id).or_insert_with(|| AccountSummary {
             advertiser_id: id.to_string(),
@@ -234,22 +246,25 @@ fn summarise(
             broken: 0,
             by_cause: BTreeMap::new(),
         });
-        account.pairs += 1;
+        account.pairs += run.len();
     }
-    for out in findings {
-        *by_cause.entry(out.cause.clone()).or_insert(0) += 1;
-        *by_owner.entry(out.owner_role.clone()).or_insert(0) += 1;
-        let account = accounts.get_mut(out.advertiser_id.as_str());
-        if let Some(account) = account {
-            *account.by_cause.entry(out.cause.clone()).or_insert(0) += 1;
-            if out.severity.is_error() && broken.insert((&out.advertiser_id, &out.post_id)) {
-                account.broken += 1;
+    // The findings are sorted by ad account: one look-up per run of its findings.
+    for run in findings.chunk_by(|a, b| a.advertiser_id == b.advertiser_id) {
+        let mut account = accounts.get_mut(run[0].advertiser_id.as_str());
+        for out in run {
+            count(&mut by_cause, &out.cause);
+            count(&mut by_owner, &out.owner_role);
+            if let Some(account) = account.as_deref_mut() {
+                count(&mut account.by_cause, &out.cause);
+                if out.severity.is_error() && broken.insert((&out.advertiser_id, &out.post_id)) {
+                    account.broken += 1;
+                }
             }
-        }
-        if out.severity.is_error() {
-            errors += 1;
-        } else {
-            warnings += 1;
+            if out.severity.is_error() {
+                errors += 1;
+            } else {
+                warnings += 1;
+            }
         }
     }
     let by_account: Vec<AccountSummary> = accounts
@@ -282,6 +297,16 @@ fn summarise(
     }
 }
 
+/// Adds one to `key`'s count, allocating its key only the first time.
+fn count(counts: &mut BTreeMap<String, usize>, key: &str) {
+    match counts.get_mut(key) {
+        Some(n) => *n += 1,
+        None => {
+            counts.insert(key.to_string(), 1);
+        }
+    }
+}
+
 /// Ad accounts grouped by client name.
 fn clients(accounts: &[AccountSummary]) -> Vec<ClientSummary> {
     let mut clients: BTreeMap<String, ClientSummary> = BTreeMap::new();
@@ -311,14 +336,14 @@ fn clients(accounts: &[AccountSummary]) -> Vec<ClientSummary> {
     clients.into_values().collect()
 }
 
-/// Splits off the findings a suppression matched; lists the suppressions that matched
-/// nothing, or no longer apply.
+/// Splits off the findings a suppression matched (each kept finding keeps its action's
+/// text); lists the suppressions that matched nothing, or no longer apply.
 fn suppress(
-    findings: Vec<(FindingOut, Option<usize>)>,
+    findings: Vec<(FindingOut, String, Option<usize>)>,
     triage: &Triage,
     as_of: i64,
 ) -> (
-    Vec<FindingOut>,
+    Vec<(FindingOut, String)>,
     Vec<SuppressedOut>,
     Vec<UnusedSuppressionOut>,
 ) {
@@ -326,7 +351,7 @@ fn suppress(
     let mut used = vec![false; suppressions.len()];
     let mut kept = Vec::with_capacity(findings.len());
     let mut suppressed = Vec::new();
-    for (finding, suppressed_by) in findings {
+    for (finding, action, suppressed_by) in findings {
         match suppressed_by {
             Some(i) => {
                 used[i] = true;
@@ -336,7 +361,7 @@ fn suppress(
                     finding,
                 });
             }
-            None => kept.push(finding),
+            None => kept.push((finding, action)),
         }
     }
     let unused = suppressions
