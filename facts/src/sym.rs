@@ -23,18 +23,29 @@ impl Sym {
 /// Maps strings to dense [`Sym`] ids and back.
 ///
 /// The strings live end to end in one buffer: interning a new string allocates nothing of
-/// its own, and each lookup hashes once. A plain decimal ID of up to 19 digits (ad
-/// accounts, posts) is keyed in the table by its value and length, so finding it compares
-/// two integers and never reads the text; other strings are keyed by their text's
-/// position. The post table is far larger than the cache, so each touch is a miss: one
-/// fewer per lookup, and growing the table rehashes numbers without reading text either.
+/// its own, and each lookup hashes once. Table entries hold what a lookup compares: a
+/// plain decimal ID of up to 19 digits (ad accounts, posts) by its value and length, a
+/// text of up to [`INLINE`] bytes (handles) whole, and only a longer text by its place in
+/// the buffer. So finding a symbol reads one table entry and nothing else (the buffer
+/// was a second cache miss per handle on a million-row export), and growing the table
+/// rehashes without reading the buffer. The few ad accounts of a portfolio, looked up on
+/// every row, are also remembered in a small direct-mapped cache in front of the table.
 #[derive(Debug)]
 pub struct Interner {
     table: HashTable<Entry>,
     text: String,
     /// `(start, end)` of each symbol's text in `text`.
     spans: Vec<(u32, u32)>,
+    /// Recently found numbers: `(value, digits, id)`, by hash; `digits` 0 for none.
+    hot: Box<[(u64, u32, u32)]>,
 }
+
+/// Slots of [`Interner::hot`]: far more than the ad accounts of a portfolio, small enough
+/// (16 KiB) to stay in the first-level cache.
+const HOT_SLOTS: usize = 1024;
+
+/// The longest text a table entry holds itself.
+const INLINE: usize = 26;
 
 impl Default for Interner {
     fn default() -> Self {
@@ -42,21 +53,28 @@ impl Default for Interner {
             table: HashTable::new(),
             text: String::new(),
             spans: Vec::new(),
+            hot: vec![(0, 0, 0); HOT_SLOTS].into_boxed_slice(),
         };
         interner.intern("");
         interner
     }
 }
 
-/// A table entry: the symbol and its key, a number's value or where its text is.
+/// A table entry (32 bytes, half a cache line): the symbol and its key.
 #[derive(Copy, Clone, Debug)]
 struct Entry {
-    /// With [`Key::Number`]: the value; with [`Key::Text`]: `start << 32 | end`.
-    key: u64,
     id: u32,
     /// A number's digit count (1 to 19), or 0 for text.
-    digits: u32,
+    digits: u8,
+    /// An inline text's length, or [`SPILLED`] for a text kept only in the buffer.
+    len: u8,
+    /// A number's value (first 8 bytes, little-endian), an inline text's bytes, or a
+    /// spilled text's `start << 32 | end` (first 8 bytes).
+    data: [u8; INLINE],
 }
+
+/// [`Entry::len`] of a text longer than [`INLINE`].
+const SPILLED: u8 = u8::MAX;
 
 /// What a string is keyed by.
 #[derive(Copy, Clone)]
@@ -86,15 +104,17 @@ impl<'a> Key<'a> {
 
     fn hash(self) -> u64 {
         match self {
-            Key::Number(value, digits) => {
-                let mut hasher = FxBuildHasher.build_hasher();
-                hasher.write_u64(value);
-                hasher.write_u32(digits);
-                hasher.finish()
-            }
+            Key::Number(value, digits) => number_hash(value, digits),
             Key::Text(text) => hash(text),
         }
     }
+}
+
+fn number_hash(value: u64, digits: u32) -> u64 {
+    let mut hasher = FxBuildHasher.build_hasher();
+    hasher.write_u64(value);
+    hasher.write_u32(digits);
+    hasher.finish()
 }
 
 /// The [`Interner::order_keys`] entry of a text that is no ID: above every real key,
@@ -125,42 +145,79 @@ fn hash(text: &str) -> u64 {
 
 impl Entry {
     fn span(self) -> (usize, usize) {
-        ((self.key >> 32) as usize, (self.key & 0xffff_ffff) as usize)
+        let packed = self.word();
+        ((packed >> 32) as usize, (packed & 0xffff_ffff) as usize)
     }
 
-    /// Whether this entry is `key`, reading `all` (the interner's text) only for text.
-    fn is(self, key: Key<'_>, all: &str) -> bool {
+    /// The first 8 bytes of `data`: a number's value or a spilled text's span.
+    fn word(self) -> u64 {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&self.data[..8]);
+        u64::from_le_bytes(word)
+    }
+
+    /// The entry's text when the entry holds it.
+    fn inline(&self) -> Option<&[u8]> {
+        (self.digits == 0 && self.len != SPILLED).then(|| &self.data[..usize::from(self.len)])
+    }
+
+    /// Whether this entry is `key`, reading `all` (the interner's text) only for a text
+    /// longer than [`INLINE`].
+    fn is(&self, key: Key<'_>, all: &str) -> bool {
         match key {
-            Key::Number(value, digits) => self.digits == digits && self.key == value,
+            Key::Number(value, digits) => u32::from(self.digits) == digits && self.word() == value,
+            Key::Text(text) if text.len() <= INLINE => {
+                self.digits == 0
+                    && usize::from(self.len) == text.len()
+                    && &self.data[..text.len()] == text.as_bytes()
+            }
             Key::Text(text) => {
+                if self.digits != 0 || self.len != SPILLED {
+                    return false;
+                }
                 let (start, end) = self.span();
-                self.digits == 0 && &all[start..end] == text
+                &all[start..end] == text
             }
         }
     }
 
     /// The hash of the string this entry holds.
-    fn rehash(self, all: &str) -> u64 {
+    fn rehash(&self, all: &str) -> u64 {
         if self.digits > 0 {
-            Key::Number(self.key, self.digits).hash()
-        } else {
-            let (start, end) = self.span();
-            hash(&all[start..end])
+            return number_hash(self.word(), u32::from(self.digits));
+        }
+        match self.inline() {
+            // Inline text is always a whole string: valid UTF-8.
+            Some(bytes) => hash(std::str::from_utf8(bytes).unwrap_or_default()),
+            None => {
+                let (start, end) = self.span();
+                hash(&all[start..end])
+            }
         }
     }
 
     fn new(key: Key<'_>, id: u32, start: u32, end: u32) -> Entry {
-        match key {
-            Key::Number(value, digits) => Entry {
-                key: value,
-                id,
-                digits,
-            },
-            Key::Text(_) => Entry {
-                key: u64::from(start) << 32 | u64::from(end),
-                id,
-                digits: 0,
-            },
+        let mut data = [0u8; INLINE];
+        let (digits, len) = match key {
+            Key::Number(value, digits) => {
+                data[..8].copy_from_slice(&value.to_le_bytes());
+                (digits as u8, 0)
+            }
+            Key::Text(text) if text.len() <= INLINE => {
+                data[..text.len()].copy_from_slice(text.as_bytes());
+                (0, text.len() as u8)
+            }
+            Key::Text(_) => {
+                let packed = u64::from(start) << 32 | u64::from(end);
+                data[..8].copy_from_slice(&packed.to_le_bytes());
+                (0, SPILLED)
+            }
+        };
+        Entry {
+            id,
+            digits,
+            len,
+            data,
         }
     }
 }
@@ -170,10 +227,24 @@ impl Interner {
     pub fn intern(&mut self, text: &str) -> Sym {
         let key = Key::of(text);
         let hash = key.hash();
+        if let Key::Number(value, digits) = key {
+            let slot = &mut self.hot[(hash >> 54) as usize % HOT_SLOTS];
+            if slot.0 == value && slot.1 == digits {
+                return Sym(slot.2);
+            }
+            let sym = self.intern_keyed(text, key, hash);
+            self.hot[(hash >> 54) as usize % HOT_SLOTS] = (value, digits, sym.0);
+            return sym;
+        }
+        self.intern_keyed(text, key, hash)
+    }
+
+    fn intern_keyed(&mut self, text: &str, key: Key<'_>, hash: u64) -> Sym {
         let Interner {
             table,
             text: all,
             spans,
+            ..
         } = self;
         if let Some(entry) = table.find(hash, |entry| entry.is(key, all)) {
             return Sym(entry.id);
@@ -232,7 +303,10 @@ impl Interner {
             return false;
         }
         self.table.clear();
-        let Interner { table, text, spans } = self;
+        self.hot.fill((0, 0, 0));
+        let Interner {
+            table, text, spans, ..
+        } = self;
         let all = &*text;
         for (id, &(start, end)) in spans.iter().enumerate() {
             let key = Key::of(&all[start as usize..end as usize]);
@@ -332,6 +406,37 @@ mod tests {
         assert_eq!(by_key, by_text);
         assert_eq!(key(long), NOT_AN_ID);
         assert_eq!(key(handle), NOT_AN_ID);
+    }
+
+    #[test]
+    fn an_entry_is_half_a_cache_line() {
+        assert_eq!(std::mem::size_of::<Entry>(), 32);
+    }
+
+    #[test]
+    fn inline_and_spilled_texts_and_numbers_are_found_after_growth_and_scrub() {
+        let mut interner = Interner::default();
+        // Lengths around the inline limit, numbers around the 19-digit limit, UTF-8.
+        let texts: Vec<String> = (0..3_000)
+            .map(|i| match i % 6 {
+                0 => "h".repeat(i % 40 + 1),
+                1 => format!("{}{i}", "é".repeat(i % 15)),
+                2 => format!("{i:0width$}", width = i % 22 + 1),
+                3 => format!("creator.{i:06}"),
+                4 => format!("{}", u64::MAX - i as u64),
+                _ => format!("x{}", "y".repeat(INLINE - 1 + i % 3)),
+            })
+            .collect();
+        let syms: Vec<Sym> = texts.iter().map(|t| interner.intern(t)).collect();
+        for (text, sym) in texts.iter().zip(&syms) {
+            assert_eq!(interner.resolve(*sym), text);
+            assert_eq!(interner.intern(text), *sym, "{text}");
+            assert_eq!(interner.get(text), Some(*sym), "{text}");
+        }
+        let distinct: std::collections::BTreeSet<&String> = texts.iter().collect();
+        assert_eq!(interner.len(), distinct.len() + 1);
+        assert_eq!(interner.get(&"h".repeat(41)), None);
+        assert_eq!(interner.get(&format!("x{}", "y".repeat(INLINE + 3))), None);
     }
 
     #[test]

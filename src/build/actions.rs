@@ -2,7 +2,9 @@
 //! Business Center share can fix many posts, so it appears once, with its count; actions
 //! are ordered by how many findings they clear. The action text is the catalogue's.
 
+use std::collections::hash_map::RandomState;
 use std::collections::HashMap;
+use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
 
 use sparkcheck_policies::Cause;
 
@@ -23,27 +25,89 @@ pub(super) fn action_of(f: &FindingOut) -> String {
     }
 }
 
+/// How actions are grouped: by a keyed hash of (action text, owner role), computed where
+/// each text is made (on every core), so grouping hashes nothing again. The hash is std's
+/// keyed SipHash (the texts hold input values: no crafted collisions); hashing 90k long
+/// texts once more on one thread, and again at every growth of the map, was most of the
+/// worklists' time.
+#[derive(Clone, Default)]
+pub(super) struct Grouping {
+    state: RandomState,
+}
+
+impl Grouping {
+    /// The grouping hash of an action.
+    pub(super) fn hash(&self, action: &str, owner_role: &str) -> u64 {
+        self.state.hash_one((action, owner_role))
+    }
+}
+
+/// An action as a map key: equal by text and owner, hashed by its precomputed hash.
+struct Key<'a> {
+    hash: u64,
+    action: &'a str,
+    owner_role: &'a str,
+}
+
+impl PartialEq for Key<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.hash == other.hash
+            && self.action == other.action
+            && self.owner_role == other.owner_role
+    }
+}
+
+impl Eq for Key<'_> {}
+
+impl Hash for Key<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+/// Passes a [`Key`]'s precomputed hash through.
+#[derive(Default)]
+struct Precomputed(u64);
+
+impl Hasher for Precomputed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is ever called (by `Key`); fold anything else in all the same.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
+}
+
 /// The distinct actions clearing `findings`, whose action texts are `texts` (see
-/// [`action_of`]), most findings cleared first (ties: by owner role, then action text).
-/// Each action lists its findings in report order.
-pub fn actions(findings: &[FindingOut], texts: Vec<String>) -> Vec<ActionOut> {
-    // Grouped by hashing, not by comparing long texts that share most of their
-    // beginnings in an ordered map: the final sort fixes the order. The texts hold input
-    // values, so the hasher is std's keyed one (no crafted collisions).
-    let mut groups: HashMap<(&str, &str), usize> = HashMap::new();
+/// [`action_of`]) with their [`Grouping`] hashes, most findings cleared first (ties: by
+/// owner role, then action text). Each action lists its findings in report order.
+pub fn actions(findings: &[FindingOut], texts: &[String], hashes: &[u64]) -> Vec<ActionOut> {
+    let mut groups: HashMap<Key<'_>, usize, BuildHasherDefault<Precomputed>> =
+        HashMap::with_capacity_and_hasher(findings.len(), BuildHasherDefault::default());
     let mut actions: Vec<ActionOut> = Vec::new();
-    for (finding, action) in findings.iter().zip(&texts) {
-        let at = *groups
-            .entry((action.as_str(), finding.owner_role.as_str()))
-            .or_insert_with(|| {
-                actions.push(ActionOut {
-                    action: action.clone(),
-                    owner_role: finding.owner_role.clone(),
-                    clears: 0,
-                    findings: Vec::new(),
-                });
-                actions.len() - 1
+    for ((finding, action), &hash) in findings.iter().zip(texts).zip(hashes) {
+        let key = Key {
+            hash,
+            action,
+            owner_role: &finding.owner_role,
+        };
+        let at = *groups.entry(key).or_insert_with(|| {
+            actions.push(ActionOut {
+                action: action.clone(),
+                owner_role: finding.owner_role.clone(),
+                clears: 0,
+                findings: Vec::new(),
             });
+            actions.len() - 1
+        });
         let entry = &mut actions[at];
         entry.clears += 1;
         entry.findings.push(FindingKey {
