@@ -10,6 +10,7 @@
 //! are replaced in one pass. The symbols of these IDs follow their text order, and the
 //! facts are the same as if each ID had been interned when read.
 
+use crate::sym::text_order;
 use crate::{Facts, Sym};
 
 /// The bit that marks a placeholder symbol; the rest is an occurrence index.
@@ -91,12 +92,6 @@ fn decimal(value: u64, digits: u8, out: &mut String) {
     out.push_str(std::str::from_utf8(&buffer[..usize::from(digits)]).unwrap_or_default());
 }
 
-/// The occurrence's ID with its digits left-aligned in 19 places: with the digit count
-/// as tie-break (`"1"` before `"10"`), the order of the IDs' text.
-fn text_order(value: u64, digits: u8) -> u64 {
-    value * 10u64.pow(19 - u32::from(digits))
-}
-
 impl Facts {
     /// The symbol of a post ID: a placeholder until [`Facts::settle_ids`] for a plain
     /// decimal ID, else interned now.
@@ -130,8 +125,15 @@ impl Facts {
                 Some((k, c, sym)) if k == key && c == count => sym,
                 _ => {
                     let index = occurrence as usize;
-                    decimal(values[index], digits[index], &mut text);
-                    self.syms.intern(&text)
+                    let (value, count) = (values[index], digits[index]);
+                    decimal(value, count, &mut text);
+                    // Rarely interned already (an ad account with the same ID); else a
+                    // symbol in the table's number list, in text order (each text comes
+                    // once, so that list need not be searched).
+                    match self.syms.get_in_table(&text) {
+                        Some(sym) => sym,
+                        None => self.syms.push_settled(&text, value, count),
+                    }
                 }
             };
             last = Some((key, count, sym));

@@ -38,6 +38,10 @@ pub struct Interner {
     spans: Vec<(u32, u32)>,
     /// Recently found numbers: `(value, digits, id)`, by hash; `digits` 0 for none.
     hot: Box<[(u64, u32, u32)]>,
+    /// Numbers given their symbols in bulk (the post IDs, [`Interner::push_settled`]),
+    /// kept out of the table: `(text order, digits, id)`, sorted, searched after the
+    /// table. Inserting 350k IDs in random places cost a cache miss each.
+    settled: Vec<(u64, u8, u32)>,
 }
 
 /// Slots of [`Interner::hot`]: far more than the ad accounts of a portfolio, small enough
@@ -54,6 +58,7 @@ impl Default for Interner {
             text: String::new(),
             spans: Vec::new(),
             hot: vec![(0, 0, 0); HOT_SLOTS].into_boxed_slice(),
+            settled: Vec::new(),
         };
         interner.intern("");
         interner
@@ -108,6 +113,25 @@ impl<'a> Key<'a> {
             Key::Text(text) => hash(text),
         }
     }
+}
+
+/// A decimal ID's digits left-aligned in 19 places: with the digit count as tie-break
+/// (`"1"` before `"10"`), the order of the IDs' text.
+pub(crate) fn text_order(value: u64, digits: u8) -> u64 {
+    value * 10u64.pow(19 - u32::from(digits))
+}
+
+/// The symbol of `key` among the settled numbers, if it is one.
+fn settled_number(settled: &[(u64, u8, u32)], key: Key<'_>) -> Option<Sym> {
+    let Key::Number(value, digits) = key else {
+        return None;
+    };
+    let digits = digits as u8;
+    let order = (text_order(value, digits), digits);
+    settled
+        .binary_search_by(|&(k, d, _)| (k, d).cmp(&order))
+        .ok()
+        .map(|at| Sym(settled[at].2))
 }
 
 fn number_hash(value: u64, digits: u32) -> u64 {
@@ -240,15 +264,19 @@ impl Interner {
     }
 
     fn intern_keyed(&mut self, text: &str, key: Key<'_>, hash: u64) -> Sym {
+        let found = self.table.find(hash, |entry| entry.is(key, &self.text));
+        if let Some(entry) = found {
+            return Sym(entry.id);
+        }
+        if let Some(sym) = settled_number(&self.settled, key) {
+            return sym;
+        }
         let Interner {
             table,
             text: all,
             spans,
             ..
         } = self;
-        if let Some(entry) = table.find(hash, |entry| entry.is(key, all)) {
-            return Sym(entry.id);
-        }
         let id = u32::try_from(spans.len()).expect("fewer than 4 billion symbols");
         let start = u32::try_from(all.len()).expect("symbol text under 4 GiB");
         all.push_str(text);
@@ -263,10 +291,33 @@ impl Interner {
 
     /// The id of `text` if it was ever interned.
     pub fn get(&self, text: &str) -> Option<Sym> {
+        self.get_in_table(text)
+            .or_else(|| settled_number(&self.settled, Key::of(text)))
+    }
+
+    /// The symbol of `text` if the hash table holds it (not looking among the settled
+    /// numbers).
+    pub(crate) fn get_in_table(&self, text: &str) -> Option<Sym> {
         let key = Key::of(text);
         self.table
             .find(key.hash(), |entry| entry.is(key, &self.text))
             .map(|entry| Sym(entry.id))
+    }
+
+    /// A new symbol for the decimal `text` (`value` of `digits` digits), which must not
+    /// be interned yet, kept out of the hash table. Calls come in the texts' byte order
+    /// ([`text_order`]): [`Facts::settle_ids`](crate::Facts::settle_ids) gives hundreds
+    /// of thousands of post IDs their symbols this way.
+    pub(crate) fn push_settled(&mut self, text: &str, value: u64, digits: u8) -> Sym {
+        let order = (text_order(value, digits), digits);
+        debug_assert!(self.settled.last().is_none_or(|&(k, d, _)| (k, d) < order));
+        let id = u32::try_from(self.spans.len()).expect("fewer than 4 billion symbols");
+        let start = u32::try_from(self.text.len()).expect("symbol text under 4 GiB");
+        self.text.push_str(text);
+        let end = u32::try_from(self.text.len()).expect("symbol text under 4 GiB");
+        self.spans.push((start, end));
+        self.settled.push((order.0, order.1, id));
+        Sym(id)
     }
 
     /// The text of `sym`.
@@ -437,6 +488,44 @@ mod tests {
         assert_eq!(interner.len(), distinct.len() + 1);
         assert_eq!(interner.get(&"h".repeat(41)), None);
         assert_eq!(interner.get(&format!("x{}", "y".repeat(INLINE + 3))), None);
+    }
+
+    #[test]
+    fn settled_numbers_are_found_like_interned_ones() {
+        let mut interner = Interner::default();
+        let handle = interner.intern("creator");
+        // In text order, as settling gives them.
+        let numbers = [
+            ("007", 7, 3),
+            ("07", 7, 2),
+            ("1", 1, 1),
+            ("10", 10, 2),
+            ("7", 7, 1),
+        ];
+        let syms: Vec<Sym> = numbers
+            .iter()
+            .map(|&(text, value, digits)| interner.push_settled(text, value, digits))
+            .collect();
+        for (&(text, ..), &sym) in numbers.iter().zip(&syms) {
+            assert_eq!(interner.resolve(sym), text);
+            assert_eq!(interner.get(text), Some(sym), "{text}");
+            assert_eq!(interner.intern(text), sym, "{text}");
+        }
+        assert_eq!(interner.get("0007"), None);
+        assert_eq!(interner.get("70"), None);
+        let new = interner.intern("70");
+        assert!(!syms.contains(&new) && new != handle);
+        assert_eq!(interner.intern("70"), new);
+        assert_eq!(interner.len(), 1 + 1 + numbers.len() + 1);
+        // A scrub rebuilds the table with every symbol; all are still found.
+        let mut secrets = crate::Secrets::default();
+        secrets.add("#SparkCodeAbcdEFGH1234");
+        secrets.seal();
+        interner.intern("see #SparkCodeAbcdEFGH1234");
+        assert!(interner.scrub(&secrets));
+        for (&(text, ..), &sym) in numbers.iter().zip(&syms) {
+            assert_eq!(interner.get(text), Some(sym), "{text}");
+        }
     }
 
     #[test]
