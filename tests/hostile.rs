@@ -100,6 +100,7 @@ fn field() -> impl Strategy<Value = Vec<u8>> {
         b"Ad Delivery",
         b"CAROUSEL",
         b"USER_DELETE",
+        "HESIT\u{2122}TE_RECOMMEND".as_bytes(),
         b"2026-05-24 07:09:07",
         b"2026-05-24T07:09:07+02:00",
         b"1779606547000",
@@ -216,6 +217,31 @@ proptest! {
         if text.chars().count() > 8 {
             prop_assert!(!masked.contains(&text));
         }
+    }
+}
+
+/// A post status with a multi-byte character where a known prefix would end was cut
+/// there and crashed the run (found by an outside differential test).
+#[test]
+fn a_post_status_with_a_character_where_a_prefix_ends_is_rejected() {
+    for status in [
+        "HESIT\u{2122}TE_RECOMMEND",
+        "STATUS\u{2122}",
+        "ITEM_STATU\u{20ac}_X",
+        "STATUS_\u{e9}",
+        "ITEM_STATUS_\u{2122}",
+    ] {
+        let csv = format!(
+            "Auth Code,Post ID,TikTok Account,Ad Account ID,Status,Post Status\n\
+             #SpkAAAA1111,7301000000000000001,@maya,7100000000000000001,AUTHORIZED,{status}\n"
+        );
+        let (facts, error) = import("codes.csv", csv.as_bytes());
+        assert_eq!(error, None, "{status}");
+        assert_accounted(&facts);
+        assert_eq!(facts.rejections.len(), 1, "{status}");
+        assert!(facts.rejections[0]
+            .reason
+            .contains("expected a post status"));
     }
 }
 

@@ -80,9 +80,13 @@ pub(crate) const ITEM_TYPES: [(&str, ItemType); 2] =
 /// API also writes them with an `ITEM_STATUS_` or `STATUS_` prefix
 /// (`ITEM_STATUS_HESITATE_RECOMMEND`, `STATUS_ONLY_FRIEND_SEE`), in any case.
 pub(crate) fn post_unavailable(text: &str) -> Option<bool> {
+    // Compared as bytes: the text may hold any character where the prefix would end.
     let strip = |prefix: &str| {
-        (text.len() > prefix.len() && text[..prefix.len()].eq_ignore_ascii_case(prefix))
-            .then(|| &text[prefix.len()..])
+        let bytes = text.as_bytes();
+        (bytes.len() > prefix.len()
+            && bytes[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes()))
+        .then(|| text.get(prefix.len()..))
+        .flatten()
     };
     let bare = strip("ITEM_STATUS_")
         .or_else(|| strip("STATUS_"))
