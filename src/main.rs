@@ -22,15 +22,29 @@ fn main() -> std::process::ExitCode {
         Command::Test(args) => sparkcheck::casetest::run(&args),
         Command::Trust(args) => sparkcheck::trust_cmd::run(&args),
         Command::History(args) => sparkcheck::history_cmd::run(&args),
-        Command::Completions { shell } => {
-            use clap::CommandFactory;
-            let mut command = Cli::command();
-            clap_complete::generate(shell, &mut command, "sparkcheck", &mut std::io::stdout());
-            sparkcheck::ExitStatus::Success
-        }
+        Command::Completions { shell } => completions(shell),
         Command::Init { file } => sparkcheck::config::init(&file),
     };
     status.into()
+}
+
+/// Prints the shell's completion script. Rendered first, then written: clap_complete
+/// panics on a write error (a full disk, a closed pipe), and a failed write here is one
+/// line and exit 2 instead (a closed pipe, as with `| head`, ends quietly).
+fn completions(shell: clap_complete::Shell) -> sparkcheck::ExitStatus {
+    use clap::CommandFactory;
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "sparkcheck", &mut script);
+    match sparkcheck::output::write_stdout(|out| out.write_all(&script)) {
+        Ok(()) => sparkcheck::ExitStatus::Success,
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {
+            sparkcheck::ExitStatus::Success
+        }
+        Err(error) => {
+            sparkcheck::say!("error: cannot write the completions to standard output: {error}");
+            sparkcheck::ExitStatus::Error
+        }
+    }
 }
 
 /// Transparent huge pages off for this process. mimalloc asks for huge pages on its arenas,

@@ -185,3 +185,25 @@ fn auth_codes_never_appear_whole() {
         "codes are cited masked as evidence ({cited} seen)"
     );
 }
+
+/// Completions to a full disk panicked inside clap_complete (found by an outside
+/// differential test); now one line and exit 2.
+#[test]
+fn completions_to_a_full_disk_fail_with_one_line() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("skipped: no /dev/full on this system");
+        return;
+    };
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_sparkcheck"))
+        .args(["completions", "bash"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: cannot write the completions"),
+        "{stderr}"
+    );
+}
