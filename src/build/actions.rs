@@ -86,14 +86,15 @@ impl Hasher for Precomputed {
     }
 }
 
-/// The distinct actions clearing `findings`, whose action texts are `texts` (see
-/// [`action_of`]) with their [`Grouping`] hashes, most findings cleared first (ties: by
-/// owner role, then action text). Each action lists its findings in report order.
-pub fn actions(findings: &[FindingOut], texts: &[String], hashes: &[u64]) -> Vec<ActionOut> {
+/// The distinct actions clearing `findings`, whose action texts (see [`action_of`]) and
+/// their [`Grouping`] hashes are `keys`, most findings cleared first (ties: by owner role,
+/// then action text). Each action lists its findings in report order.
+pub fn actions(findings: &[FindingOut], keys: &[(String, u64)]) -> Vec<ActionOut> {
     let mut groups: HashMap<Key<'_>, usize, BuildHasherDefault<Precomputed>> =
         HashMap::with_capacity_and_hasher(findings.len(), BuildHasherDefault::default());
     let mut actions: Vec<ActionOut> = Vec::new();
-    for ((finding, action), &hash) in findings.iter().zip(texts).zip(hashes) {
+    for (finding, (action, hash)) in findings.iter().zip(keys) {
+        let hash = *hash;
         let key = Key {
             hash,
             action,

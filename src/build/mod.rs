@@ -94,12 +94,11 @@ pub fn build(
         actions: action_keys,
         ..
     } = built;
-    let (action_texts, action_hashes): (Vec<String>, Vec<u64>) = action_keys.into_iter().unzip();
     let resolved = triage
         .baseline
         .as_ref()
         .map(|baseline| compare_with_baseline(&mut findings, &suppressed, baseline));
-    let actions = actions::actions(&findings, &action_texts, &action_hashes);
+    let actions = actions::actions(&findings, &action_keys);
     let unchecked = evaluation
         .unchecked
         .iter()
