@@ -247,18 +247,41 @@ pub fn column_name(xml: &mut Vec<u8>, col: usize) {
 }
 
 /// `n` in decimal digits.
-pub fn push_decimal(xml: &mut Vec<u8>, mut n: u64) {
+pub fn push_decimal(xml: &mut Vec<u8>, n: u64) {
+    xml.extend_from_slice(decimal(n).as_bytes());
+}
+
+/// A number's decimal digits, without formatting machinery (row numbers and cell
+/// references are written hundreds of thousands of times).
+pub struct Decimal {
+    digits: [u8; 20],
+    start: usize,
+}
+
+impl Decimal {
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.digits[self.start..]
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Only ASCII digits are ever written here.
+        std::str::from_utf8(&self.digits[self.start..]).unwrap_or_default()
+    }
+}
+
+/// See [`Decimal`].
+pub fn decimal(mut n: u64) -> Decimal {
     let mut digits = [0u8; 20];
-    let mut at = digits.len();
+    let mut start = digits.len();
     loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
         n /= 10;
         if n == 0 {
             break;
         }
     }
-    xml.extend_from_slice(&digits[at..]);
+    Decimal { digits, start }
 }
 
 /// An error unless a sheet of `rows` rows (its header included) fits in Excel.

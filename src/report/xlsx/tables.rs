@@ -11,8 +11,9 @@ use std::ops::Range;
 use rustc_hash::FxHashMap;
 
 use super::cell::push_t;
+use super::sheet::decimal;
 use super::sheet::{push_decimal, Column, Row, Style};
-use crate::report::{finding_row, numbered, FindingOut, RejectedOut, FINDING_COLUMNS};
+use crate::report::{EvidenceOut, FindingOut, RejectedOut, FINDING_COLUMNS};
 
 /// The owner roles, in worklist order.
 pub const ROLES: [&str; 4] = ["Org Admin", "Creator", "Advertiser", "Media Buyer"];
@@ -77,9 +78,6 @@ const CAUSE: usize = 1;
 const SEVERITY: usize = 2;
 const SYMPTOM: usize = 3;
 const OWNER: usize = 4;
-
-/// The Findings column of each shared text.
-const SHARED_COLUMNS: [usize; 5] = [1, 5, 6, 7, 8];
 
 /// An empty text: no cell.
 const NO_STRING: u32 = u32::MAX;
@@ -233,18 +231,26 @@ impl<'a> Prepared<'a> {
     }
 
     /// Findings `rows` (indexes into `findings`), each on its sheet row (the header is
-    /// row 1).
+    /// row 1), its cells as [`crate::report::finding_row`] gives them.
     pub fn findings_rows(&self, findings: &[FindingOut], rows: Range<usize>, xml: &mut Vec<u8>) {
+        let style = |col: usize| FINDINGS[col].style;
+        let mut joined = Joined::default();
         for at in rows {
             let finding = &findings[at];
-            let cells = finding_row(finding);
+            let shared = &self.shared[at];
             let mut row = Row::start(xml, at as u32 + 2);
-            for (col, column) in FINDINGS.iter().enumerate() {
-                match SHARED_COLUMNS.iter().position(|c| *c == col) {
-                    Some(k) => shared_cell(&mut row, col, column.style, self.shared[at][k]),
-                    None => row.text(col, column.style, &cells[col]),
-                }
-            }
+            row.text(0, style(0), &finding.advertiser_id);
+            shared_cell(&mut row, 1, style(1), shared[ACCOUNT]);
+            row.text(2, style(2), &finding.post_id);
+            row.text(3, style(3), finding.handle.as_deref().unwrap_or(""));
+            row.text(4, style(4), joined.lines(&finding.ad_ids));
+            shared_cell(&mut row, 5, style(5), shared[CAUSE]);
+            shared_cell(&mut row, 6, style(6), shared[SEVERITY]);
+            shared_cell(&mut row, 7, style(7), shared[SYMPTOM]);
+            shared_cell(&mut row, 8, style(8), shared[OWNER]);
+            row.text(9, style(9), joined.steps(&finding.fix));
+            row.text(10, style(10), joined.evidence(&finding.evidence));
+            row.text(11, style(11), finding.first_seen.as_deref().unwrap_or(""));
             row.end();
         }
     }
@@ -257,6 +263,7 @@ impl<'a> Prepared<'a> {
         rows: Range<usize>,
         xml: &mut Vec<u8>,
     ) {
+        let mut joined = Joined::default();
         for at in rows {
             let index = self.worklists[role][at] as usize;
             let finding = &findings[index];
@@ -268,11 +275,67 @@ impl<'a> Prepared<'a> {
             shared_cell(&mut row, 3, Style::WRAP, shared[CAUSE]);
             shared_cell(&mut row, 4, Style::WRAP, shared[SEVERITY]);
             shared_cell(&mut row, 5, Style::WRAP, shared[OWNER]);
-            row.text(6, Style::WRAP, &numbered(&finding.fix));
+            row.text(6, Style::WRAP, joined.steps(&finding.fix));
             // The Findings sheet's header is row 1, so finding `index` is on row index + 2.
             row.number(7, index as u64 + 2);
             row.end();
         }
+    }
+}
+
+/// The texts of a finding's cells that join several values, written into one buffer
+/// reused from cell to cell: built with `write!` into fresh strings (as
+/// [`crate::report::finding_row`] and [`crate::report::numbered`] build them, which the
+/// read-back tests hold these to) they were a tenth of the workbook's time.
+#[derive(Default)]
+struct Joined {
+    text: String,
+}
+
+impl Joined {
+    /// `values` one per line; a single value as it is.
+    fn lines<'a, S: AsRef<str>>(&'a mut self, values: &'a [S]) -> &'a str {
+        if let [one] = values {
+            return one.as_ref();
+        }
+        self.text.clear();
+        for (i, value) in values.iter().enumerate() {
+            if i > 0 {
+                self.text.push('\n');
+            }
+            self.text.push_str(value.as_ref());
+        }
+        &self.text
+    }
+
+    /// `1. first\n2. second`.
+    fn steps<S: AsRef<str>>(&mut self, steps: &[S]) -> &str {
+        self.text.clear();
+        for (i, step) in steps.iter().enumerate() {
+            if i > 0 {
+                self.text.push('\n');
+            }
+            self.text.push_str(decimal(i as u64 + 1).as_str());
+            self.text.push_str(". ");
+            self.text.push_str(step.as_ref());
+        }
+        &self.text
+    }
+
+    /// `path:line: says`, one evidence row per line.
+    fn evidence(&mut self, evidence: &[EvidenceOut]) -> &str {
+        self.text.clear();
+        for (i, e) in evidence.iter().enumerate() {
+            if i > 0 {
+                self.text.push('\n');
+            }
+            self.text.push_str(&e.path);
+            self.text.push(':');
+            self.text.push_str(decimal(e.line).as_str());
+            self.text.push_str(": ");
+            self.text.push_str(&e.says);
+        }
+        &self.text
     }
 }
 
