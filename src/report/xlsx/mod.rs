@@ -29,7 +29,7 @@ mod tables;
 mod zip;
 
 use std::borrow::Cow;
-use std::io;
+use std::io::{self, Write};
 use std::ops::Range;
 
 use super::Report;
@@ -50,14 +50,15 @@ const FINDINGS_PER_PIECE: usize = if cfg!(test) { 97 } else { 2048 };
 /// Rows per piece of the worklists and the Rejected rows sheet (shorter rows).
 const ROWS_PER_PIECE: usize = if cfg!(test) { 61 } else { 4096 };
 
-/// The workbook's bytes, written on every available thread.
-pub fn to_bytes(report: &Report) -> io::Result<Vec<u8>> {
+/// Writes the workbook to `out`, prepared on every available thread.
+pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    to_bytes_with_threads(report, threads)
+    write_with_threads(report, out, threads)
 }
 
-/// [`to_bytes`] on up to `threads` threads; the same bytes for any `threads`.
-pub fn to_bytes_with_threads(report: &Report, threads: usize) -> io::Result<Vec<u8>> {
+/// [`write`] on up to `threads` threads; the same bytes for any `threads`. Nothing is
+/// written when the workbook cannot be (a sheet with more rows than Excel holds).
+pub fn write_with_threads(report: &Report, out: &mut dyn Write, threads: usize) -> io::Result<()> {
     let prepared = Prepared::new(&report.findings, threads);
     let workbook = Workbook::plan(report, &prepared)?;
     let deflated = deflate::deflate_pieces(
@@ -66,7 +67,7 @@ pub fn to_bytes_with_threads(report: &Report, threads: usize) -> io::Result<Vec<
         |piece| piece.last,
         |piece, xml| workbook.render(piece, xml),
     )?;
-    workbook.zip(deflated)
+    workbook.zip(deflated, out)
 }
 
 /// `text` as an Excel cell holds it: unchanged when it fits, else its start and a visible
@@ -252,8 +253,8 @@ impl<'a> Workbook<'a> {
         }
     }
 
-    /// The archive: each entry the concatenation of its pieces.
-    fn zip(self, deflated: Vec<Deflated>) -> io::Result<Vec<u8>> {
+    /// The archive, to `out`: each entry the concatenation of its pieces.
+    fn zip(self, deflated: Vec<Deflated>, out: &mut dyn Write) -> io::Result<()> {
         let mut by_part: Vec<Vec<Deflated>> = self.parts.iter().map(|_| Vec::new()).collect();
         for (piece, deflated) in self.pieces.iter().zip(deflated) {
             by_part[piece.part].push(deflated);
@@ -264,7 +265,7 @@ impl<'a> Workbook<'a> {
             .zip(&by_part)
             .map(|(name, pieces)| zip::Entry { name, pieces })
             .collect();
-        zip::write(&entries)
+        zip::write(&entries, out)
     }
 }
 

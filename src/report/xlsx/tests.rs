@@ -167,6 +167,13 @@ mod read_back {
         object
     }
 
+    /// The workbook written on `threads` threads.
+    fn bytes(report: &Report, threads: usize) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        write_with_threads(report, &mut bytes, threads).unwrap();
+        bytes
+    }
+
     /// The archive's entries, each read whole (the zip reader checks each CRC-32).
     fn entries(bytes: &[u8]) -> Vec<(String, String)> {
         let mut archive = ::zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip archive");
@@ -185,12 +192,9 @@ mod read_back {
     #[test]
     fn the_same_bytes_on_any_thread_count_and_every_part_reads_back_whole() {
         let report = report(3_000, 200);
-        let one = to_bytes_with_threads(&report, 1).unwrap();
+        let one = bytes(&report, 1);
         for threads in [2, 3, 8] {
-            assert!(
-                to_bytes_with_threads(&report, threads).unwrap() == one,
-                "{threads} threads"
-            );
+            assert!(bytes(&report, threads) == one, "{threads} threads");
         }
         let entries = entries(&one);
         let names: Vec<&str> = entries.iter().map(|(name, _)| name.as_str()).collect();
@@ -245,7 +249,7 @@ mod read_back {
     #[test]
     fn every_cell_reads_back_as_the_report_holds_it() {
         let report = report(1_000, 130);
-        let bytes = to_bytes_with_threads(&report, 2).unwrap();
+        let bytes = bytes(&report, 2);
         let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).unwrap();
         let findings = book.worksheet_range("Findings").unwrap();
         let rows: Vec<&[Data]> = findings.rows().collect();
@@ -314,7 +318,7 @@ mod read_back {
 
     #[test]
     fn an_empty_report_has_every_sheet_with_its_header() {
-        let bytes = to_bytes_with_threads(&report(0, 0), 2).unwrap();
+        let bytes = bytes(&report(0, 0), 2);
         let names: Vec<String> = entries(&bytes).into_iter().map(|(n, _)| n).collect();
         assert!(
             !names.contains(&"xl/sharedStrings.xml".to_string()),

@@ -3,7 +3,7 @@
 //! directory. Every entry is dated 1980-01-01 00:00, zip's first instant, so the bytes
 //! depend only on the content.
 
-use std::io;
+use std::io::{self, Write};
 
 use super::deflate::Deflated;
 
@@ -29,14 +29,40 @@ struct Written<'a> {
     offset: u32,
 }
 
-/// The archive of `entries` in order.
-pub fn write(entries: &[Entry<'_>]) -> io::Result<Vec<u8>> {
-    let total: usize = entries
-        .iter()
-        .map(|e| 30 + 46 + 2 * e.name.len() + e.pieces.iter().map(|p| p.bytes.len()).sum::<usize>())
-        .sum();
-    let mut zip = Vec::with_capacity(total + 22);
-    let mut written = Vec::with_capacity(entries.len());
+/// Writes the archive of `entries` in order to `out`, the deflated pieces as they are
+/// (no copy of the whole archive is made). Every size and offset is checked before the
+/// first byte is written.
+pub fn write(entries: &[Entry<'_>], out: &mut dyn Write) -> io::Result<()> {
+    let records = records(entries)?;
+    let mut header = Vec::with_capacity(64);
+    for (entry, record) in entries.iter().zip(&records) {
+        header.clear();
+        local_header(&mut header, record);
+        out.write_all(&header)?;
+        for piece in entry.pieces {
+            out.write_all(&piece.bytes)?;
+        }
+    }
+    let mut directory = Vec::with_capacity(records.len() * 80 + 22);
+    for record in &records {
+        central_record(&mut directory, record);
+    }
+    let start = match records.last() {
+        Some(last) => u64::from(last.offset) + local_len(last) + u64::from(last.compressed),
+        None => 0,
+    };
+    let start = fits(start, "the central directory")?;
+    let len = fits(directory.len() as u64, "the central directory")?;
+    let count = u16::try_from(records.len())
+        .map_err(|_| io::Error::other("too many parts for a zip without zip64"))?;
+    end_of_directory(&mut directory, count, len, start);
+    out.write_all(&directory)
+}
+
+/// Each entry's CRC, sizes and offset, or an error when one does not fit zip32.
+fn records<'a>(entries: &[Entry<'a>]) -> io::Result<Vec<Written<'a>>> {
+    let mut offset = 0u64;
+    let mut records = Vec::with_capacity(entries.len());
     for entry in entries {
         let mut crc = crc32fast::Hasher::new();
         let mut size = 0u64;
@@ -51,26 +77,17 @@ pub fn write(entries: &[Entry<'_>]) -> io::Result<Vec<u8>> {
             crc: crc.finalize(),
             compressed: fits(compressed, entry.name)?,
             size: fits(size, entry.name)?,
-            offset: fits(zip.len() as u64, entry.name)?,
+            offset: fits(offset, entry.name)?,
         };
-        local_header(&mut zip, &record);
-        for piece in entry.pieces {
-            zip.extend_from_slice(&piece.bytes);
-        }
-        written.push(record);
+        offset += local_len(&record) + compressed;
+        records.push(record);
     }
-    let directory = fits(zip.len() as u64, "the central directory")?;
-    for record in &written {
-        central_record(&mut zip, record);
-    }
-    let directory_len = fits(
-        zip.len() as u64 - u64::from(directory),
-        "the central directory",
-    )?;
-    let count = u16::try_from(written.len())
-        .map_err(|_| io::Error::other("too many parts for a zip without zip64"))?;
-    end_of_directory(&mut zip, count, directory_len, directory);
-    Ok(zip)
+    Ok(records)
+}
+
+/// The length of an entry's local header.
+fn local_len(record: &Written<'_>) -> u64 {
+    30 + record.name.len() as u64
 }
 
 /// `n` as a zip32 field: below 4 GiB (0xFFFFFFFF itself means "see zip64").
