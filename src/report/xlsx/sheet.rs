@@ -248,7 +248,10 @@ pub fn column_name(xml: &mut Vec<u8>, col: usize) {
 
 /// `n` in decimal digits.
 pub fn push_decimal(xml: &mut Vec<u8>, n: u64) {
-    xml.extend_from_slice(decimal(n).as_bytes());
+    // Byte by byte rather than `extend_from_slice`, which calls `memmove` for a slice of
+    // unknown length: a row number or a string number is a few bytes, written about a
+    // million times per workbook.
+    xml.extend(decimal(n).as_bytes().iter().copied());
 }
 
 /// A number's decimal digits, without formatting machinery (row numbers and cell
@@ -263,9 +266,9 @@ impl Decimal {
         &self.digits[self.start..]
     }
 
-    pub fn as_str(&self) -> &str {
-        // Only ASCII digits are ever written here.
-        std::str::from_utf8(&self.digits[self.start..]).unwrap_or_default()
+    /// The digits as characters.
+    pub fn chars(&self) -> impl Iterator<Item = char> + '_ {
+        self.as_bytes().iter().map(|b| char::from(*b))
     }
 }
 

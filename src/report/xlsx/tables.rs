@@ -315,7 +315,7 @@ impl Joined {
             if i > 0 {
                 self.text.push('\n');
             }
-            self.text.push_str(decimal(i as u64 + 1).as_str());
+            self.text.extend(decimal(i as u64 + 1).chars());
             self.text.push_str(". ");
             self.text.push_str(step.as_ref());
         }
@@ -331,7 +331,7 @@ impl Joined {
             }
             self.text.push_str(&e.path);
             self.text.push(':');
-            self.text.push_str(decimal(e.line).as_str());
+            self.text.extend(decimal(e.line).chars());
             self.text.push_str(": ");
             self.text.push_str(&e.says);
         }
