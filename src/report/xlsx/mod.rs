@@ -5,7 +5,7 @@
 //! Findings sheet (not every cell again), and the `Rejected rows` last (a header even when
 //! there are none).
 //!
-//! Cells are strings or numbers, never formulas, so no input value can become one; ID
+//! Cells are strings or numbers and never formulas, whatever an input holds; ID
 //! cells (ad accounts, posts, ads, handles) also carry the Text number format (`@`), as
 //! their whole columns do, so editing one in Excel keeps it text instead of turning a
 //! 19-digit ID into `7.30123E+18`. A value longer than an Excel cell holds (32,767 UTF-16
@@ -70,8 +70,10 @@ pub fn write_with_threads(report: &Report, out: &mut dyn Write, threads: usize) 
     workbook.zip(deflated, out)
 }
 
-/// `text` as an Excel cell holds it: unchanged when it fits, else its start and a visible
-/// `… [cut: N characters]` marker (N the characters left out), within [`MAX_CELL`].
+/// `text` as an Excel cell holds it: neutralised, and unchanged when it fits, else its
+/// start and a visible `… [cut: N characters]` marker (N the characters left out), within
+/// [`MAX_CELL`]. The cell writer gets the same text in one pass ([`cut_to_fit`], then
+/// neutralising as it escapes); this is the definition the tests hold it to.
 pub fn fit(text: &str) -> Cow<'_, str> {
     // Bidirectional overrides and control characters become U+FFFD (see `inert_cell`).
     match super::escape::inert_cell(text) {
@@ -180,43 +182,30 @@ impl<'a> Workbook<'a> {
             .collect();
         let mut summary = Vec::new();
         sheet::check_rows("Summary", summary::write(report, &mut summary))?;
-        let mut sheets = vec![SheetEntry {
-            name: "Summary",
-            filter: None,
-        }];
-        for (table, rows) in &tables {
-            sheet::check_rows(table.name(), rows + 1)?;
-            sheets.push(SheetEntry {
-                name: table.name(),
-                filter: Some((table.columns().len(), rows + 1)),
-            });
-        }
-        // The parts in the archive's order: the package's parts as Office writes them,
-        // then the sheets. The pieces with the tables' first, the largest, so that the
-        // threads finish together.
-        let mut parts = Vec::new();
-        let mut small_pieces = Vec::new();
+        let sheets = sheet_entries(&tables)?;
         let shared_strings = !prepared.strings.is_empty();
-        let small = package_parts(report, &sheets, shared_strings, summary);
-        for (name, content) in small {
-            parts.push(name);
-            small_pieces.push(Piece {
-                part: parts.len() - 1,
-                content,
-                last: true,
-            });
-        }
+        // `parts` in the archive's order: the package's small parts as Office writes
+        // them, then the sheets. `pieces` in the order they are compressed: the tables'
+        // first, the largest, so that the threads finish together.
+        let mut parts = Vec::new();
+        let small: Vec<Piece> = package_parts(report, &sheets, shared_strings, summary)
+            .into_iter()
+            .map(|(name, content)| {
+                parts.push(name);
+                Piece {
+                    part: parts.len() - 1,
+                    content,
+                    last: true,
+                }
+            })
+            .collect();
         let mut pieces = Vec::new();
         for (n, (table, rows)) in tables.into_iter().enumerate() {
-            let per_piece = match table {
-                Table::Findings => FINDINGS_PER_PIECE,
-                _ => ROWS_PER_PIECE,
-            };
             // Sheet 1 is the Summary; the tables follow it in order.
             parts.push(package::sheet_path(n + 2));
-            pieces.extend(row_pieces(parts.len() - 1, table, rows, per_piece));
+            pieces.extend(row_pieces(parts.len() - 1, table, rows));
         }
-        pieces.extend(small_pieces);
+        pieces.extend(small);
         Ok(Workbook {
             report,
             prepared,
@@ -269,6 +258,23 @@ impl<'a> Workbook<'a> {
     }
 }
 
+/// The workbook's sheets as it lists them: the Summary, then each table with its filter
+/// over its header and rows; an error for a table with more rows than a sheet holds.
+fn sheet_entries(tables: &[(Table, usize)]) -> io::Result<Vec<SheetEntry>> {
+    let mut sheets = vec![SheetEntry {
+        name: "Summary",
+        filter: None,
+    }];
+    for (table, rows) in tables {
+        sheet::check_rows(table.name(), rows + 1)?;
+        sheets.push(SheetEntry {
+            name: table.name(),
+            filter: Some((table.columns().len(), rows + 1)),
+        });
+    }
+    Ok(sheets)
+}
+
 /// The package's parts but the table sheets, in the archive's order: content types and
 /// relationships first, as Office writes them, the shared strings, then the Summary.
 fn package_parts(
@@ -308,14 +314,12 @@ fn package_parts(
     parts
 }
 
-/// A table's rows cut into pieces of `per_piece` (one piece for an empty table: its
-/// header).
-fn row_pieces(
-    part: usize,
-    table: Table,
-    rows: usize,
-    per_piece: usize,
-) -> impl Iterator<Item = Piece> {
+/// A table's `rows` cut into pieces (one piece for an empty table: its header).
+fn row_pieces(part: usize, table: Table, rows: usize) -> impl Iterator<Item = Piece> {
+    let per_piece = match table {
+        Table::Findings => FINDINGS_PER_PIECE,
+        Table::Worklist(_) | Table::Rejected => ROWS_PER_PIECE,
+    };
     let count = rows.div_ceil(per_piece).max(1);
     (0..count).map(move |n| Piece {
         part,
