@@ -354,7 +354,7 @@ fn emit(
         Format::Html => report::html::write(report, out),
         Format::Junit => report::junit::write(report, out),
         Format::Github => report::github::write(report, out),
-        Format::Xlsx => out.write_all(&report::xlsx::to_bytes(report)?),
+        Format::Xlsx => report::xlsx::write(report, out),
     };
     match &target.path {
         Some(path) => transaction.stage(path, render),

@@ -265,18 +265,63 @@ fn xlsx_summary_shows_the_history() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// The style index of each cell `A1`-style reference in a sheet's XML.
+/// The style index of each cell of a sheet's XML, by its `A1`-style reference. A cell
+/// without a reference (`r`) is in the column after the previous cell of its row, as
+/// spreadsheet programs read it.
 fn cell_styles(xml: &str) -> Vec<(String, usize)> {
-    xml.split("<c r=\"")
+    let mut cells = Vec::new();
+    let mut row = 0;
+    let mut next_column = 0;
+    let mut rest = xml;
+    while let Some(at) = rest.find('<') {
+        let end = at + rest[at..].find('>').unwrap();
+        let tag = &rest[at..=end];
+        rest = &rest[end + 1..];
+        if tag.starts_with("<row ") {
+            row = attribute(tag, "r").unwrap().parse().unwrap();
+            next_column = 0;
+        } else if tag.starts_with("<c ") || tag == "<c>" {
+            let column = attribute(tag, "r").map_or(next_column, |r| {
+                r.bytes()
+                    .take_while(u8::is_ascii_uppercase)
+                    .fold(0, |n, b| n * 26 + usize::from(b - b'A') + 1)
+                    - 1
+            });
+            let style = attribute(tag, "s").map_or(0, |s| s.parse().unwrap());
+            cells.push((format!("{}{row}", column_letters(column)), style));
+            next_column = column + 1;
+        }
+    }
+    cells
+}
+
+/// The value of attribute `name` in an XML start tag.
+fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    Some(&tag[start..start + tag[start..].find('"')?])
+}
+
+/// `A` for column 0, `Z` for 25, `AA` for 26.
+fn column_letters(column: usize) -> String {
+    let mut letters = Vec::new();
+    let mut n = column + 1;
+    while n > 0 {
+        letters.push(b'A' + ((n - 1) % 26) as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap()
+}
+
+/// The style of each column's `<col>` (what its empty cells take), by column letters.
+fn column_styles(xml: &str) -> Vec<(String, usize)> {
+    xml.split("<col ")
         .skip(1)
-        .map(|cell| {
-            let reference = cell[..cell.find('"').unwrap()].to_string();
-            let head = &cell[..cell.find('>').unwrap()];
-            let style = head
-                .split(" s=\"")
-                .nth(1)
-                .map_or(0, |s| s[..s.find('"').unwrap()].parse().unwrap());
-            (reference, style)
+        .flat_map(|col| {
+            let tag = format!(" {}", &col[..col.find('>').unwrap()]);
+            let number = |name| attribute(&tag, name).unwrap().parse::<usize>().unwrap();
+            let style = attribute(&tag, "style").map_or(0, |s| s.parse().unwrap());
+            (number("min")..=number("max")).map(move |n| (column_letters(n - 1), style))
         })
         .collect()
 }
@@ -310,10 +355,13 @@ fn xlsx_id_cells_have_the_text_number_format() {
     let path = workbook(&dir, &["samples", "--as-of", AS_OF], 1);
     let text = text_formats(&crate::formats::unzip_entry(&path, "xl/styles.xml"));
     // Sheet 2 is Findings: advertiser_id (A), post_id (C), handle (D), ad_ids (E).
-    let findings = cell_styles(&crate::formats::unzip_entry(
-        &path,
-        "xl/worksheets/sheet2.xml",
-    ));
+    let findings_xml = crate::formats::unzip_entry(&path, "xl/worksheets/sheet2.xml");
+    // The empty cells below the data take their column's format: IDs typed there stay text.
+    for (column, style) in column_styles(&findings_xml) {
+        let is_id = ["A", "C", "D", "E"].contains(&column.as_str());
+        assert_eq!(text[style], is_id, "column {column}");
+    }
+    let findings = cell_styles(&findings_xml);
     let mut checked = 0;
     for (reference, style) in &findings {
         let column: String = reference
@@ -328,16 +376,22 @@ fn xlsx_id_cells_have_the_text_number_format() {
     }
     assert!(checked > 40, "{checked} ID cells checked");
     // Sheet 3 is the Org Admin worklist: advertiser_id, post_id, handle.
-    let worklist = cell_styles(&crate::formats::unzip_entry(
-        &path,
-        "xl/worksheets/sheet3.xml",
-    ));
-    for (reference, style) in worklist
-        .iter()
-        .filter(|(r, _)| r != "A1" && r.starts_with('A'))
-    {
-        assert!(text[*style], "{reference}");
+    let worklist_xml = crate::formats::unzip_entry(&path, "xl/worksheets/sheet3.xml");
+    for (column, style) in column_styles(&worklist_xml) {
+        assert_eq!(
+            text[style],
+            ["A", "B", "C"].contains(&column.as_str()),
+            "{column}"
+        );
     }
+    let worklist = cell_styles(&worklist_xml);
+    let mut checked = 0;
+    for (reference, style) in worklist.iter().filter(|(r, _)| !r[1..].eq("1")) {
+        let is_id = reference.starts_with(['A', 'B', 'C']);
+        assert_eq!(text[*style], is_id, "{reference}");
+        checked += usize::from(is_id);
+    }
+    assert!(checked > 10, "{checked} ID cells checked on the worklist");
     // The summary's ad accounts are Text cells too.
     let summary = rows(&sheet(&path, "Summary"));
     let at = summary
@@ -456,5 +510,114 @@ fn xlsx_bytes_depend_only_on_the_audit() {
     assert!(first == second, "two runs wrote different workbooks");
     let core = crate::formats::unzip_entry(&dir.join("report.xlsx"), "docProps/core.xml");
     assert!(core.contains("2026-11-20T00:00:00Z"), "{core}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Names holding what a cell must keep as inert text: a bidirectional override, terminal
+/// escapes and other control characters, a formula, Excel's own `_xHHHH_` escape syntax,
+/// characters XML 1.0 cannot hold, markup, carriage returns, edge spaces.
+#[test]
+fn xlsx_hostile_text_stays_inert_text_in_valid_xml() {
+    let dir = temp_dir("hostile-text");
+    let inputs = dir.join("inputs");
+    std::fs::create_dir_all(&inputs).unwrap();
+    let name = "\u{202e}evil\u{1b}[2J =1+1 _x0041_ \u{fffe}\u{ffff} ]]> &amp; <b>x</b> \u{85} \u{7}bell 😀";
+    let ad = "line one\r\nline two\rCR only\ttab _x005F_ end ";
+    let file = inputs.join("ads _x0041_ \u{202e}.csv");
+    let mut csv = csv::Writer::from_path(&file).unwrap();
+    csv.write_record([
+        "Account ID",
+        "Account Name",
+        "Ad Name",
+        "Ad ID",
+        "Identity Type",
+        "Identity",
+        "Post ID",
+    ])
+    .unwrap();
+    csv.write_record([
+        "7500000000000000009",
+        name,
+        ad,
+        "1900000000000000009",
+        "Custom Identity",
+        "@evil.x",
+        "7303000000000000009",
+    ])
+    .unwrap();
+    csv.write_record([
+        "bad\u{1b}id",
+        name,
+        ad,
+        "1900000000000000011",
+        "Custom Identity",
+        "@evil.x",
+        "7303000000000000011",
+    ])
+    .unwrap();
+    csv.flush().unwrap();
+    let inputs = inputs.to_string_lossy().into_owned();
+    let path = workbook(&dir, &[&inputs, "--as-of", AS_OF], 1);
+    let inert = |text: &str| sparkcheck::report::escape::inert_cell(text).into_owned();
+
+    let findings = rows(&sheet(&path, "Findings"));
+    let column = |title: &str| findings[0].iter().position(|c| c == title).unwrap();
+    assert_eq!(findings.len(), 2, "{findings:?}");
+    assert_eq!(findings[1][column("account_name")], inert(name));
+    let evidence = &findings[1][column("evidence")];
+    assert!(
+        evidence.starts_with(&inert(&file.to_string_lossy())),
+        "{evidence:?}"
+    );
+    assert!(
+        evidence.contains(ad.trim_end()),
+        "the carriage returns are kept: {evidence:?}"
+    );
+    let summary = rows(&sheet(&path, "Summary"));
+    let accounts = section(&summary, "By ad account", true);
+    assert_eq!(accounts[0][1], inert(name));
+    let rejected = rows(&sheet(&path, "Rejected rows"));
+    assert_eq!(rejected[1][0], inert(&file.to_string_lossy()));
+
+    let mut book: Xlsx<_> = calamine::open_workbook(&path).unwrap();
+    for name in book.sheet_names() {
+        let formulas = book.worksheet_formula(&name).unwrap();
+        assert!(
+            formulas.cells().all(|(_, _, f)| f.is_empty()),
+            "no formula in {name}"
+        );
+    }
+    // Every part holds only what XML 1.0 allows, and xmllint (when installed) finds each
+    // well-formed.
+    let archive = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+    let parts: Vec<String> = archive
+        .file_names()
+        .map(|name| name.unwrap().into_owned())
+        .collect();
+    let xmllint = Path::new("/usr/bin/xmllint").exists();
+    if !xmllint {
+        eprintln!("skipped the xmllint check: no xmllint (apt-get install libxml2-utils)");
+    }
+    for part in parts {
+        let xml = crate::formats::unzip_entry(&path, &part);
+        let bad = xml.chars().find(
+            |c| matches!(c, '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}'),
+        );
+        assert_eq!(bad, None, "{part}");
+        if xmllint {
+            let file = dir.join("part.xml");
+            std::fs::write(&file, &xml).unwrap();
+            let check = std::process::Command::new("/usr/bin/xmllint")
+                .arg("--noout")
+                .arg(&file)
+                .output()
+                .unwrap();
+            assert!(
+                check.status.success(),
+                "{part}: {}",
+                String::from_utf8_lossy(&check.stderr)
+            );
+        }
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }
