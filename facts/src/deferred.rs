@@ -119,6 +119,10 @@ impl Facts {
         let order = crate::sort_on_threads(order, threads);
         let mut symbols = vec![Sym::NONE; values.len()];
         let mut text = String::with_capacity(20);
+        // Settled before (files imported one by one into the same facts): an ID may be
+        // in the settled list already, so look there too (in its sorted part: this
+        // settling's numbers are appended, and each comes once).
+        let settled_before = self.syms.settled_count();
         let mut last: Option<(u64, u8, Sym)> = None;
         for &(key, count, occurrence) in &order {
             let sym = match last {
@@ -130,7 +134,12 @@ impl Facts {
                     // Rarely interned already (an ad account with the same ID); else a
                     // symbol in the table's number list, in text order (each text comes
                     // once, so that list need not be searched).
-                    match self.syms.get_in_table(&text) {
+                    let known = if settled_before > 0 {
+                        self.syms.get_settled_before(&text, settled_before)
+                    } else {
+                        self.syms.get_in_table(&text)
+                    };
+                    match known {
                         Some(sym) => sym,
                         None => self.syms.push_settled(&text, value, count),
                     }
@@ -140,6 +149,7 @@ impl Facts {
             symbols[occurrence as usize] = sym;
         }
         drop(order);
+        self.syms.finish_settling();
         let settle = |sym: &mut Sym| {
             if sym.is_deferred() {
                 *sym = symbols[(sym.0 & !DEFERRED) as usize];
@@ -261,6 +271,32 @@ mod tests {
         let mut sorted = texts.clone();
         sorted.sort();
         assert_eq!(texts, sorted);
+    }
+
+    #[test]
+    fn settling_again_after_more_rows_keeps_one_symbol_per_id() {
+        let mut facts = Facts::default();
+        for post in ["7301", "9", "7305"] {
+            ad(&mut facts, post);
+        }
+        facts.settle_ids(1);
+        // A second file into the same facts: IDs before, between and equal to the first's.
+        for post in ["1", "7303", "7301", "9", "80"] {
+            code(&mut facts, post);
+        }
+        facts.settle_ids(1);
+        let ads: Vec<Sym> = facts.ads.iter().map(|ad| ad.post).collect();
+        let codes: Vec<Sym> = facts.codes.iter().map(|code| code.post).collect();
+        assert_eq!(codes[2], ads[0], "7301 is one symbol");
+        assert_eq!(codes[3], ads[1], "9 is one symbol");
+        for (sym, text) in codes.iter().zip(["1", "7303", "7301", "9", "80"]) {
+            assert_eq!(facts.sym(*sym), text);
+            assert_eq!(facts.syms.get(text), Some(*sym), "{text}");
+            assert_eq!(facts.syms.intern(text), *sym, "{text}");
+        }
+        for (sym, text) in ads.iter().zip(["7301", "9", "7305"]) {
+            assert_eq!(facts.syms.get(text), Some(*sym), "{text}");
+        }
     }
 
     #[test]

@@ -304,13 +304,25 @@ impl Interner {
             .map(|entry| Sym(entry.id))
     }
 
+    /// How many numbers are settled (more than none after an earlier settling of the
+    /// same facts: a caller importing file after file into them).
+    pub(crate) fn settled_count(&self) -> usize {
+        self.settled.len()
+    }
+
+    /// The symbol of `text` in the hash table or among the first `count` settled numbers
+    /// (those of earlier settlings, which are sorted).
+    pub(crate) fn get_settled_before(&self, text: &str, count: usize) -> Option<Sym> {
+        self.get_in_table(text)
+            .or_else(|| settled_number(&self.settled[..count], Key::of(text)))
+    }
+
     /// A new symbol for the decimal `text` (`value` of `digits` digits), which must not
-    /// be interned yet, kept out of the hash table. Calls come in the texts' byte order
-    /// ([`text_order`]): [`Facts::settle_ids`](crate::Facts::settle_ids) gives hundreds
-    /// of thousands of post IDs their symbols this way.
+    /// be interned yet, kept out of the hash table: [`Facts::settle_ids`](crate::Facts::settle_ids)
+    /// gives hundreds of thousands of post IDs their symbols this way, in the texts' byte
+    /// order ([`text_order`]), then calls [`Interner::finish_settling`].
     pub(crate) fn push_settled(&mut self, text: &str, value: u64, digits: u8) -> Sym {
         let order = (text_order(value, digits), digits);
-        debug_assert!(self.settled.last().is_none_or(|&(k, d, _)| (k, d) < order));
         let id = u32::try_from(self.spans.len()).expect("fewer than 4 billion symbols");
         let start = u32::try_from(self.text.len()).expect("symbol text under 4 GiB");
         self.text.push_str(text);
@@ -318,6 +330,14 @@ impl Interner {
         self.spans.push((start, end));
         self.settled.push((order.0, order.1, id));
         Sym(id)
+    }
+
+    /// Keeps the settled numbers sorted after a settling: one settling pushes them in
+    /// order, a second one (more files imported into the same facts) may not.
+    pub(crate) fn finish_settling(&mut self) {
+        if !self.settled.is_sorted() {
+            self.settled.sort_unstable();
+        }
     }
 
     /// The text of `sym`.
