@@ -1,10 +1,11 @@
 //! Worksheet XML: the parts every sheet shares (its start, column widths and formats, the
 //! frozen header with an autofilter) and a row writer.
 //!
-//! A cell's `r` (its reference) is optional in SpreadsheetML: a cell without one is in
-//! the column after the previous cell of its row. Rows are written left to right, so only
-//! a cell after a gap (an empty value, which gets no cell) or after a blank formatted cell
-//! names its column; a reference per cell was a tenth of the Findings sheet's XML.
+//! Every cell names its reference (`r="C7"`). SpreadsheetML makes it optional, and Excel,
+//! LibreOffice, openpyxl and calamine place a cell without one after the previous cell of
+//! its row, but other readers people feed workbooks to (older exceljs and spout, Ruby's
+//! creek) misplace or drop such cells. The references are about a tenth of the Findings
+//! sheet's XML; a workbook every reader reads is worth that.
 
 use super::cell::push_t;
 
@@ -136,9 +137,6 @@ fn formats_and_widths(xml: &mut Vec<u8>, columns: impl Iterator<Item = (u32, Sty
 pub struct Row<'x> {
     xml: &'x mut Vec<u8>,
     number: u32,
-    /// The column a cell without a reference would be read into; `None` after a blank
-    /// cell (some readers do not count a `<c/>` when placing the next cell).
-    next: Option<usize>,
     open: bool,
 }
 
@@ -149,7 +147,6 @@ impl<'x> Row<'x> {
         Row {
             xml,
             number,
-            next: Some(0),
             open: false,
         }
     }
@@ -194,15 +191,11 @@ impl<'x> Row<'x> {
 
     /// An empty cell with a format.
     fn blank(&mut self, col: usize, style: Style) {
-        // Named, and the next cell named too: readers differ on whether `<c/>` counts.
-        self.next = None;
         self.open_cell(col, style);
         self.xml.extend_from_slice(b"/>");
-        self.next = None;
     }
 
-    /// `<c` with the cell's reference when it does not follow the previous cell, and its
-    /// format.
+    /// `<c` with the cell's reference and its format.
     fn open_cell(&mut self, col: usize, style: Style) {
         if !self.open {
             self.xml.extend_from_slice(b"<row r=\"");
@@ -210,19 +203,15 @@ impl<'x> Row<'x> {
             self.xml.extend_from_slice(b"\">");
             self.open = true;
         }
-        self.xml.extend_from_slice(b"<c");
-        if self.next != Some(col) {
-            self.xml.extend_from_slice(b" r=\"");
-            column_name(self.xml, col);
-            push_decimal(self.xml, u64::from(self.number));
-            self.xml.push(b'"');
-        }
+        self.xml.extend_from_slice(b"<c r=\"");
+        column_name(self.xml, col);
+        push_decimal(self.xml, u64::from(self.number));
+        self.xml.push(b'"');
         if style != Style::NONE {
             self.xml.extend_from_slice(b" s=\"");
             push_decimal(self.xml, u64::from(style.0));
             self.xml.push(b'"');
         }
-        self.next = Some(col + 1);
     }
 
     /// Closes the row (if it has a cell).
@@ -316,7 +305,7 @@ mod tests {
     }
 
     #[test]
-    fn a_cell_names_its_column_only_after_a_gap_or_a_blank() {
+    fn every_cell_names_its_reference() {
         let mut xml = Vec::new();
         let mut row = Row::start(&mut xml, 7);
         row.text(0, Style::ID, "a");
@@ -328,9 +317,9 @@ mod tests {
         row.end();
         assert_eq!(
             String::from_utf8(xml).unwrap(),
-            "<row r=\"7\"><c s=\"2\" t=\"inlineStr\"><is><t>a</t></is></c>\
+            "<row r=\"7\"><c r=\"A7\" s=\"2\" t=\"inlineStr\"><is><t>a</t></is></c>\
              <c r=\"C7\" s=\"3\" t=\"inlineStr\"><is><t>c</t></is></c><c r=\"D7\" s=\"3\"/>\
-             <c r=\"E7\"><v>42</v></c><c s=\"3\" t=\"s\"><v>3</v></c></row>"
+             <c r=\"E7\"><v>42</v></c><c r=\"F7\" s=\"3\" t=\"s\"><v>3</v></c></row>"
         );
         let mut empty = Vec::new();
         let mut row = Row::start(&mut empty, 2);
