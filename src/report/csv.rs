@@ -39,11 +39,13 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mut columns = FINDING_COLUMNS;
     columns[HANDLE] = HANDLE_COLUMN;
     write_record(&mut out, columns.iter().copied())?;
-    for finding in &report.findings {
+    let threads = super::parallel::threads();
+    super::parallel::write_items(&report.findings, &mut out, threads, |finding, out| {
         let mut row = finding_row(finding);
         row[HANDLE] = Cow::Owned(without_at(&row[HANDLE]));
-        write_record(&mut out, row.iter().map(|cell| spreadsheet_cell(cell)))?;
-    }
+        // Writing into a buffer cannot fail.
+        let _ = write_record(out, row.iter().map(|cell| spreadsheet_cell(cell)));
+    })?;
     out.flush()
 }
 

@@ -14,7 +14,8 @@ use super::{numbered, FindingOut, Report};
 
 /// Writes the report as GitHub Actions workflow commands.
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    for finding in &report.findings {
+    let threads = super::parallel::threads();
+    super::parallel::write_items(&report.findings, out, threads, |finding, out| {
         let level = if finding.severity.is_error() {
             "error"
         } else {
@@ -22,13 +23,14 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         };
         let mut properties = location(report, finding);
         properties.push(format!("title={}", property(&finding.cause)));
-        writeln!(
+        // Writing into a buffer cannot fail.
+        let _ = writeln!(
             out,
             "::{level} {}::{}",
             properties.join(","),
             message(&finding_message(finding))
-        )?;
-    }
+        );
+    })?;
     for row in &report.rejected {
         let mut properties = vec![format!("file={}", property(&row.path))];
         if !is_api_response(&row.path) {

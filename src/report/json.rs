@@ -10,14 +10,9 @@ use std::io::{self, Write};
 use super::actions::{ActionOut, FindingKey};
 use super::{EvidenceOut, FindingOut, Report};
 
-/// Items per round of parallel serialisation (bounds the buffered bytes: about 1.7 KB a
-/// finding).
-const ROUND: usize = 8192;
-
 /// Writes `report` as pretty JSON with a final newline.
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    write_with_threads(report, out, threads)
+    write_with_threads(report, out, super::parallel::threads())
 }
 
 /// [`write`] on up to `threads` threads; the same bytes for any `threads`.
@@ -67,61 +62,31 @@ fn splice_point(text: &[u8], pattern: &[u8]) -> io::Result<usize> {
 }
 
 /// A top-level array as the pretty printer writes it: `[]`, or each item on its own
-/// line indented by four spaces, its inner lines four spaces further.
+/// line indented by four spaces, its inner lines four spaces further; items rendered on
+/// up to `threads` threads.
 fn write_array<T: PrettyItem + Sync>(
     items: &[T],
     out: &mut dyn Write,
     threads: usize,
 ) -> io::Result<()> {
-    if items.is_empty() {
+    let Some((first, rest)) = items.split_first() else {
         return out.write_all(b"[]");
-    }
-    out.write_all(b"[")?;
-    let mut first = true;
-    for round in items.chunks(ROUND) {
-        for buffer in serialise_round(round, threads) {
-            if !first {
-                out.write_all(b",")?;
-            }
-            first = false;
-            out.write_all(&buffer)?;
-        }
-    }
-    out.write_all(b"\n  ]")
-}
-
-/// The items of one round, each part on its own thread; each buffer holds its part's
-/// items, every one preceded by a line break and the indent (the caller adds commas
-/// between parts).
-fn serialise_round<T: PrettyItem + Sync>(items: &[T], threads: usize) -> Vec<Vec<u8>> {
-    let part = |items: &[T]| -> Vec<u8> {
-        let mut buffer = Vec::with_capacity(items.len() * 2048);
-        for (i, value) in items.iter().enumerate() {
-            if i > 0 {
-                buffer.push(b',');
-            }
-            buffer.extend_from_slice(b"\n    ");
-            value.write_pretty(&mut Pretty {
-                out: &mut buffer,
-                level: 2,
-            });
-        }
-        buffer
     };
-    if threads <= 1 || items.len() < 256 {
-        return vec![part(items)];
-    }
-    let size = items.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(size)
-            .map(|chunk| scope.spawn(move || part(chunk)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("a JSON thread does not panic"))
-            .collect()
-    })
+    let render = |item: &T, buffer: &mut Vec<u8>| {
+        buffer.extend_from_slice(b"\n    ");
+        item.write_pretty(&mut Pretty {
+            out: buffer,
+            level: 2,
+        });
+    };
+    let mut buffer = b"[".to_vec();
+    render(first, &mut buffer);
+    out.write_all(&buffer)?;
+    super::parallel::write_items(rest, out, threads, |item, buffer| {
+        buffer.push(b',');
+        render(item, buffer);
+    })?;
+    out.write_all(b"\n  ]")
 }
 
 /// An item of the long arrays, written as `serde_json`'s pretty printer writes it (held

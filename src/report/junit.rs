@@ -75,28 +75,46 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
         writeln!(out, "  </testsuite>")?;
     }
+    // Every account's suite start, posts and end as one list, rendered on every core.
+    let mut items = Vec::with_capacity(tests + 2 * accounts.len());
     for account in &accounts {
-        let name = format!("ad account {}", account.advertiser);
-        let counts = (account.posts.len(), account.failures(), account.skipped());
-        write_suite_start(out, &name, counts, &account.properties)?;
+        items.push(Item::SuiteStart(account));
+        items.extend(account.posts.iter().map(|post| Item::Post(account, post)));
+        items.push(Item::SuiteEnd);
+    }
+    super::parallel::write_items(&items, out, super::parallel::threads(), |item, out| {
+        // Writing into a buffer cannot fail.
+        let _ = write_item(item, out);
+    })?;
+    writeln!(out, "</testsuites>")
+}
+
+/// A piece of the account suites, in the order they are written.
+enum Item<'s, 'a> {
+    SuiteStart(&'s AccountSuite<'a>),
+    Post(&'s AccountSuite<'a>, &'s PostCase<'a>),
+    SuiteEnd,
+}
+
+fn write_item(item: &Item<'_, '_>, out: &mut dyn Write) -> io::Result<()> {
+    match item {
+        Item::SuiteStart(account) => {
+            let name = format!("ad account {}", account.advertiser);
+            let counts = (account.posts.len(), account.failures(), account.skipped());
+            write_suite_start(out, &name, counts, &account.properties)
+        }
         // A passing post, the common case, is written without building a case, from
         // pieces: its start with the suite's classname, escaped once, then its post.
-        let passing_start = format!(
-            r#"    <testcase classname="{}" name="post "#,
-            attr(account.advertiser)
-        );
-        for post in &account.posts {
-            if post.findings.is_empty() && post.unchecked.is_none() {
-                out.write_all(passing_start.as_bytes())?;
-                out.write_all(attr(&post.pair.post_id).as_bytes())?;
-                out.write_all(b"\"/>\n")?;
-            } else {
-                write_case(out, &pair_case(post.pair, &post.findings, post.unchecked))?;
-            }
+        Item::Post(account, post) if post.findings.is_empty() && post.unchecked.is_none() => {
+            out.write_all(account.passing_start.as_bytes())?;
+            out.write_all(attr(&post.pair.post_id).as_bytes())?;
+            out.write_all(b"\"/>\n")
         }
-        writeln!(out, "  </testsuite>")?;
+        Item::Post(_, post) => {
+            write_case(out, &pair_case(post.pair, &post.findings, post.unchecked))
+        }
+        Item::SuiteEnd => writeln!(out, "  </testsuite>"),
     }
-    writeln!(out, "</testsuites>")
 }
 
 /// `<testsuite ...>` with its `(tests, failures, skipped)` and properties.
@@ -226,6 +244,8 @@ type Suite<'a> = (String, Vec<(&'a str, String)>, Vec<Case>);
 struct AccountSuite<'a> {
     advertiser: &'a str,
     properties: Vec<(&'a str, String)>,
+    /// A passing post's `<testcase` up to its post ID, the classname escaped once.
+    passing_start: String,
     posts: Vec<PostCase<'a>>,
 }
 
@@ -278,6 +298,10 @@ fn account_suites(report: &Report) -> Vec<AccountSuite<'_>> {
             let advertiser = &*pairs[0].advertiser_id;
             AccountSuite {
                 advertiser,
+                passing_start: format!(
+                    r#"    <testcase classname="{}" name="post "#,
+                    attr(advertiser)
+                ),
                 properties: match &pairs[0].account_name {
                     Some(name) => vec![("account_name", name.to_string())],
                     None => Vec::new(),

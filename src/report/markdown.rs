@@ -39,17 +39,22 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     write_clients(report, out)?;
     write_new_first(report, out)?;
     write_summary_tables(report, out)?;
-    let mut start = 0;
-    while start < report.findings.len() {
-        let account = &report.findings[start].advertiser_id;
-        let end = start
-            + report.findings[start..]
-                .iter()
-                .take_while(|f| &f.advertiser_id == account)
-                .count();
-        write_account(&report.findings[start..end], out)?;
-        start = end;
+    // Every account's section as one list of pieces, rendered on every core.
+    let mut pieces = Vec::with_capacity(2 * report.findings.len() + 3);
+    for findings in report
+        .findings
+        .chunk_by(|a, b| a.advertiser_id == b.advertiser_id)
+    {
+        pieces.push(Piece::Heading(&findings[0]));
+        pieces.extend(findings.iter().map(Piece::Row));
+        pieces.push(Piece::DetailsStart);
+        pieces.extend(findings.iter().map(Piece::Details));
+        pieces.push(Piece::DetailsEnd);
     }
+    super::parallel::write_items(&pieces, out, super::parallel::threads(), |piece, out| {
+        // Writing into a buffer cannot fail.
+        let _ = write_piece(piece, out);
+    })?;
     write_footer(report, out)
 }
 
@@ -172,63 +177,79 @@ fn write_summary_tables(report: &Report, out: &mut dyn Write) -> io::Result<()> 
     writeln!(out)
 }
 
-fn write_account(findings: &[FindingOut], out: &mut dyn Write) -> io::Result<()> {
-    let first = &findings[0];
-    match &first.account_name {
-        Some(name) => writeln!(
-            out,
-            "## Ad account {} ({})\n",
-            md(&first.advertiser_id),
-            md(name)
-        )?,
-        None => writeln!(out, "## Ad account {}\n", md(&first.advertiser_id))?,
-    }
-    writeln!(
-        out,
-        "| post | handle | cause | severity | owner | what people see | ads |\n|---|---|---|---|---|---|---|"
-    )?;
-    for f in findings {
-        let new = if f.is_new() { "**new** " } else { "" };
-        writeln!(
-            out,
-            "| {} | {} | {new}{} | {} | {} | {} | {} |",
-            md(&f.post_id),
-            handles(f.handle.as_deref()),
-            code(&f.cause, true),
-            f.severity,
-            f.owner_role,
-            prose(&f.symptom, true),
-            md(&f.ad_ids.join(", "))
-        )?;
-    }
-    writeln!(out, "\n<details><summary>Fixes and evidence</summary>\n")?;
-    for f in findings {
-        writeln!(
-            out,
-            "#### Post {}: {} ({})\n",
-            md(&f.post_id),
-            code(&f.cause, false),
-            f.owner_role
-        )?;
-        if let Some(since) = &f.first_seen {
-            writeln!(out, "Broken since {}.\n", md(since))?;
-        }
-        for (i, step) in f.fix.iter().enumerate() {
-            writeln!(out, "{}. {}", i + 1, prose(step, false))?;
-        }
-        writeln!(out)?;
-        for e in &f.evidence {
+/// A piece of an ad account's section: its heading and table head, a finding's table
+/// row, the fixes' opening, a finding's fix and evidence, the fixes' end.
+enum Piece<'a> {
+    Heading(&'a FindingOut),
+    Row(&'a FindingOut),
+    DetailsStart,
+    Details(&'a FindingOut),
+    DetailsEnd,
+}
+
+fn write_piece(piece: &Piece<'_>, out: &mut dyn Write) -> io::Result<()> {
+    match piece {
+        Piece::Heading(first) => {
+            match &first.account_name {
+                Some(name) => writeln!(
+                    out,
+                    "## Ad account {} ({})\n",
+                    md(&first.advertiser_id),
+                    md(name)
+                )?,
+                None => writeln!(out, "## Ad account {}\n", md(&first.advertiser_id))?,
+            }
             writeln!(
                 out,
-                "- {}:{}: {}",
-                md(&e.path),
-                e.line,
-                prose(&e.says, false)
-            )?;
+                "| post | handle | cause | severity | owner | what people see | ads |\n|---|---|---|---|---|---|---|"
+            )
         }
-        writeln!(out)?;
+        Piece::Row(f) => {
+            let new = if f.is_new() { "**new** " } else { "" };
+            writeln!(
+                out,
+                "| {} | {} | {new}{} | {} | {} | {} | {} |",
+                md(&f.post_id),
+                handles(f.handle.as_deref()),
+                code(&f.cause, true),
+                f.severity,
+                f.owner_role,
+                prose(&f.symptom, true),
+                md(&f.ad_ids.join(", "))
+            )
+        }
+        Piece::DetailsStart => writeln!(out, "\n<details><summary>Fixes and evidence</summary>\n"),
+        Piece::Details(f) => write_details(f, out),
+        Piece::DetailsEnd => writeln!(out, "</details>\n"),
     }
-    writeln!(out, "</details>\n")
+}
+
+/// A finding's fix steps and evidence, under its post and cause.
+fn write_details(f: &FindingOut, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "#### Post {}: {} ({})\n",
+        md(&f.post_id),
+        code(&f.cause, false),
+        f.owner_role
+    )?;
+    if let Some(since) = &f.first_seen {
+        writeln!(out, "Broken since {}.\n", md(since))?;
+    }
+    for (i, step) in f.fix.iter().enumerate() {
+        writeln!(out, "{}. {}", i + 1, prose(step, false))?;
+    }
+    writeln!(out)?;
+    for e in &f.evidence {
+        writeln!(
+            out,
+            "- {}:{}: {}",
+            md(&e.path),
+            e.line,
+            prose(&e.says, false)
+        )?;
+    }
+    writeln!(out)
 }
 
 fn write_footer(report: &Report, out: &mut dyn Write) -> io::Result<()> {

@@ -15,6 +15,7 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 mod page_data;
+pub mod parallel;
 pub mod text;
 pub mod xlsx;
 

@@ -1,0 +1,88 @@
+//! Rendering a long list of report items on every core, written in order.
+//!
+//! A report at 1M ads has 90k findings and 333k audited posts; formatting and escaping
+//! their text on one thread was most of every format's write time. Each round of items is
+//! cut into one part per thread, each part rendered into a buffer of its own, and the
+//! buffers written in order: the bytes do not depend on the thread count.
+
+use std::io::{self, Write};
+
+/// Items per round: bounds the bytes held in buffers (a finding renders to 1-2 KB).
+const ROUND: usize = 8192;
+
+/// Below this many items one thread renders them all (threads cost more than they save).
+const SMALL: usize = 256;
+
+/// The number of threads a report is rendered on: one per core.
+pub fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Writes every item of `items` to `out`, in order, each rendered by `render` into a
+/// buffer, on up to `threads` threads.
+pub fn write_items<T: Sync>(
+    items: &[T],
+    out: &mut dyn Write,
+    threads: usize,
+    render: impl Fn(&T, &mut Vec<u8>) + Sync,
+) -> io::Result<()> {
+    for round in items.chunks(ROUND) {
+        for buffer in render_round(round, threads, &render) {
+            out.write_all(&buffer)?;
+        }
+    }
+    Ok(())
+}
+
+/// The items of one round in consecutive parts, each part on its own thread.
+fn render_round<T: Sync>(
+    items: &[T],
+    threads: usize,
+    render: &(impl Fn(&T, &mut Vec<u8>) + Sync),
+) -> Vec<Vec<u8>> {
+    let part = |items: &[T]| {
+        let mut buffer = Vec::with_capacity(items.len() * 512);
+        for item in items {
+            render(item, &mut buffer);
+        }
+        buffer
+    };
+    if threads <= 1 || items.len() < SMALL {
+        return vec![part(items)];
+    }
+    let size = items.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(size)
+            .map(|chunk| scope.spawn(move || part(chunk)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a report thread does not panic"))
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bytes_do_not_depend_on_the_thread_count() {
+        for n in [0, 1, 255, 256, 257, 8191, 8192, 8193, 20_000] {
+            let items: Vec<usize> = (0..n).collect();
+            let render = |i: &usize, buffer: &mut Vec<u8>| {
+                // Items of different lengths, so parts differ in size.
+                let _ = writeln!(buffer, "{i}:{}", "x".repeat(i % 7));
+            };
+            let mut expected = Vec::new();
+            write_items(&items, &mut expected, 1, render).unwrap();
+            assert_eq!(expected.iter().filter(|&&b| b == b'\n').count(), n);
+            for threads in [2, 3, 8] {
+                let mut got = Vec::new();
+                write_items(&items, &mut got, threads, render).unwrap();
+                assert!(got == expected, "{n} items on {threads} threads differ");
+            }
+        }
+    }
+}
