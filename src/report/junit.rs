@@ -16,8 +16,6 @@
 
 use std::io::{self, Write};
 
-use rustc_hash::FxHashMap;
-
 use super::escape::{xml_attr as attr, xml_text as text};
 use super::{numbered, FindingOut, PairOut, RejectedOut, Report, UncheckedOut};
 
@@ -50,7 +48,9 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         ("inputs".to_string(), Vec::new(), input_cases(report)),
         ("coverage".to_string(), Vec::new(), coverage_cases(report)),
     ];
-    let accounts = account_suites(report);
+    let findings = by_pair(&report.findings, |f| (&*f.advertiser_id, &*f.post_id));
+    let unchecked = by_pair(&report.unchecked, |u| (&*u.advertiser_id, &*u.post_id));
+    let accounts = account_suites(report, &findings, &unchecked);
     let count = |cases: &[Case], f: fn(&Case) -> bool| cases.iter().filter(|c| f(c)).count();
     let failed = |c: &Case| c.failure.is_some();
     let skipped = |c: &Case| c.failure.is_none() && c.skipped.is_some();
@@ -111,7 +111,7 @@ fn write_item(item: &Item<'_, '_>, out: &mut dyn Write) -> io::Result<()> {
             out.write_all(b"\"/>\n")
         }
         Item::Post(_, post) => {
-            write_case(out, &pair_case(post.pair, &post.findings, post.unchecked))
+            write_case(out, &pair_case(post.pair, post.findings, post.unchecked))
         }
         Item::SuiteEnd => writeln!(out, "  </testsuite>"),
     }
@@ -252,7 +252,8 @@ struct AccountSuite<'a> {
 /// An audited post with its findings and the checks that could not run for it.
 struct PostCase<'a> {
     pair: &'a PairOut,
-    findings: Vec<&'a FindingOut>,
+    /// Its findings.
+    findings: &'a [&'a FindingOut],
     unchecked: Option<&'a UncheckedOut>,
 }
 
@@ -276,21 +277,28 @@ impl PostCase<'_> {
     }
 }
 
-/// A suite per ad account, a case per audited post. `report.pairs` is sorted, so each
-/// ad account's posts are one run of it.
-fn account_suites(report: &Report) -> Vec<AccountSuite<'_>> {
-    let mut by_pair: FxHashMap<(&str, &str), Vec<&FindingOut>> = FxHashMap::default();
-    for finding in &report.findings {
-        by_pair
-            .entry((&finding.advertiser_id, &finding.post_id))
-            .or_default()
-            .push(finding);
+/// `items` by (ad account, post) text, in a stable order. The report's findings and
+/// unchecked posts come so already, but for ad accounts masked alike (two IDs that equal
+/// auth codes show the same text): then they are sorted here.
+fn by_pair<'a, T>(items: &'a [T], key: impl Fn(&'a T) -> (&'a str, &'a str)) -> Vec<&'a T> {
+    let mut sorted: Vec<&T> = items.iter().collect();
+    if !sorted.is_sorted_by(|a, b| key(a) <= key(b)) {
+        sorted.sort_by(|a, b| key(a).cmp(&key(b)));
     }
-    let unchecked: FxHashMap<(&str, &str), &UncheckedOut> = report
-        .unchecked
-        .iter()
-        .map(|u| ((u.advertiser_id.as_str(), u.post_id.as_str()), u))
-        .collect();
+    sorted
+}
+
+/// A suite per ad account, a case per audited post. `report.pairs` is sorted by text, so
+/// each account's posts are one run of it; `findings` and `unchecked` are sorted the same
+/// way ([`by_pair`]), so each post's are found by walking them beside the pairs (no
+/// hashing of 333k text pairs).
+fn account_suites<'a>(
+    report: &'a Report,
+    findings: &'a [&'a FindingOut],
+    unchecked: &'a [&'a UncheckedOut],
+) -> Vec<AccountSuite<'a>> {
+    let mut findings = Walk::new(findings, |f| (&*f.advertiser_id, &*f.post_id));
+    let mut unchecked = Walk::new(unchecked, |u| (&*u.advertiser_id, &*u.post_id));
     report
         .pairs
         .chunk_by(|a, b| a.advertiser_id == b.advertiser_id)
@@ -312,8 +320,8 @@ fn account_suites(report: &Report) -> Vec<AccountSuite<'_>> {
                         let key = (&*pair.advertiser_id, pair.post_id.as_str());
                         PostCase {
                             pair,
-                            findings: by_pair.get(&key).cloned().unwrap_or_default(),
-                            unchecked: unchecked.get(&key).copied(),
+                            findings: findings.run(key),
+                            unchecked: unchecked.run(key).first().copied(),
                         }
                     })
                     .collect(),
@@ -322,18 +330,38 @@ fn account_suites(report: &Report) -> Vec<AccountSuite<'_>> {
         .collect()
 }
 
+/// A list sorted by a key, read forward: the run of items with each key asked for, keys
+/// asked for in order (a key asked twice gets its run twice).
+struct Walk<'a, T, K> {
+    items: &'a [&'a T],
+    key: K,
+    at: usize,
+}
+
+impl<'a, T, K: Fn(&'a T) -> (&'a str, &'a str)> Walk<'a, T, K> {
+    fn new(items: &'a [&'a T], key: K) -> Self {
+        Walk { items, key, at: 0 }
+    }
+
+    /// The items whose key is `wanted`.
+    fn run(&mut self, wanted: (&str, &str)) -> &'a [&'a T] {
+        let items = self.items;
+        while self.at < items.len() && (self.key)(items[self.at]) < wanted {
+            self.at += 1;
+        }
+        let end = self.at
+            + items[self.at..]
+                .iter()
+                .take_while(|item| (self.key)(item) == wanted)
+                .count();
+        &items[self.at..end]
+    }
+}
+
 fn pair_case(pair: &PairOut, findings: &[&FindingOut], unchecked: Option<&UncheckedOut>) -> Case {
     let mut case = Case::new(&pair.advertiser_id, format!("post {}", pair.post_id));
-    let errors: Vec<&FindingOut> = findings
-        .iter()
-        .copied()
-        .filter(|f| f.severity.is_error())
-        .collect();
-    let warnings: Vec<&FindingOut> = findings
-        .iter()
-        .copied()
-        .filter(|f| !f.severity.is_error())
-        .collect();
+    let (errors, warnings): (Vec<&FindingOut>, Vec<&FindingOut>) =
+        findings.iter().partition(|f| f.severity.is_error());
     if !errors.is_empty() {
         let causes: Vec<&str> = errors.iter().map(|f| f.cause.as_str()).collect();
         let message = errors
