@@ -41,7 +41,9 @@ fn render_round<T: Sync>(
     render: &(impl Fn(&T, &mut Vec<u8>) + Sync),
 ) -> Vec<Vec<u8>> {
     let part = |items: &[T]| {
-        let mut buffer = Vec::with_capacity(items.len() * 512);
+        // Room for the largest items (a finding with long evidence): growing a buffer of
+        // megabytes copies it, and untouched capacity costs address space only.
+        let mut buffer = Vec::with_capacity(items.len() * 2048);
         for item in items {
             render(item, &mut buffer);
         }
