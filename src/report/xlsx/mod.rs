@@ -32,7 +32,7 @@ use std::borrow::Cow;
 use std::io::{self, Write};
 use std::ops::Range;
 
-use super::Report;
+use super::{FindingOut, Report};
 use deflate::Deflated;
 use package::SheetEntry;
 use sheet::Column;
@@ -49,6 +49,20 @@ const FINDINGS_PER_PIECE: usize = if cfg!(test) { 97 } else { 2048 };
 
 /// Rows per piece of the worklists and the Rejected rows sheet (shorter rows).
 const ROWS_PER_PIECE: usize = if cfg!(test) { 61 } else { 4096 };
+
+/// The most XML a piece may hold, by [`Workbook::row_bound`]: each thread keeps a piece's
+/// XML and room for its deflated bytes, so memory stays bounded whatever the cells hold
+/// (an outside review fed 256 findings whose handle was 32,000 carriage returns, each
+/// written `_x000D_`: pieces of 2,048 rows took 700 MB, ten times the old writer). Real
+/// rows stay far below it, so their pieces are cut by count alone.
+const PIECE_BYTES: usize = if cfg!(test) { 64 << 10 } else { 32 << 20 };
+
+/// Bytes of XML a cell may take besides its text: `<c r="AB1048576" s="9" t="inlineStr">
+/// <is><t xml:space="preserve">` and the closing tags.
+const CELL_XML: usize = 96;
+
+/// The most bytes of XML a byte of text may become (`\r` is written `_x000D_`).
+const ESCAPED: usize = 7;
 
 /// Writes the workbook to `out`, prepared on every available thread.
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -200,20 +214,98 @@ impl<'a> Workbook<'a> {
             })
             .collect();
         let mut pieces = Vec::new();
-        for (n, (table, rows)) in tables.into_iter().enumerate() {
-            // Sheet 1 is the Summary; the tables follow it in order.
-            parts.push(package::sheet_path(n + 2));
-            pieces.extend(row_pieces(parts.len() - 1, table, rows));
-        }
-        pieces.extend(small);
-        Ok(Workbook {
+        let mut workbook = Workbook {
             report,
             prepared,
             parts,
-            pieces,
-        })
+            pieces: Vec::new(),
+        };
+        for (n, (table, rows)) in tables.into_iter().enumerate() {
+            // Sheet 1 is the Summary; the tables follow it in order.
+            workbook.parts.push(package::sheet_path(n + 2));
+            let part = workbook.parts.len() - 1;
+            pieces.extend(workbook.row_pieces(part, table, rows));
+        }
+        pieces.extend(small);
+        workbook.pieces = pieces;
+        Ok(workbook)
     }
 
+    /// A table's `rows` cut into pieces of at most [`FINDINGS_PER_PIECE`] or
+    /// [`ROWS_PER_PIECE`] rows and about [`PIECE_BYTES`] of XML (one piece for an empty
+    /// table: its header). The cuts depend on the report alone, so the bytes do not depend
+    /// on the thread count.
+    fn row_pieces(&self, part: usize, table: Table, rows: usize) -> Vec<Piece> {
+        let per_piece = match table {
+            Table::Findings => FINDINGS_PER_PIECE,
+            Table::Worklist(_) | Table::Rejected => ROWS_PER_PIECE,
+        };
+        let mut cuts = Vec::new();
+        let (mut start, mut bytes) = (0, 0);
+        for row in 0..rows {
+            let bound = self.row_bound(table, row);
+            if row > start && (row - start == per_piece || bytes + bound > PIECE_BYTES) {
+                cuts.push(start..row);
+                (start, bytes) = (row, 0);
+            }
+            bytes += bound;
+        }
+        cuts.push(start..rows);
+        let count = cuts.len();
+        cuts.into_iter()
+            .enumerate()
+            .map(|(n, rows)| Piece {
+                part,
+                content: Content::Rows(table, rows),
+                last: n + 1 == count,
+            })
+            .collect()
+    }
+
+    /// The most bytes of XML row `row` of `table` can take: every byte of its texts
+    /// escaped at the most, and each cell's markup.
+    fn row_bound(&self, table: Table, row: usize) -> usize {
+        let findings = &self.report.findings;
+        let text = match table {
+            Table::Findings => finding_text_len(&findings[row]),
+            Table::Worklist(role) => {
+                let finding = &findings[self.prepared.worklists[role][row] as usize];
+                finding_text_len(finding)
+            }
+            Table::Rejected => {
+                let rejected = &self.report.rejected[row];
+                rejected.path.len()
+                    + rejected.reason.len()
+                    + rejected.column.as_ref().map_or(0, String::len)
+                    + 20
+            }
+        };
+        text * ESCAPED + table.columns().len() * CELL_XML
+    }
+}
+
+/// The bytes of every text of a finding's row, with room for the separators and numbers
+/// its joined cells add (at most 16 per value).
+fn finding_text_len(f: &FindingOut) -> usize {
+    let strings = |values: &[String]| values.iter().map(|v| v.len() + 16).sum::<usize>();
+    f.advertiser_id.len()
+        + f.account_name.as_ref().map_or(0, String::len)
+        + f.post_id.len()
+        + f.handle.as_ref().map_or(0, String::len)
+        + strings(&f.ad_ids)
+        + f.cause.len()
+        + 16
+        + f.symptom.len()
+        + f.owner_role.len()
+        + strings(&f.fix)
+        + f.evidence
+            .iter()
+            .map(|e| e.path.len() + e.says.len() + 40)
+            .sum::<usize>()
+        + f.first_seen.as_ref().map_or(0, String::len)
+}
+
+impl<'a> Workbook<'a> {
     /// A piece's XML.
     fn render(&self, piece: &Piece, xml: &mut Vec<u8>) {
         match &piece.content {
@@ -312,20 +404,6 @@ fn package_parts(
     }
     parts.push((package::sheet_path(1), Content::Fixed(summary)));
     parts
-}
-
-/// A table's `rows` cut into pieces (one piece for an empty table: its header).
-fn row_pieces(part: usize, table: Table, rows: usize) -> impl Iterator<Item = Piece> {
-    let per_piece = match table {
-        Table::Findings => FINDINGS_PER_PIECE,
-        Table::Worklist(_) | Table::Rejected => ROWS_PER_PIECE,
-    };
-    let count = rows.div_ceil(per_piece).max(1);
-    (0..count).map(move |n| Piece {
-        part,
-        content: Content::Rows(table, n * per_piece..rows.min((n + 1) * per_piece)),
-        last: n + 1 == count,
-    })
 }
 
 #[cfg(test)]

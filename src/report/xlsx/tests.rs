@@ -334,4 +334,51 @@ mod read_back {
             );
         }
     }
+
+    /// Every row's XML within the bound pieces are cut by, and pieces of escape-heavy
+    /// rows cut by bytes (an outside review's 32,000 carriage returns per handle took
+    /// 700 MB in pieces cut by count).
+    #[test]
+    fn pieces_stay_within_their_byte_bound() {
+        let mut report = report(300, 40);
+        for finding in report.findings.iter_mut().step_by(7) {
+            finding.handle = Some(format!("@a{}b", "\r".repeat(3_000)));
+            finding.fix.push(format!("& {}", "<&>\u{1}".repeat(500)));
+        }
+        let prepared = Prepared::new(&report.findings, 1);
+        let workbook = Workbook::plan(&report, &prepared).unwrap();
+        let mut tables = vec![Table::Findings, Table::Rejected];
+        tables.extend((0..ROLES.len()).map(Table::Worklist));
+        for table in tables {
+            let rows = table.rows(&report, &prepared);
+            for row in 0..rows {
+                let mut xml = Vec::new();
+                workbook.render_rows(table, row..row + 1, &mut xml);
+                if row == 0 || row + 1 == rows {
+                    // The sheet's start or end comes with the first or last row.
+                    continue;
+                }
+                let bound = workbook.row_bound(table, row);
+                assert!(
+                    xml.len() <= bound,
+                    "{} row {row}: {} > {bound}",
+                    table.name(),
+                    xml.len()
+                );
+            }
+        }
+        let mut findings_pieces = 0;
+        for piece in &workbook.pieces {
+            if let Content::Rows(table, rows) = &piece.content {
+                let bound: usize = rows.clone().map(|r| workbook.row_bound(*table, r)).sum();
+                assert!(rows.len() == 1 || bound <= PIECE_BYTES, "{rows:?}");
+                findings_pieces += usize::from(matches!(table, Table::Findings));
+            }
+        }
+        // 300 findings would be 4 pieces of 97 by count alone.
+        assert!(findings_pieces > 4, "{findings_pieces}");
+        let one = bytes(&report, 1);
+        assert!(bytes(&report, 3) == one);
+        assert_eq!(entries(&one).len(), 16);
+    }
 }
