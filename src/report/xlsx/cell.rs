@@ -121,10 +121,20 @@ fn escape(rest: &[u8]) -> Option<(&'static [u8], usize)> {
     })
 }
 
-/// Whether `text` starts with `_xHHHH_` (H a hex digit), which Excel reads as an escape.
+/// Whether `text` starts with what Excel would read as an escape once written: `_xHHHH_`
+/// (H a hex digit), or `_xHHHH` before a character that is itself written as an escape
+/// starting with `_` (a carriage return, U+FFFE, U+FFFF): `_x0041` and a carriage
+/// return would be written `_x0041_x000D_` and read back as `A` and `x000D_` (found by
+/// an outside review; the old writer did the same).
 fn starts_excel_escape(text: &[u8]) -> bool {
-    matches!(text, [b'_', b'x', h1, h2, h3, h4, b'_', ..]
-        if [h1, h2, h3, h4].iter().all(|h| h.is_ascii_hexdigit()))
+    match text {
+        [b'_', b'x', h1, h2, h3, h4, rest @ ..]
+            if [h1, h2, h3, h4].iter().all(|h| h.is_ascii_hexdigit()) =>
+        {
+            matches!(rest, [b'_' | b'\r', ..] | [0xef, 0xbf, 0xbe | 0xbf, ..])
+        }
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -134,7 +144,9 @@ mod tests {
 
     /// The definition, character by character: [`inert_cell`], then rust_xlsxwriter's
     /// escaping, which the workbooks were written with before (underscores of
-    /// escape-shaped text first, then markup and the characters XML cannot hold).
+    /// escape-shaped text first, then markup and the characters XML cannot hold), with
+    /// one correction: `_xHHHH` before a character written as an escape is escape-shaped
+    /// too.
     ///
     /// [`inert_cell`]: crate::report::escape::inert_cell
     fn reference(text: &str) -> String {
@@ -145,7 +157,7 @@ mod tests {
             let escape_shaped = chars.len() >= i + 7
                 && chars[i + 1] == 'x'
                 && chars[i + 2..i + 6].iter().all(char::is_ascii_hexdigit)
-                && chars[i + 6] == '_';
+                && matches!(chars[i + 6], '_' | '\r' | '\u{fffe}' | '\u{ffff}');
             match c {
                 '_' if escape_shaped => out.push_str("_x005F_"),
                 '&' => out.push_str("&amp;"),
@@ -177,6 +189,12 @@ mod tests {
         assert_eq!(
             escaped("\u{1b}[31m\u{fffe}\u{ffff}\u{85}\u{202e}gnp.exe"),
             "\u{fffd}[31m_xFFFE__xFFFF_\u{fffd}\u{fffd}gnp.exe"
+        );
+        // `_xHHHH` before a character written as an escape: its underscore escaped too,
+        // or `_x0041` and a carriage return would read back as `Ax000D_`.
+        assert_eq!(
+            escaped("_x0041\rB Pay_x0024\u{fffe} _x0041\n"),
+            "_x005F_x0041_x000D_B Pay_x005F_x0024_xFFFE_ _x0041\n"
         );
         assert_eq!(
             escaped("spark_codes.csv → “…” £"),

@@ -82,6 +82,20 @@ const OWNER: usize = 4;
 /// An empty text: no cell.
 const NO_STRING: u32 = u32::MAX;
 
+/// A text written in its cell rather than shared (see [`keep_inline`]).
+const INLINE: u32 = u32::MAX - 1;
+
+/// Whether a text that would be shared is written in its cell instead: one holding
+/// `x005F_` (any case). openpyxl, which pandas reads workbooks with, removes every
+/// `x005F_` from shared strings (`Shop x005F_ Deals` read as `Shop  Deals`), but reads
+/// cell texts as written, as it read every text of the workbook before shared strings
+/// (found by an outside review).
+fn keep_inline(text: &str) -> bool {
+    text.as_bytes()
+        .windows(6)
+        .any(|w| w.eq_ignore_ascii_case(b"x005f_"))
+}
+
 /// The fewest findings [`Prepared::new`] gives a thread: fewer are not worth one. Tests
 /// use small parts, so that the joining of parts is exercised on small reports.
 const MIN_PART: usize = if cfg!(test) { 100 } else { 4096 };
@@ -150,6 +164,10 @@ impl<'a> Prepared<'a> {
                 if text.is_empty() {
                     continue;
                 }
+                if keep_inline(text) {
+                    numbered[k] = INLINE;
+                    continue;
+                }
                 if previous[k].0 != text {
                     let number = *numbers.entry(text).or_insert_with(|| {
                         strings.push(text);
@@ -165,7 +183,7 @@ impl<'a> Prepared<'a> {
                 let on_worklist = [CAUSE, SEVERITY, OWNER];
                 references += on_worklist
                     .iter()
-                    .filter(|k| numbered[**k] != NO_STRING)
+                    .filter(|k| !matches!(numbered[**k], NO_STRING | INLINE))
                     .count() as u64;
             }
             shared.push(numbered);
@@ -201,7 +219,7 @@ impl<'a> Prepared<'a> {
                 .collect();
             whole.shared.extend(part.shared.iter().map(|numbered| {
                 numbered.map(|n| {
-                    if n == NO_STRING {
+                    if matches!(n, NO_STRING | INLINE) {
                         n
                     } else {
                         renumbered[n as usize]
@@ -243,15 +261,19 @@ impl<'a> Prepared<'a> {
             let finding = &findings[at];
             let shared = &self.shared[at];
             let mut row = Row::start(xml, at as u32 + 2);
+            let texts = shared_texts(finding);
+            let shared_cell = |row: &mut Row<'_>, col: usize, k: usize| {
+                shared_cell(row, col, style(col), shared[k], texts[k]);
+            };
             row.text(0, style(0), &finding.advertiser_id);
-            shared_cell(&mut row, 1, style(1), shared[ACCOUNT]);
+            shared_cell(&mut row, 1, ACCOUNT);
             row.text(2, style(2), &finding.post_id);
             row.text(3, style(3), finding.handle.as_deref().unwrap_or(""));
             row.text(4, style(4), joined.lines(&finding.ad_ids));
-            shared_cell(&mut row, 5, style(5), shared[CAUSE]);
-            shared_cell(&mut row, 6, style(6), shared[SEVERITY]);
-            shared_cell(&mut row, 7, style(7), shared[SYMPTOM]);
-            shared_cell(&mut row, 8, style(8), shared[OWNER]);
+            shared_cell(&mut row, 5, CAUSE);
+            shared_cell(&mut row, 6, SEVERITY);
+            shared_cell(&mut row, 7, SYMPTOM);
+            shared_cell(&mut row, 8, OWNER);
             row.text(9, style(9), joined.steps(&finding.fix));
             row.text(10, style(10), joined.evidence(&finding.evidence));
             row.text(11, style(11), finding.first_seen.as_deref().unwrap_or(""));
@@ -276,9 +298,10 @@ impl<'a> Prepared<'a> {
             row.text(0, Style::ID, &finding.advertiser_id);
             row.text(1, Style::ID, &finding.post_id);
             row.text(2, Style::ID, finding.handle.as_deref().unwrap_or(""));
-            shared_cell(&mut row, 3, Style::WRAP, shared[CAUSE]);
-            shared_cell(&mut row, 4, Style::WRAP, shared[SEVERITY]);
-            shared_cell(&mut row, 5, Style::WRAP, shared[OWNER]);
+            let texts = shared_texts(finding);
+            shared_cell(&mut row, 3, Style::WRAP, shared[CAUSE], texts[CAUSE]);
+            shared_cell(&mut row, 4, Style::WRAP, shared[SEVERITY], texts[SEVERITY]);
+            shared_cell(&mut row, 5, Style::WRAP, shared[OWNER], texts[OWNER]);
             row.text(6, Style::WRAP, joined.steps(&finding.fix));
             // The Findings sheet's header is row 1, so finding `index` is on row index + 2.
             row.number(7, index as u64 + 2);
@@ -344,9 +367,13 @@ impl Joined {
 }
 
 /// A cell of shared string `number`; none for an empty text.
-fn shared_cell(row: &mut Row<'_>, col: usize, style: Style, number: u32) {
-    if number != NO_STRING {
-        row.shared(col, style, number);
+/// A cell of a shared text: its number in the table, the text itself when kept inline,
+/// nothing when empty.
+fn shared_cell(row: &mut Row<'_>, col: usize, style: Style, number: u32, text: &str) {
+    match number {
+        NO_STRING => {}
+        INLINE => row.text(col, style, text),
+        number => row.shared(col, style, number),
     }
 }
 
