@@ -46,22 +46,13 @@ impl DeferredIds {
 
     /// The placeholder for `text` when it is 1 to 19 ASCII digits and room is left.
     fn defer(&mut self, text: &str) -> Option<Sym> {
-        let bytes = text.as_bytes();
-        if bytes.is_empty() || bytes.len() > 19 || self.values.len() >= DEFERRED as usize {
+        if self.values.len() >= DEFERRED as usize {
             return None;
         }
-        let mut value = 0u64;
-        for &b in bytes {
-            let digit = b.wrapping_sub(b'0');
-            if digit > 9 {
-                return None;
-            }
-            // 19 digits are below 10^19 < 2^64: no overflow.
-            value = value * 10 + u64::from(digit);
-        }
+        let (value, digits) = crate::sym::decimal_id(text)?;
         let index = self.values.len() as u32;
         self.values.push(value);
-        self.digits.push(bytes.len() as u8);
+        self.digits.push(digits);
         Some(Sym(DEFERRED | index))
     }
 

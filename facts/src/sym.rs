@@ -91,20 +91,10 @@ enum Key<'a> {
 
 impl<'a> Key<'a> {
     fn of(text: &'a str) -> Key<'a> {
-        let bytes = text.as_bytes();
-        if bytes.is_empty() || bytes.len() > 19 {
-            return Key::Text(text);
+        match decimal_id(text) {
+            Some((value, digits)) => Key::Number(value, u32::from(digits)),
+            None => Key::Text(text),
         }
-        let mut value = 0u64;
-        for &b in bytes {
-            let digit = b.wrapping_sub(b'0');
-            if digit > 9 {
-                return Key::Text(text);
-            }
-            // 19 digits are below 10^19 < 2^64: no overflow.
-            value = value * 10 + u64::from(digit);
-        }
-        Key::Number(value, bytes.len() as u32)
     }
 
     fn hash(self) -> u64 {
@@ -113,6 +103,24 @@ impl<'a> Key<'a> {
             Key::Text(text) => hash(text),
         }
     }
+}
+
+/// A text of 1 to 19 ASCII digits as its value and digit count (`"07"` is not `"7"`).
+pub(crate) fn decimal_id(text: &str) -> Option<(u64, u8)> {
+    let bytes = text.as_bytes();
+    if bytes.is_empty() || bytes.len() > 19 {
+        return None;
+    }
+    let mut value = 0u64;
+    for &b in bytes {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        // 19 digits are below 10^19 < 2^64: no overflow.
+        value = value * 10 + u64::from(digit);
+    }
+    Some((value, bytes.len() as u8))
 }
 
 /// A decimal ID's digits left-aligned in 19 places: with the digit count as tie-break
