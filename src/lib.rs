@@ -23,6 +23,7 @@ pub mod terminal;
 pub mod triage;
 pub mod trust;
 pub mod trust_cmd;
+pub mod writeback;
 
 /// How a run ended, as linters report it.
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]

@@ -309,7 +309,10 @@ impl Transaction {
         if let Some(meta) = &existing {
             keep_mode_and_owner(&file, meta);
         }
-        let mut out = BufWriter::with_capacity(256 * 1024, file);
+        let mut out = BufWriter::with_capacity(
+            256 * 1024,
+            crate::writeback::EarlyWriteback::new(file, existing.is_some()),
+        );
         render(&mut out)?;
         out.into_inner().map_err(io::IntoInnerError::into_error)?;
         self.staged.push(staged);
