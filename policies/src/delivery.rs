@@ -188,6 +188,7 @@ pub(crate) fn run_shard(
     ads: &AdIndex,
     shard: &Shard,
     settings: &Settings,
+    sizes: &mut Vec<usize>,
 ) -> Outputs {
     use program::{AdUse, AsOf, Code, Given, PostFlagged, Share};
     let mut runtime = program::Crepe::new();
@@ -207,7 +208,12 @@ pub(crate) fn run_shard(
         engine::shares(facts, shard, crate::preview::CLASSIFY)
             .map(|(h, a, d, b, u, an, r)| Share(h, a, d, b, u, an, r)),
     );
-    let (pairs, creators, findings) = runtime.run_with_hasher::<FxBuildHasher>();
+    let (pairs, creators, findings) = {
+        let mut hints = program::CrepeSizes(std::mem::take(sizes));
+        let outputs = runtime.run_with_sizes::<FxBuildHasher>(&mut hints);
+        *sizes = hints.0;
+        outputs
+    };
     Outputs {
         pairs: pairs
             .into_iter()

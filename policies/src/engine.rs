@@ -74,8 +74,10 @@ impl Outputs {
     }
 }
 
-/// Loads one shard into a policy's program, runs it and returns its outputs.
-pub type RunShard = fn(&Facts, &AdIndex, &Shard, &Settings) -> Outputs;
+/// Loads one shard into a policy's program, runs it and returns its outputs. The last
+/// argument is the sizes of the previous shard's run on this thread (empty at first),
+/// which the program takes as capacity hints and replaces with its own.
+pub type RunShard = fn(&Facts, &AdIndex, &Shard, &Settings, &mut Vec<usize>) -> Outputs;
 
 /// Evaluates a policy: groups the ads, cuts the facts into shards (`shards`, or as many as
 /// suit the input), runs them on `settings.threads` threads and merges the findings.
@@ -111,12 +113,13 @@ fn run_shards(
     let threads = settings.threads.clamp(1, shards.len().max(1));
     let work = || {
         let mut outputs = Outputs::default();
+        let mut sizes = Vec::new();
         loop {
             let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let Some(shard) = shards.get(index) else {
                 return outputs;
             };
-            outputs.append(run(facts, ads, shard, settings));
+            outputs.append(run(facts, ads, shard, settings, &mut sizes));
             progress(1, shards.len() as u64);
         }
     };

@@ -11,6 +11,8 @@ pub mod catalogue;
 mod coverage;
 pub mod delivery;
 pub mod engine;
+#[cfg(test)]
+mod fork_of_crepe;
 pub mod preview;
 pub mod shard;
 

@@ -248,6 +248,7 @@ pub(crate) fn run_shard(
     ads: &AdIndex,
     shard: &Shard,
     settings: &Settings,
+    sizes: &mut Vec<usize>,
 ) -> Outputs {
     use program::{AdUse, AsOf, Code, Given, Link, PostFlagged, Share};
     let mut runtime = program::Crepe::new();
@@ -274,7 +275,12 @@ pub(crate) fn run_shard(
             .map(|(h, a, d, b, u, an, r)| Share(h, a, d, b, u, an, r)),
     );
     runtime.extend(engine::links(facts, shard).map(|(h, c, r)| Link(h, c, r)));
-    let (pairs, creators, no_creator, findings) = runtime.run_with_hasher::<FxBuildHasher>();
+    let (pairs, creators, no_creator, findings) = {
+        let mut hints = program::CrepeSizes(std::mem::take(sizes));
+        let outputs = runtime.run_with_sizes::<FxBuildHasher>(&mut hints);
+        *sizes = hints.0;
+        outputs
+    };
     Outputs {
         pairs: pairs
             .into_iter()
