@@ -11,8 +11,8 @@ use std::fmt;
 /// A file's text as UTF-8, with what was done to get it.
 #[derive(Debug)]
 pub struct Decoded<'a> {
-    /// UTF-8 text without a byte-order mark (borrowed when the file was UTF-8 already).
-    pub text: Cow<'a, [u8]>,
+    /// The text without a byte-order mark (borrowed when the file was UTF-8 already).
+    pub text: Cow<'a, str>,
     /// How the bytes were read, when not plain UTF-8.
     pub note: Option<String>,
 }
@@ -41,13 +41,12 @@ impl std::error::Error for DecodeError {}
 pub fn decode(raw: &[u8]) -> Result<Decoded<'_>, DecodeError> {
     const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
     if let Some(rest) = raw.strip_prefix(UTF8_BOM) {
-        return if std::str::from_utf8(rest).is_ok() {
-            Ok(plain(rest))
-        } else {
-            Ok(windows_1252(
+        return match std::str::from_utf8(rest) {
+            Ok(text) => Ok(plain(text)),
+            Err(_) => Ok(windows_1252(
                 rest,
                 "starts with a UTF-8 byte-order mark but is not UTF-8",
-            ))
+            )),
         };
     }
     if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(raw) {
@@ -57,20 +56,20 @@ pub fn decode(raw: &[u8]) -> Result<Decoded<'_>, DecodeError> {
             note.push_str("; some characters could not be read and were replaced with `�`");
         }
         return Ok(Decoded {
-            text: Cow::Owned(text.into_owned().into_bytes()),
+            text: Cow::Owned(text.into_owned()),
             note: Some(note),
         });
     }
     if raw.contains(&0) {
         return Err(DecodeError::Binary);
     }
-    if std::str::from_utf8(raw).is_ok() {
-        return Ok(plain(raw));
+    if let Ok(text) = std::str::from_utf8(raw) {
+        return Ok(plain(text));
     }
     Ok(windows_1252(raw, "is not valid UTF-8"))
 }
 
-fn plain(text: &[u8]) -> Decoded<'_> {
+fn plain(text: &str) -> Decoded<'_> {
     Decoded {
         text: Cow::Borrowed(text),
         note: None,
@@ -80,7 +79,7 @@ fn plain(text: &[u8]) -> Decoded<'_> {
 fn windows_1252<'a>(raw: &[u8], why: &str) -> Decoded<'a> {
     let (text, _, _) = encoding_rs::WINDOWS_1252.decode(raw);
     Decoded {
-        text: Cow::Owned(text.into_owned().into_bytes()),
+        text: Cow::Owned(text.into_owned()),
         note: Some(format!(
             "{why}: read as Windows-1252 (Excel on Windows); \
              hint: export as \"CSV UTF-8\" to be sure accents are right"
@@ -95,7 +94,7 @@ mod tests {
     #[test]
     fn utf8_bom_is_stripped_without_a_note() {
         let decoded = decode(b"\xEF\xBB\xBFAd ID\n1\n").unwrap();
-        assert_eq!(&decoded.text[..], b"Ad ID\n1\n");
+        assert_eq!(decoded.text, "Ad ID\n1\n");
         assert_eq!(decoded.note, None);
     }
 
@@ -106,17 +105,14 @@ mod tests {
             raw.extend_from_slice(&unit.to_le_bytes());
         }
         let decoded = decode(&raw).unwrap();
-        assert_eq!(&decoded.text[..], b"Ad ID\tPost\n");
+        assert_eq!(decoded.text, "Ad ID\tPost\n");
         assert!(decoded.note.unwrap().contains("UTF-16LE"));
     }
 
     #[test]
     fn windows_1252_is_decoded_with_a_note() {
         let decoded = decode(b"Caf\xE9 Cr\xE8me\n").unwrap();
-        assert_eq!(
-            String::from_utf8(decoded.text.into_owned()).unwrap(),
-            "Café Crème\n"
-        );
+        assert_eq!(decoded.text, "Café Crème\n");
         assert!(decoded.note.unwrap().contains("Windows-1252"));
     }
 

@@ -371,13 +371,12 @@ fn import_text(
         return result;
     }
     let decoded = decode::decode(raw).map_err(|e| error(e.to_string()))?;
-    if formats::facts::looks_like_facts(&decoded.text) {
-        let text = std::str::from_utf8(&decoded.text).map_err(|e| error(e.to_string()))?;
+    let text: &str = &decoded.text;
+    if formats::facts::looks_like_facts(text.as_bytes()) {
         formats::facts::import(display, text, facts, None);
         return Ok(());
     }
-    if formats::tiktok_api::looks_like_json(&decoded.text) {
-        let text = std::str::from_utf8(&decoded.text).map_err(|e| error(e.to_string()))?;
+    if formats::tiktok_api::looks_like_json(text.as_bytes()) {
         return formats::tiktok_api::import(display, text, facts).map_err(error);
     }
     // Progress is in bytes of the file as stored; a transcoded file reports at its end.

@@ -76,14 +76,26 @@ impl ColumnMap {
     }
 
     /// One record's values, field by field.
-    pub fn values<'r>(&self, record: &'r csv::StringRecord) -> Values<'r> {
+    pub fn values<'r, R: FieldSource + ?Sized>(&self, record: &'r R) -> Values<'r> {
         let mut values = Values::default();
         for (index, position) in self.positions.iter().enumerate() {
             if let Some(position) = *position {
-                values.set(index, record.get(position).unwrap_or_default());
+                values.set(index, record.field(position).unwrap_or_default());
             }
         }
         values
+    }
+}
+
+/// A row's cells by position: a csv record (a workbook's row) or a record read in place.
+pub trait FieldSource {
+    /// The cell at `index`, `None` past the row's end.
+    fn field(&self, index: usize) -> Option<&str>;
+}
+
+impl FieldSource for csv::StringRecord {
+    fn field(&self, index: usize) -> Option<&str> {
+        self.get(index)
     }
 }
 

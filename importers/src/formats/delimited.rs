@@ -4,9 +4,10 @@
 use sparkcheck_facts::{Facts, FileFormat, Rejection, RowRef, SourceFile};
 
 use crate::decode::Decoded;
+use crate::formats::records::{Fields, Record, Records};
 use crate::record::{build_row, Kind, RecentSyms, RowSink};
 use crate::registry::{detect, Detection};
-use crate::table::{normalize_header, ColumnMap};
+use crate::table::{normalize_header, ColumnMap, FieldSource};
 
 /// Imports one decoded delimited file; `Err` is the one-line reason it cannot be used.
 ///
@@ -30,7 +31,8 @@ fn import_in_pieces(
     advance: &dyn Fn(u64),
     pieces: impl FnOnce(usize) -> usize,
 ) -> Result<usize, String> {
-    let text = &decoded.text[..];
+    let whole: &str = &decoded.text;
+    let text = whole.as_bytes();
     let first = text.iter().position(|b| !b.is_ascii_whitespace());
     let Some(first) = first else {
         return Err("the file is empty; expected a header row naming the columns".to_string());
@@ -82,6 +84,7 @@ fn import_in_pieces(
     let file = facts.add_file(source);
 
     let body = Body {
+        source: whole,
         text,
         delimiter,
         fields: headers.len(),
@@ -94,7 +97,7 @@ fn import_in_pieces(
     };
     let header_end = usize::try_from(reader.position().byte()).unwrap_or(usize::MAX);
     let pieces = pieces(text.len().saturating_sub(header_end));
-    let (counts, kept) = body.read(reader, facts, advance, pieces)?;
+    let (counts, kept) = body.read(header_end.min(text.len()), facts, advance, pieces);
     let source = &mut facts.files[file as usize];
     source.rows = counts.rows;
     source.imported = counts.imported;
@@ -121,6 +124,8 @@ fn pieces_for(body: usize) -> usize {
 
 /// A file's rows after its header, and what reading them needs.
 struct Body<'t> {
+    source: &'t str,
+    /// `source`'s bytes.
     text: &'t [u8],
     delimiter: u8,
     /// Fields in the header: a row with another count is rejected.
@@ -161,24 +166,22 @@ impl Body<'_> {
     ///
     /// Pieces are cut just after a line break, then checked: a piece is only kept when
     /// the reader of the piece before it, reading on from its own start, finds a record
-    /// starting exactly at the cut. A quoted value with line breaks across a cut (or a
-    /// read error in a piece) leaves the rest of the file to the first reader alone, so
-    /// the facts, counts, rejections and line numbers are those of one sequential read,
-    /// always.
+    /// starting exactly at the cut. A quoted value with line breaks across a cut leaves
+    /// the rest of the file to the first reader alone, so the facts, counts, rejections
+    /// and line numbers are those of one sequential read, always.
     fn read(
         &self,
-        reader: csv::Reader<&[u8]>,
+        start: usize,
         facts: &mut Facts,
         advance: &dyn Fn(u64),
         pieces: usize,
-    ) -> Result<(Counts, usize), String> {
-        let start = usize::try_from(reader.position().byte()).unwrap_or(usize::MAX);
+    ) -> (Counts, usize) {
         let cuts = cut_points(self.text, start, pieces);
-        // The first reader reads the whole text (its positions are the file's), from `start`.
-        let mut first = Rows::new(self, reader, 0, start, self.table.file);
+        // The first reader reads on from `start` to the end when no piece can be kept.
+        let mut first = Rows::new(self, start, self.table.file);
         if cuts.is_empty() {
-            first.run(facts, None, advance)?;
-            return Ok((first.finish(facts), 1));
+            first.run(facts, None, advance);
+            return (first.finish(facts), 1);
         }
         let cancelled = std::sync::atomic::AtomicBool::new(false);
         let outcome = std::thread::scope(|scope| {
@@ -192,7 +195,7 @@ impl Body<'_> {
                 })
                 .collect();
             let stop = first.run(facts, Some(cuts[0]), advance);
-            if stop != Ok(Stop::AtCut) {
+            if stop != Stop::AtCut {
                 cancelled.store(true, std::sync::atomic::Ordering::Relaxed);
             }
             let pieces: Vec<Option<(Facts, Counts)>> = handles
@@ -202,39 +205,33 @@ impl Body<'_> {
             (stop, pieces)
         });
         match outcome {
-            (Ok(Stop::AtCut), pieces) if pieces.iter().all(Option::is_some) => {
+            (Stop::AtCut, pieces) if pieces.iter().all(Option::is_some) => {
                 let mut counts = first.finish(facts);
                 let kept = 1 + pieces.len();
                 for (piece, piece_counts) in pieces.into_iter().flatten() {
                     facts.absorb_continuation(piece, self.table.file);
                     counts += piece_counts;
                 }
-                Ok((counts, kept))
+                (counts, kept)
             }
             // The first reader went past its cut, or a piece could not be kept: the first
             // reader goes on alone (from where it is: it holds every row before).
-            (Ok(Stop::AtCut), _) => {
-                first.run(facts, None, advance)?;
-                Ok((first.finish(facts), 1))
+            (Stop::AtCut, _) => {
+                first.run(facts, None, advance);
+                (first.finish(facts), 1)
             }
-            (Ok(_), _) => Ok((first.finish(facts), 1)),
-            (Err(e), _) => Err(e),
+            (_, _) => (first.finish(facts), 1),
         }
     }
 
     /// Reads the piece from `from` to `until` (or the end) into facts of its own; `None`
-    /// when it must not be kept (it ran past `until`, hit a read error or was cancelled).
+    /// when it must not be kept (it ran past `until` or was cancelled).
     fn read_piece(
         &self,
         from: usize,
         until: Option<usize>,
         cancelled: &std::sync::atomic::AtomicBool,
     ) -> Option<(Facts, Counts)> {
-        let reader = csv::ReaderBuilder::new()
-            .delimiter(self.delimiter)
-            .flexible(true)
-            .has_headers(false)
-            .from_reader(&self.text[from..]);
         let mut facts = Facts::default();
         facts.reserve_for_input(until.unwrap_or(self.text.len()) - from);
         // The piece's facts have this one file: absorbed, its rows become the file's.
@@ -243,7 +240,7 @@ impl Body<'_> {
             FileFormat::Delimited,
             vec![self.table.kind.kind()],
         ));
-        let mut rows = Rows::new(self, reader, from, from, 0);
+        let mut rows = Rows::new(self, from, 0);
         rows.cancelled = Some(cancelled);
         let expected = if until.is_some() {
             Stop::AtCut
@@ -251,7 +248,7 @@ impl Body<'_> {
             Stop::End
         };
         match rows.run(&mut facts, until, &|_| {}) {
-            Ok(stop) if stop == expected && !rows.was_cancelled() => {
+            stop if stop == expected && !rows.was_cancelled() => {
                 let counts = rows.finish(&mut facts);
                 Some((facts, counts))
             }
@@ -284,12 +281,10 @@ fn cut_points(text: &[u8], start: usize, pieces: usize) -> Vec<usize> {
 /// A reader over rows of one file, importing them as it goes.
 struct Rows<'b, 't> {
     body: &'b Body<'t>,
-    reader: csv::Reader<&'t [u8]>,
-    /// Where the reader's text starts in the file.
-    base: usize,
+    records: Records<'t>,
     /// The file's index in the facts being filled.
     file: u32,
-    record: csv::StringRecord,
+    record: Record,
     /// The record in `record` was read but not yet imported (it starts at a cut).
     pending: bool,
     lines: LineCounter,
@@ -301,21 +296,13 @@ struct Rows<'b, 't> {
 }
 
 impl<'b, 't> Rows<'b, 't> {
-    /// Rows read by `reader`, whose text starts at `base` in the file, from `from` on.
-    fn new(
-        body: &'b Body<'t>,
-        reader: csv::Reader<&'t [u8]>,
-        base: usize,
-        from: usize,
-        file: u32,
-    ) -> Self {
+    /// Rows of `body` from byte `from` (the start of a line) on.
+    fn new(body: &'b Body<'t>, from: usize, file: u32) -> Self {
         Rows {
             body,
-            reader,
-            base,
+            records: Records::new(body.source, from, body.delimiter),
             file,
-            // A StringRecord checks UTF-8 once per record, not once per field read.
-            record: csv::StringRecord::new(),
+            record: Record::default(),
             pending: false,
             lines: LineCounter::starting_at(body.text, from),
             recent: RecentSyms::default(),
@@ -333,28 +320,18 @@ impl<'b, 't> Rows<'b, 't> {
 
     /// Imports rows until the end, or until the next record would start at or after
     /// `cut` (see [`Stop`]).
-    fn run(
-        &mut self,
-        facts: &mut Facts,
-        mut cut: Option<usize>,
-        advance: &dyn Fn(u64),
-    ) -> Result<Stop, String> {
-        let text = self.body.text;
+    fn run(&mut self, facts: &mut Facts, mut cut: Option<usize>, advance: &dyn Fn(u64)) -> Stop {
         let mut stop = Stop::End;
         loop {
-            if !std::mem::take(&mut self.pending) {
-                match self.reader.read_record(&mut self.record) {
-                    Ok(true) => {}
-                    Ok(false) => break,
-                    Err(e) => return Err(format!("cannot read row {}: {e}", self.counts.rows + 1)),
-                }
+            if !std::mem::take(&mut self.pending) && !self.records.read(&mut self.record) {
+                break;
             }
-            let byte = self.base as u64 + self.record.position().map_or(0, |p| p.byte());
+            let starts = self.record.start;
+            let byte = starts as u64;
             if let Some(at) = cut {
-                let starts = record_start(text, byte);
                 if starts == at {
                     self.pending = true;
-                    return Ok(Stop::AtCut);
+                    return Stop::AtCut;
                 }
                 if starts > at {
                     (cut, stop) = (None, Stop::PastCut);
@@ -363,14 +340,14 @@ impl<'b, 't> Rows<'b, 't> {
             self.counts.rows += 1;
             if self.counts.rows.is_multiple_of(16_384) {
                 if self.was_cancelled() {
-                    return Ok(stop);
+                    return stop;
                 }
                 advance(byte - self.reported);
                 self.reported = byte;
             }
             self.import(facts, byte);
         }
-        Ok(stop)
+        stop
     }
 
     fn import(&mut self, facts: &mut Facts, byte: u64) {
@@ -379,10 +356,14 @@ impl<'b, 't> Rows<'b, 't> {
             file: self.file,
             ..self.body.table
         };
+        let fields = Fields {
+            text: self.body.source,
+            record: &self.record,
+        };
         if self.record.len() != self.body.fields {
             // The row becomes no fact, but a code in it is still a secret wherever else it
             // turns up (an ad name quoting it): remembered as a well-formed row's would be.
-            let values = table.map.values(&self.record);
+            let values = table.map.values(&fields);
             for &field in table.kind.secret_fields() {
                 facts.secrets.add(values.text(field));
             }
@@ -398,7 +379,7 @@ impl<'b, 't> Rows<'b, 't> {
             });
             return;
         }
-        match import_record(&table, line, &self.record, facts, &mut self.recent) {
+        match import_record(&table, line, &fields, facts, &mut self.recent) {
             Ok(()) => self.counts.imported += 1,
             Err(rejection) => self.rejections.push(rejection),
         }
@@ -439,7 +420,7 @@ pub(crate) struct Table<'t> {
 pub(crate) fn import_record(
     table: &Table<'_>,
     line: u64,
-    record: &csv::StringRecord,
+    record: &impl FieldSource,
     facts: &mut Facts,
     recent: &mut RecentSyms,
 ) -> Result<(), Rejection> {
@@ -617,9 +598,7 @@ mod tests {
     }
 
     /// Imports `text` as `name` with its rows in `pieces` pieces.
-    fn import_pieces(name: &str, text: &[u8], pieces: usize) -> (Result<usize, String>, Facts) {
-        // Not through the decoder, which would read bytes that are not UTF-8 as
-        // Windows-1252: the reader's own UTF-8 error is what one test wants.
+    fn import_pieces(name: &str, text: &str, pieces: usize) -> (Result<usize, String>, Facts) {
         let decoded = Decoded {
             text: std::borrow::Cow::Borrowed(text),
             note: None,
@@ -699,12 +678,12 @@ mod tests {
             for quoted in [0, 7, 40] {
                 for rows in [0, 1, 2, 5, 40, 333] {
                     let text = ads_export(rows, eol, quoted);
-                    let (result, whole) = import_pieces("ads.csv", text.as_bytes(), 1);
+                    let (result, whole) = import_pieces("ads.csv", &text, 1);
                     assert_eq!(result, Ok(1));
                     assert_eq!(whole.files[0].rows, rows as u64);
                     let expected = observable(&whole);
                     for pieces in 2..=9 {
-                        let (result, facts) = import_pieces("ads.csv", text.as_bytes(), pieces);
+                        let (result, facts) = import_pieces("ads.csv", &text, pieces);
                         let kept = result.unwrap();
                         kept_pieces += kept - 1;
                         if quoted == 0 && eol != "\r" && rows >= 40 {
@@ -733,31 +712,13 @@ mod tests {
         }
         text += "\",18000000000000001,TikTok account,@c.1,7301000000000000001\n";
         text += "7100000000000000101,Client,ok,18000000000000002,TikTok account,@c.2,7301000000000000002\n";
-        let (result, whole) = import_pieces("ads.csv", text.as_bytes(), 1);
+        let (result, whole) = import_pieces("ads.csv", &text, 1);
         result.unwrap();
         assert_eq!(whole.files[0].rows, 2);
         for pieces in 2..=6 {
-            let (result, facts) = import_pieces("ads.csv", text.as_bytes(), pieces);
+            let (result, facts) = import_pieces("ads.csv", &text, pieces);
             assert_eq!(result, Ok(1), "read in one");
             assert_eq!(observable(&facts), observable(&whole), "{pieces} pieces");
-        }
-    }
-
-    #[test]
-    fn a_read_error_in_a_later_piece_is_the_error_of_one_read() {
-        let mut text = ads_export(300, "\n", 7).into_bytes();
-        let at = text.len() * 3 / 4;
-        let newline = at + text[at..].iter().position(|&b| b == b'\n').unwrap();
-        text.splice(
-            newline + 1..newline + 1,
-            b"7100000000000000100,\xff\xfe,x\n".iter().copied(),
-        );
-        let (whole, _) = import_pieces("ads.csv", &text, 1);
-        let whole = whole.unwrap_err();
-        assert!(whole.starts_with("cannot read row"), "{whole}");
-        for pieces in 2..=5 {
-            let (result, _) = import_pieces("ads.csv", &text, pieces);
-            assert_eq!(result.unwrap_err(), whole, "{pieces} pieces");
         }
     }
 
@@ -790,8 +751,8 @@ mod tests {
                 text += &row.join(",");
                 text += eol;
             }
-            let (whole_result, whole) = import_pieces("ads.csv", text.as_bytes(), 1);
-            let (result, facts) = import_pieces("ads.csv", text.as_bytes(), pieces);
+            let (whole_result, whole) = import_pieces("ads.csv", &text, 1);
+            let (result, facts) = import_pieces("ads.csv", &text, pieces);
             proptest::prop_assert_eq!(result.is_ok(), whole_result.is_ok());
             proptest::prop_assert_eq!(result.err(), whole_result.err());
             proptest::prop_assert_eq!(observable(&facts), observable(&whole));

@@ -6,5 +6,6 @@
 pub(crate) mod delimited;
 pub mod facts;
 pub mod plugin;
+mod records;
 pub(crate) mod tiktok_api;
 pub(crate) mod workbook;
