@@ -287,7 +287,6 @@ struct Rows<'b, 't> {
     record: Record,
     /// The record in `record` was read but not yet imported (it starts at a cut).
     pending: bool,
-    lines: LineCounter,
     recent: RecentSyms,
     counts: Counts,
     rejections: Vec<Rejection>,
@@ -304,7 +303,6 @@ impl<'b, 't> Rows<'b, 't> {
             file,
             record: Record::default(),
             pending: false,
-            lines: LineCounter::starting_at(body.text, from),
             recent: RecentSyms::default(),
             counts: Counts::default(),
             rejections: Vec::new(),
@@ -345,13 +343,13 @@ impl<'b, 't> Rows<'b, 't> {
                 advance(byte - self.reported);
                 self.reported = byte;
             }
-            self.import(facts, byte);
+            self.import(facts);
         }
         stop
     }
 
-    fn import(&mut self, facts: &mut Facts, byte: u64) {
-        let line = self.lines.line_at(self.body.text, byte);
+    fn import(&mut self, facts: &mut Facts) {
+        let line = self.record.line;
         let table = Table {
             file: self.file,
             ..self.body.table
@@ -391,16 +389,6 @@ impl<'b, 't> Rows<'b, 't> {
         facts.rejections.append(&mut self.rejections);
         self.counts
     }
-}
-
-/// Where the record the reader reports at `byte` really starts: the csv crate reports a
-/// record after `\r\n` as starting at the `\n`.
-fn record_start(text: &[u8], byte: u64) -> usize {
-    let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(text.len());
-    while start < text.len() && matches!(text[start], b'\r' | b'\n') {
-        start += 1;
-    }
-    start
 }
 
 /// What one table's rows are read with.
@@ -445,47 +433,6 @@ pub(crate) fn import_record(
             column: column_header.cloned(),
         }
     })
-}
-
-/// Line numbers from byte offsets, counted incrementally.
-///
-/// The csv crate's own line count is one short after CRLF line ends (it ends a record at
-/// `\r` and starts the next at `\n`), so lines are counted here: `\r\n`, `\n` and a lone
-/// `\r` each end a line, and a record starts after any line ends at its offset.
-#[derive(Default)]
-struct LineCounter {
-    offset: usize,
-    line: u64,
-}
-
-impl LineCounter {
-    /// A counter that starts at `offset`, after the line breaks before it.
-    fn starting_at(text: &[u8], offset: usize) -> LineCounter {
-        let mut counter = LineCounter::default();
-        counter.advance_to(text, offset.min(text.len()));
-        counter
-    }
-
-    /// The 1-based line of the record whose reported start is `byte`.
-    fn line_at(&mut self, text: &[u8], byte: u64) -> u64 {
-        let start = record_start(text, byte);
-        if start < self.offset {
-            (self.offset, self.line) = (0, 0);
-        }
-        self.advance_to(text, start);
-        self.line + 1
-    }
-
-    fn advance_to(&mut self, text: &[u8], offset: usize) {
-        let chunk = &text[self.offset..offset];
-        // A `\r` ends a line unless a `\n` follows; one at the chunk's end is looked
-        // past in `text` (a cut never falls between the two).
-        let breaks = memchr::memchr2_iter(b'\n', b'\r', chunk)
-            .filter(|&i| chunk[i] == b'\n' || text.get(self.offset + i + 1) != Some(&b'\n'))
-            .count();
-        self.offset = offset;
-        self.line += breaks as u64;
-    }
 }
 
 /// Picks `,`, `;` or tab: whichever occurs most often, outside quotes, in the header line.
@@ -583,19 +530,6 @@ fn unrecognised(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn record_lines(text: &str) -> Vec<u64> {
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let mut record = csv::ByteRecord::new();
-        let mut counter = LineCounter::default();
-        let mut lines = Vec::new();
-        while reader.read_byte_record(&mut record).unwrap() {
-            lines.push(counter.line_at(text.as_bytes(), record.position().unwrap().byte()));
-        }
-        lines
-    }
 
     /// Imports `text` as `name` with its rows in `pieces` pieces.
     fn import_pieces(name: &str, text: &str, pieces: usize) -> (Result<usize, String>, Facts) {
@@ -757,14 +691,6 @@ mod tests {
             proptest::prop_assert_eq!(result.err(), whole_result.err());
             proptest::prop_assert_eq!(observable(&facts), observable(&whole));
         }
-    }
-
-    #[test]
-    fn lines_are_right_for_every_line_end() {
-        assert_eq!(record_lines("h,i\na,b\nc,d\n"), [2, 3]);
-        assert_eq!(record_lines("h,i\r\na,b\r\nc,d\r\n"), [2, 3]);
-        assert_eq!(record_lines("h,i\ra,b\rc,d"), [2, 3]);
-        assert_eq!(record_lines("h,i\r\na,\"x\r\ny\"\r\nc,d\n\ne,f"), [2, 4, 6]);
     }
 
     #[test]

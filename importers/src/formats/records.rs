@@ -7,6 +7,10 @@
 //! every byte into a record of its own and its state machine per byte (two fifths of a
 //! large file's read). A line with a quote anywhere is read by `csv_core` from its start,
 //! which also takes a quoted value over line breaks.
+//!
+//! Each record knows its line: `\r\n`, `\n` and a lone `\r` each end a line (the csv
+//! crate's own count is one short after `\r\n`). Only the line ends between records and
+//! inside quoted records are counted, so the text is not scanned a second time for them.
 
 use std::ops::Range;
 
@@ -16,6 +20,8 @@ use std::ops::Range;
 pub(crate) struct Record {
     /// Byte offset in the text where the record starts.
     pub start: usize,
+    /// The 1-based line where the record starts.
+    pub line: u64,
     fields: Vec<Range<usize>>,
     /// Whether the fields are ranges of `unquoted` rather than of the text.
     quoted: bool,
@@ -56,6 +62,8 @@ impl crate::table::FieldSource for Fields<'_> {
 pub(crate) struct Records<'t> {
     text: &'t str,
     position: usize,
+    /// Line ends before `position`.
+    line_ends: u64,
     delimiter: u8,
     quoted: csv_core::Reader,
     /// `csv_core`'s output and field ends, kept from record to record.
@@ -70,6 +78,7 @@ impl<'t> Records<'t> {
         Records {
             text,
             position: from,
+            line_ends: line_ends(text.as_bytes(), 0..from),
             delimiter,
             quoted: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
             output: Vec::new(),
@@ -89,7 +98,9 @@ impl<'t> Records<'t> {
             self.position = start;
             return false;
         }
+        self.line_ends += line_ends(bytes, self.position..start);
         record.start = start;
+        record.line = self.line_ends + 1;
         record.fields.clear();
         let end = memchr::memchr2(b'\n', b'\r', &bytes[start..]).map_or(bytes.len(), |e| start + e);
         let line = &bytes[start..end];
@@ -160,6 +171,7 @@ impl<'t> Records<'t> {
         record.unquoted.clear();
         record.unquoted += &String::from_utf8_lossy(&self.output[..written]);
         self.position = record.start + consumed;
+        self.line_ends += line_ends(self.text.as_bytes(), record.start..self.position);
     }
 
     fn grow_output(&mut self) {
@@ -171,6 +183,15 @@ impl<'t> Records<'t> {
         let size = self.ends.len() * 2;
         self.ends.resize(size, 0);
     }
+}
+
+/// The line ends in `text[range]`: each `\n`, and each `\r` not followed by a `\n` (looked
+/// for past the range's end, so a `\r\n` split by it counts once).
+fn line_ends(text: &[u8], range: Range<usize>) -> u64 {
+    let start = range.start;
+    memchr::memchr2_iter(b'\n', b'\r', &text[range])
+        .filter(|&i| text[start + i] == b'\n' || text.get(start + i + 1) != Some(&b'\n'))
+        .count() as u64
 }
 
 #[cfg(test)]
@@ -245,6 +266,27 @@ mod tests {
         }
     }
 
+    /// The line of every record of `text` after its first (header) line.
+    fn lines(text: &str) -> Vec<u64> {
+        let from = text.find(['\r', '\n']).map_or(text.len(), |at| at + 1);
+        let mut records = Records::new(text, from, b',');
+        let mut record = Record::default();
+        let mut lines = Vec::new();
+        while records.read(&mut record) {
+            lines.push(record.line);
+        }
+        lines
+    }
+
+    #[test]
+    fn lines_are_right_for_every_line_end() {
+        assert_eq!(lines("h,i\na,b\nc,d\n"), [2, 3]);
+        assert_eq!(lines("h,i\r\na,b\r\nc,d\r\n"), [2, 3]);
+        assert_eq!(lines("h,i\ra,b\rc,d"), [2, 3]);
+        assert_eq!(lines("h,i\r\na,\"x\r\ny\"\r\nc,d\n\ne,f"), [2, 4, 6]);
+        assert_eq!(lines("h\n\"a\rb\"\r\"c\r\n\nd\"\r\n\r\re"), [2, 4, 9]);
+    }
+
     #[test]
     fn a_large_quoted_record_grows_the_buffers() {
         let value = "v".repeat(10_000);
@@ -266,6 +308,14 @@ mod tests {
                 .nth(from_line)
                 .map_or(0, |(at, _)| at + 1);
             prop_assert_eq!(ours(&text, from, b','), csv_crate(&text, from, b','));
+            let mut records = Records::new(&text, from, b',');
+            let mut record = Record::default();
+            while records.read(&mut record) {
+                // Every line end before the start, counted by splitting the text there.
+                let before = text[..record.start].replace("\r\n", "\n");
+                let expected = before.matches(['\r', '\n']).count() as u64 + 1;
+                prop_assert_eq!(record.line, expected);
+            }
         }
     }
 }
