@@ -14,33 +14,40 @@
 
 use std::ops::Range;
 
-/// Where a record's fields are: in the text itself, or in the record's own buffer (a
-/// record read by `csv_core`, its quotes removed).
+/// Where a record's fields are: ranges of the text itself, or (a record read by
+/// `csv_core`) its fields' ends in the record's own text, its quotes removed. The buffers
+/// are kept from record to record.
 #[derive(Debug, Default)]
 pub(crate) struct Record {
     /// Byte offset in the text where the record starts.
     pub start: usize,
     /// The 1-based line where the record starts.
     pub line: u64,
-    fields: Vec<Range<usize>>,
-    /// Whether the fields are ranges of `unquoted` rather than of the text.
+    /// Whether the fields are in `unquoted` (ends in `ends`) rather than in the text.
     quoted: bool,
+    fields: Vec<Range<usize>>,
+    ends: Vec<usize>,
     unquoted: String,
 }
 
 impl Record {
     /// How many fields the record has.
     pub fn len(&self) -> usize {
-        self.fields.len()
+        if self.quoted {
+            self.ends.len()
+        } else {
+            self.fields.len()
+        }
     }
 
     /// Field `index` of the record read from `text`.
     pub fn get<'a>(&'a self, text: &'a str, index: usize) -> Option<&'a str> {
-        let range = self.fields.get(index)?.clone();
         if self.quoted {
-            self.unquoted.get(range)
+            let end = *self.ends.get(index)?;
+            let start = index.checked_sub(1).map_or(0, |before| self.ends[before]);
+            self.unquoted.get(start..end)
         } else {
-            text.get(range)
+            text.get(self.fields.get(index)?.clone())
         }
     }
 }
@@ -66,9 +73,6 @@ pub(crate) struct Records<'t> {
     line_ends: u64,
     delimiter: u8,
     quoted: csv_core::Reader,
-    /// `csv_core`'s output and field ends, kept from record to record.
-    output: Vec<u8>,
-    ends: Vec<usize>,
 }
 
 impl<'t> Records<'t> {
@@ -81,8 +85,6 @@ impl<'t> Records<'t> {
             line_ends: line_ends(text.as_bytes(), 0..from),
             delimiter,
             quoted: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
-            output: Vec::new(),
-            ends: Vec::new(),
         }
     }
 
@@ -119,69 +121,48 @@ impl<'t> Records<'t> {
         true
     }
 
-    /// Reads the record at `record.start` with `csv_core`.
+    /// Reads the record at `record.start` with `csv_core`, into the record's own buffers.
     fn read_quoted(&mut self, record: &mut Record) {
         use csv_core::ReadRecordResult;
         let input = &self.text.as_bytes()[record.start..];
+        // The reader starts each record afresh. `reset` would also have it strip a
+        // byte-order mark as at the start of a file: a blank line read first (skipped)
+        // ends that, so a U+FEFF starting a row stays in its value, as in one read.
         self.quoted.reset();
-        if self.output.is_empty() {
-            self.output.resize(4096, 0);
-            self.ends.resize(64, 0);
-        }
+        let _ = self.quoted.read_record(b"\n", &mut [], &mut []);
+        let mut output = std::mem::take(&mut record.unquoted).into_bytes();
+        let ends = &mut record.ends;
+        output.resize(output.capacity().max(4096), 0);
+        ends.resize(ends.capacity().max(64), 0);
         let (mut consumed, mut written, mut fields) = (0, 0, 0);
+        let mut ended = false;
         loop {
-            let (result, read, wrote, ended) = self.quoted.read_record(
-                &input[consumed..],
-                &mut self.output[written..],
-                &mut self.ends[fields..],
+            // The whole rest of the text is given: once it is read, an empty input says
+            // that it has ended.
+            let (result, read, wrote, found) = self.quoted.read_record(
+                if ended { &[] } else { &input[consumed..] },
+                &mut output[written..],
+                &mut ends[fields..],
             );
             consumed += read;
             written += wrote;
-            fields += ended;
+            fields += found;
             match result {
-                // The whole rest of the text was given: an empty input says it has ended.
-                ReadRecordResult::InputEmpty if consumed == input.len() => {
-                    let (result, _, wrote, ended) = self.quoted.read_record(
-                        &[],
-                        &mut self.output[written..],
-                        &mut self.ends[fields..],
-                    );
-                    written += wrote;
-                    fields += ended;
-                    match result {
-                        ReadRecordResult::OutputFull => self.grow_output(),
-                        ReadRecordResult::OutputEndsFull => self.grow_ends(),
-                        _ => break,
-                    }
-                }
-                ReadRecordResult::InputEmpty => {}
-                ReadRecordResult::OutputFull => self.grow_output(),
-                ReadRecordResult::OutputEndsFull => self.grow_ends(),
+                ReadRecordResult::InputEmpty => ended = consumed == input.len(),
+                ReadRecordResult::OutputFull => output.resize(output.len() * 2, 0),
+                ReadRecordResult::OutputEndsFull => ends.resize(ends.len() * 2, 0),
                 ReadRecordResult::Record | ReadRecordResult::End => break,
             }
         }
-        let mut from = 0;
-        for &end in &self.ends[..fields] {
-            record.fields.push(from..end);
-            from = end;
-        }
-        // Quotes removed from UTF-8 text leave UTF-8 text, so the lossy conversion never
-        // replaces anything; it only spares an `unsafe`.
+        output.truncate(written);
+        ends.truncate(fields);
+        // Quotes removed from UTF-8 text leave UTF-8 text, so this conversion keeps the
+        // buffer (no copy); the lossy branch only spares an `unsafe`.
+        record.unquoted = String::from_utf8(output)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         record.quoted = true;
-        record.unquoted.clear();
-        record.unquoted += &String::from_utf8_lossy(&self.output[..written]);
         self.position = record.start + consumed;
         self.line_ends += line_ends(self.text.as_bytes(), record.start..self.position);
-    }
-
-    fn grow_output(&mut self) {
-        let size = self.output.len() * 2;
-        self.output.resize(size, 0);
-    }
-
-    fn grow_ends(&mut self) {
-        let size = self.ends.len() * 2;
-        self.ends.resize(size, 0);
     }
 }
 
@@ -214,20 +195,24 @@ mod tests {
     }
 
     /// The same by the csv crate, with each record's start moved past line ends (the csv
-    /// crate reports a record after `\r\n` as starting at the `\n`).
+    /// crate reports a record after `\r\n` as starting at the `\n`). The csv crate reads
+    /// from a blank line before `from`: a reader in the middle of a file does not take a
+    /// U+FEFF for a byte-order mark (the decoder strips the file's own).
     fn csv_crate(text: &str, from: usize, delimiter: u8) -> Vec<(usize, Vec<String>)> {
+        let input = format!("\n{}", &text[from..]);
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .flexible(true)
             .has_headers(false)
-            .from_reader(&text.as_bytes()[from..]);
+            .from_reader(input.as_bytes());
         let mut record = csv::StringRecord::new();
         let mut all = Vec::new();
         while reader.read_record(&mut record).unwrap() {
-            let mut start = from + record.position().unwrap().byte() as usize;
-            while matches!(text.as_bytes().get(start), Some(b'\r' | b'\n')) {
+            let mut start = record.position().unwrap().byte() as usize;
+            while matches!(input.as_bytes().get(start), Some(b'\r' | b'\n')) {
                 start += 1;
             }
+            let start = from + start - 1;
             all.push((start, record.iter().map(str::to_string).collect()));
         }
         all
@@ -253,6 +238,8 @@ mod tests {
             "é,ü\n\"ö\",\"日本\"\n",
             "a,\"\",b\n\"\"\n",
             "last,line,\"quoted\"",
+            "a\n\u{feff}\"x\",b\n\u{feff}c,\"d\"\n",
+            "\u{feff}\"x\ny\",z\n",
         ];
         for text in texts {
             for delimiter in [b',', b';', b'\t'] {
@@ -298,7 +285,7 @@ mod tests {
     proptest! {
         #[test]
         fn any_text_reads_as_the_csv_crate_reads_it(
-            cells in proptest::collection::vec("[a\"\r\n,; é]{0,6}", 0..40),
+            cells in proptest::collection::vec("[a\"\r\n,; é\u{feff}]{0,6}", 0..40),
             from_line in 0usize..4,
         ) {
             let text: String = cells.concat();
