@@ -67,10 +67,12 @@ pub fn write(
     out.write_all(b"}")
 }
 
-/// Distinct texts in first-use order, each with its index.
+/// Distinct texts in first-use order, each with its index. The texts hold input values,
+/// so the table's hash is seeded at random per run (foldhash's `quality` variant: std's
+/// SipHash was a fifth of the page's write at 90k findings).
 #[derive(Default)]
 struct Strings<'a> {
-    index: HashMap<&'a str, u32>,
+    index: HashMap<&'a str, u32, foldhash::quality::RandomState>,
     list: Vec<&'a str>,
 }
 
