@@ -134,10 +134,14 @@ fn escaped(
             continue;
         }
         out.push_str(&value[plain..i]);
-        let c = value[i..]
-            .chars()
-            .next()
-            .expect("a special byte starts a character");
+        let c = if b.is_ascii() {
+            char::from(b)
+        } else {
+            value[i..]
+                .chars()
+                .next()
+                .expect("a special byte starts a character")
+        };
         escape(value, i, c, &mut out);
         plain = i + c.len_utf8();
     }
@@ -317,12 +321,39 @@ pub fn workflow_property(value: &str) -> String {
 }
 
 fn workflow(value: &str, property: bool) -> String {
+    let table = if property {
+        &WORKFLOW_PROPERTY_SPECIAL
+    } else {
+        &WORKFLOW_MESSAGE_SPECIAL
+    };
     escaped(
         value,
-        |b| matches!(b, b'%' | b':' | b',' | 0..=0x1f | 0x7f | 0xc2 | 0xe2),
+        |b| table[usize::from(b)],
         |_, _, c, out| workflow_char(c, property, out),
     )
 }
+
+/// Bytes that start a character [`workflow_char`] may change: `%`, controls but tab
+/// (`0x7F`, and C1 controls after `0xC2`), bidirectional controls (after `0xE2`), and in
+/// a property `:` and `,`. A message keeps its colons, commas and tabs without a copy.
+const fn workflow_special(property: bool) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        table[byte] = byte != b'\t' as usize;
+        byte += 1;
+    }
+    table[b'%' as usize] = true;
+    table[0x7f] = true;
+    table[0xc2] = true;
+    table[0xe2] = true;
+    table[b':' as usize] = property;
+    table[b',' as usize] = property;
+    table
+}
+
+static WORKFLOW_MESSAGE_SPECIAL: [bool; 256] = workflow_special(false);
+static WORKFLOW_PROPERTY_SPECIAL: [bool; 256] = workflow_special(true);
 
 fn workflow_char(c: char, property: bool, out: &mut String) {
     match c {
