@@ -125,14 +125,25 @@ fn markdown_char(value: &str, i: usize, c: char, out: &mut String) {
 fn escaped(
     value: &str,
     special: impl Fn(u8) -> bool,
+    escape: impl FnMut(&str, usize, char, &mut String),
+) -> String {
+    escaped_from(value, 0, special, escape)
+}
+
+/// [`escaped`], for a `value` with no special byte before `from` (already looked for).
+fn escaped_from(
+    value: &str,
+    from: usize,
+    special: impl Fn(u8) -> bool,
     mut escape: impl FnMut(&str, usize, char, &mut String),
 ) -> String {
+    let bytes = value.as_bytes();
     let mut out = String::with_capacity(value.len() + 8);
     let mut plain = 0;
-    for (i, &b) in value.as_bytes().iter().enumerate() {
-        if i < plain || !special(b) {
-            continue;
-        }
+    let mut next = from;
+    while let Some(offset) = bytes[next..].iter().position(|&b| special(b)) {
+        let i = next + offset;
+        let b = bytes[i];
         out.push_str(&value[plain..i]);
         let c = if b.is_ascii() {
             char::from(b)
@@ -144,6 +155,7 @@ fn escaped(
         };
         escape(value, i, c, &mut out);
         plain = i + c.len_utf8();
+        next = plain;
     }
     out.push_str(&value[plain..]);
     out
@@ -259,10 +271,10 @@ fn xml(value: &str, attribute: bool) -> Cow<'_, str> {
         &XML_TEXT_SPECIAL
     };
     let special = |b: u8| table[usize::from(b)];
-    if !value.bytes().any(special) {
+    let Some(first) = value.bytes().position(special) else {
         return Cow::Borrowed(value);
-    }
-    Cow::Owned(escaped(value, special, |_, _, c, out| {
+    };
+    Cow::Owned(escaped_from(value, first, special, |_, _, c, out| {
         xml_char(c, attribute, out)
     }))
 }
