@@ -131,10 +131,14 @@ impl<'t> Records<'t> {
         // ends that, so a U+FEFF starting a row stays in its value, as in one read.
         self.quoted.reset();
         let _ = self.quoted.read_record(b"\n", &mut [], &mut []);
+        // The buffers keep the last quoted record's length: growing them to at least a
+        // small size zeroes at most that much, whatever size an earlier record needed
+        // (zeroing their whole capacity for every record made one 30 MB value followed
+        // by quoted rows quadratic).
         let mut output = std::mem::take(&mut record.unquoted).into_bytes();
         let ends = &mut record.ends;
-        output.resize(output.capacity().max(4096), 0);
-        ends.resize(ends.capacity().max(64), 0);
+        output.resize(output.len().max(4096), 0);
+        ends.resize(ends.len().max(64), 0);
         let (mut consumed, mut written, mut fields) = (0, 0, 0);
         let mut ended = false;
         loop {
@@ -273,6 +277,23 @@ mod tests {
         assert_eq!(lines("h,i\ra,b\rc,d"), [2, 3]);
         assert_eq!(lines("h,i\r\na,\"x\r\ny\"\r\nc,d\n\ne,f"), [2, 4, 6]);
         assert_eq!(lines("h\n\"a\rb\"\r\"c\r\n\nd\"\r\n\r\re"), [2, 4, 9]);
+    }
+
+    #[test]
+    fn quoted_rows_after_a_huge_quoted_value_cost_what_they_hold() {
+        // One 32 MB quoted value, then 20,000 short quoted rows: each of them used to
+        // zero the buffers' whole capacity (32 MB), 640 GB of writes in all. This is a
+        // guard against that complexity, not a speed target: the bound is ten times
+        // what the reader needs in a debug build, and a tenth of what the bug took.
+        let mut text = format!("\"{}\",x\n", "v".repeat(32 << 20));
+        for i in 0..20_000 {
+            text += &format!("\"a, {i}\",b\n");
+        }
+        let started = std::time::Instant::now();
+        let records = ours(&text, 0, b',');
+        assert_eq!(records.len(), 20_001);
+        assert_eq!(records[20_000].1, ["a, 19999", "b"]);
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
     }
 
     #[test]
