@@ -84,8 +84,7 @@ fn import_in_pieces(
     let file = facts.add_file(source);
 
     let body = Body {
-        source: whole,
-        text,
+        text: whole,
         delimiter,
         fields: headers.len(),
         table: Table {
@@ -124,9 +123,7 @@ fn pieces_for(body: usize) -> usize {
 
 /// A file's rows after its header, and what reading them needs.
 struct Body<'t> {
-    source: &'t str,
-    /// `source`'s bytes.
-    text: &'t [u8],
+    text: &'t str,
     delimiter: u8,
     /// Fields in the header: a row with another count is rejected.
     fields: usize,
@@ -176,7 +173,7 @@ impl Body<'_> {
         advance: &dyn Fn(u64),
         pieces: usize,
     ) -> (Counts, usize) {
-        let cuts = cut_points(self.text, start, pieces);
+        let cuts = cut_points(self.text.as_bytes(), start, pieces);
         // The first reader reads on from `start` to the end when no piece can be kept.
         let mut first = Rows::new(self, start, self.table.file);
         if cuts.is_empty() {
@@ -299,7 +296,7 @@ impl<'b, 't> Rows<'b, 't> {
     fn new(body: &'b Body<'t>, from: usize, file: u32) -> Self {
         Rows {
             body,
-            records: Records::new(body.source, from, body.delimiter),
+            records: Records::new(body.text, from, body.delimiter),
             file,
             record: Record::default(),
             pending: false,
@@ -355,7 +352,7 @@ impl<'b, 't> Rows<'b, 't> {
             ..self.body.table
         };
         let fields = Fields {
-            text: self.body.source,
+            text: self.body.text,
             record: &self.record,
         };
         if self.record.len() != self.body.fields {
