@@ -311,7 +311,10 @@ impl Transaction {
         }
         let mut out = BufWriter::with_capacity(
             256 * 1024,
-            crate::writeback::EarlyWriteback::new(file, existing.is_some()),
+            crate::writeback::EarlyWriteback::new(
+                file,
+                existing.is_some().then_some(&*staged.target),
+            ),
         );
         render(&mut out)?;
         out.into_inner().map_err(io::IntoInnerError::into_error)?;

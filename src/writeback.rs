@@ -12,9 +12,17 @@
 //! so a slow disk never holds the run. Durability is as before: the rename's own flush
 //! still covers whatever was not yet requested. A new report (no file replaced) is left
 //! to the kernel's usual writeback, as before.
+//!
+//! The same thread first drops the cached pages of the report being replaced
+//! (`POSIX_FADV_DONTNEED`): the rename would free them anyway, and freed now they are the
+//! memory the new report's pages are taken from. On a virtual machine whose host reclaims
+//! the guest's free memory (free page reporting), pages that were free for long are
+//! backed afresh by the host at their first touch; copying a report into such pages ran
+//! at 0.3-0.8 GB/s here, into just-freed ones several times faster.
 
 use std::fs::File;
 use std::io::{self, Write};
+use std::path::Path;
 
 /// Bytes written between two writeback requests.
 const STRETCH: u64 = 16 << 20;
@@ -35,11 +43,12 @@ pub struct EarlyWriteback {
 }
 
 impl EarlyWriteback {
-    /// Wraps `file`, written from its start; `early` asks for the writeback thread. Where
-    /// the platform has no `sync_file_range` or no thread can be started, or `early` is
-    /// false, it is a plain writer.
-    pub fn new(file: File, early: bool) -> Self {
-        let writeback = if early { start(&file) } else { None };
+    /// Wraps `file`, written from its start, which will replace the report at `replacing`
+    /// (if any): then the writeback thread is started, and it drops that report's cached
+    /// pages first. Where the platform has no `sync_file_range` or no thread can be
+    /// started, or nothing is replaced, it is a plain writer.
+    pub fn new(file: File, replacing: Option<&Path>) -> Self {
+        let writeback = replacing.and_then(|old| start(&file, old));
         EarlyWriteback {
             file,
             written: 0,
@@ -85,19 +94,27 @@ impl Drop for EarlyWriteback {
     }
 }
 
-/// The writeback thread for `file`: it asks the kernel to start writing each requested
-/// range to disk, without waiting for it.
+/// The writeback thread for `file`: it drops the cached pages of the report at `old`,
+/// then asks the kernel to start writing each requested range to disk, without waiting
+/// for it.
 #[cfg(target_os = "linux")]
-fn start(file: &File) -> Option<Writeback> {
+fn start(file: &File, old: &Path) -> Option<Writeback> {
     use std::os::fd::AsRawFd;
     use std::sync::atomic::{AtomicBool, Ordering};
     let file = file.try_clone().ok()?;
+    let old = open_regular(old);
     let (requests, ranges) = std::sync::mpsc::channel::<(u64, u64)>();
     let stop = std::sync::Arc::new(AtomicBool::new(false));
     let stopped = stop.clone();
     std::thread::Builder::new()
         .name("writeback".into())
         .spawn(move || {
+            if let Some(old) = old {
+                // SAFETY: as below; only cached pages are dropped, never the file's data.
+                unsafe {
+                    libc::posix_fadvise(old.as_raw_fd(), 0, 0, libc::POSIX_FADV_DONTNEED);
+                }
+            }
             for (offset, length) in ranges {
                 if stopped.load(Ordering::Relaxed) {
                     return;
@@ -118,8 +135,21 @@ fn start(file: &File) -> Option<Writeback> {
     Some(Writeback { requests, stop })
 }
 
+/// `path` opened for reading if it is still a regular file: never blocking on a FIFO
+/// or a device put there since it was checked, never following a link.
+#[cfg(target_os = "linux")]
+fn open_regular(path: &Path) -> Option<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW | libc::O_NOCTTY)
+        .open(path)
+        .ok()?;
+    file.metadata().ok()?.is_file().then_some(file)
+}
+
 #[cfg(not(target_os = "linux"))]
-fn start(_: &File) -> Option<Writeback> {
+fn start(_: &File, _: &Path) -> Option<Writeback> {
     None
 }
 
@@ -135,7 +165,8 @@ mod tests {
             .map(|i| (i % 251) as u8)
             .collect();
         {
-            let mut out = EarlyWriteback::new(file.try_clone().unwrap(), true);
+            let old = tempfile::NamedTempFile::new().unwrap();
+            let mut out = EarlyWriteback::new(file.try_clone().unwrap(), Some(old.path()));
             for piece in bytes.chunks(1 << 20) {
                 out.write_all(piece).unwrap();
             }
