@@ -10,6 +10,8 @@
 //! are replaced in one pass. The symbols of these IDs follow their text order, and the
 //! facts are the same as if each ID had been interned when read.
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
 use crate::sym::text_order;
 use crate::{Facts, Sym};
 
@@ -94,8 +96,15 @@ impl Facts {
     }
 
     /// Gives every deferred post ID its symbol and replaces the placeholders in every
-    /// row, sorting on up to `threads` threads. Called once the whole input is read,
-    /// before anything reads the rows.
+    /// row, on up to `threads` threads. Called once the whole input is read, before
+    /// anything reads the rows.
+    ///
+    /// The occurrences are sorted by ID, and the sorted list cut into one range per
+    /// thread between two IDs. Each thread looks its range's distinct IDs up (an ad
+    /// account may have the same text); one thread gives the new ones their symbols, in
+    /// order; then each thread writes its range's symbols into the occurrences' slots and
+    /// settles its share of the rows. At 1M ads, one thread spent 0.11 s on the 1.3M
+    /// occurrences' scattered writes and the 333k look-ups.
     pub fn settle_ids(&mut self, threads: usize) {
         if self.deferred.is_empty() {
             return;
@@ -108,51 +117,166 @@ impl Facts {
             .map(|(i, (&value, &digits))| (text_order(value, digits), digits, i as u32))
             .collect();
         let order = crate::sort_on_threads(order, threads);
-        let mut symbols = vec![Sym::NONE; values.len()];
-        let mut text = String::with_capacity(20);
+        let ranges = ranges_between_ids(&order, threads);
         // Settled before (files imported one by one into the same facts): an ID may be
         // in the settled list already, so look there too (in its sorted part: this
         // settling's numbers are appended, and each comes once).
         let settled_before = self.syms.settled_count();
-        let mut last: Option<(u64, u8, Sym)> = None;
-        for &(key, count, occurrence) in &order {
-            let sym = match last {
-                Some((k, c, sym)) if k == key && c == count => sym,
-                _ => {
-                    let index = occurrence as usize;
-                    let (value, count) = (values[index], digits[index]);
+        let syms = &self.syms;
+        let known: Vec<Vec<(u64, u8, Option<Sym>)>> = on_threads(&ranges, |range| {
+            let mut text = String::with_capacity(20);
+            distinct_ids(&order[range.clone()])
+                .map(|(value, count)| {
                     decimal(value, count, &mut text);
-                    // Rarely interned already (an ad account with the same ID); else a
-                    // symbol in the table's number list, in text order (each text comes
-                    // once, so that list need not be searched).
-                    let known = if settled_before > 0 {
-                        self.syms.get_settled_before(&text, settled_before)
+                    let sym = if settled_before > 0 {
+                        syms.get_settled_before(&text, settled_before)
                     } else {
-                        self.syms.get_in_table(&text)
+                        syms.get_in_table(&text)
                     };
-                    match known {
-                        Some(sym) => sym,
-                        None => self.syms.push_settled(&text, value, count),
-                    }
-                }
-            };
-            last = Some((key, count, sym));
-            symbols[occurrence as usize] = sym;
-        }
-        drop(order);
+                    (value, count, sym)
+                })
+                .collect()
+        });
+        // Rarely interned already; else a symbol in the table's number list, in text
+        // order (each text comes once, so that list need not be searched).
+        let mut text = String::with_capacity(20);
+        let given: Vec<Vec<Sym>> = known
+            .into_iter()
+            .map(|ids| {
+                ids.into_iter()
+                    .map(|(value, count, sym)| {
+                        sym.unwrap_or_else(|| {
+                            decimal(value, count, &mut text);
+                            self.syms.push_settled(&text, value, count)
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
         self.syms.finish_settling();
+        // Every occurrence's slot is written by the one thread whose range holds it.
+        let symbols: Vec<AtomicU32> = (0..values.len()).map(|_| AtomicU32::new(0)).collect();
+        let work: Vec<(std::ops::Range<usize>, &[Sym])> = ranges
+            .iter()
+            .cloned()
+            .zip(given.iter().map(Vec::as_slice))
+            .collect();
+        on_threads(&work, |(range, given)| {
+            let range = &order[range.clone()];
+            let mut next = given.iter();
+            let mut sym = Sym::NONE;
+            let mut last = None;
+            for &(key, count, occurrence) in range {
+                if last != Some((key, count)) {
+                    sym = *next.next().expect("one symbol per distinct ID");
+                    last = Some((key, count));
+                }
+                symbols[occurrence as usize].store(sym.0, Ordering::Relaxed);
+            }
+        });
+        drop(order);
         let settle = |sym: &mut Sym| {
             if sym.is_deferred() {
-                *sym = symbols[(sym.0 & !DEFERRED) as usize];
+                *sym = Sym(symbols[(sym.0 & !DEFERRED) as usize].load(Ordering::Relaxed));
             }
         };
-        for ad in &mut self.ads {
-            settle(&mut ad.post);
+        let rows = self.ads.len() + self.codes.len();
+        let parts = if rows < 1 << 16 {
+            1
+        } else {
+            threads.clamp(1, 8)
+        };
+        let ads_per_part = self.ads.len().div_ceil(parts).max(1);
+        let codes_per_part = self.codes.len().div_ceil(parts).max(1);
+        std::thread::scope(|scope| {
+            let ads = self.ads.chunks_mut(ads_per_part);
+            let codes = self.codes.chunks_mut(codes_per_part);
+            let settle = &settle;
+            let mut ads = ads.map(Some).chain(std::iter::repeat_with(|| None));
+            let mut codes = codes.map(Some).chain(std::iter::repeat_with(|| None));
+            for _ in 1..parts {
+                let (ads, codes) = (ads.next().flatten(), codes.next().flatten());
+                scope.spawn(move || settle_rows(ads, codes, settle));
+            }
+            settle_rows(ads.next().flatten(), codes.next().flatten(), settle);
+        });
+    }
+}
+
+/// Settles the post of every row in `ads` and `codes`.
+fn settle_rows(
+    ads: Option<&mut [crate::AdRow]>,
+    codes: Option<&mut [crate::CodeRow]>,
+    settle: &(impl Fn(&mut Sym) + Sync),
+) {
+    for ad in ads.into_iter().flatten() {
+        settle(&mut ad.post);
+    }
+    for code in codes.into_iter().flatten() {
+        settle(&mut code.post);
+    }
+}
+
+/// The distinct IDs of sorted occurrences, in order, as (value, digit count).
+fn distinct_ids(order: &[(u64, u8, u32)]) -> impl Iterator<Item = (u64, u8)> + '_ {
+    order
+        .chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
+        .map(|run| (value_of(run[0].0, run[0].1), run[0].1))
+}
+
+/// The ID whose [`text_order`] is `key`, of `digits` digits.
+fn value_of(key: u64, digits: u8) -> u64 {
+    key / 10u64.pow(19 - u32::from(digits))
+}
+
+/// `order` cut into up to `threads` consecutive ranges of about equal length, each
+/// starting at a new ID (an ID's occurrences are never split between two ranges).
+fn ranges_between_ids(order: &[(u64, u8, u32)], threads: usize) -> Vec<std::ops::Range<usize>> {
+    const SMALL: usize = 1 << 16;
+    let parts = if order.len() < SMALL {
+        1
+    } else {
+        threads.clamp(1, 8)
+    };
+    let mut ranges = Vec::with_capacity(parts);
+    let mut start = 0;
+    for part in 1..parts {
+        let mut cut = (order.len() * part / parts).max(start);
+        while cut > start && cut < order.len() && same_id(order[cut - 1], order[cut]) {
+            cut += 1;
         }
-        for code in &mut self.codes {
-            settle(&mut code.post);
+        if cut > start && cut < order.len() {
+            ranges.push(start..cut);
+            start = cut;
         }
     }
+    ranges.push(start..order.len());
+    ranges
+}
+
+fn same_id(a: (u64, u8, u32), b: (u64, u8, u32)) -> bool {
+    (a.0, a.1) == (b.0, b.1)
+}
+
+/// `f` of every item, in order, each on a thread of its own but the last (on this one).
+fn on_threads<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
+    let Some((last, rest)) = items.split_last() else {
+        return Vec::new();
+    };
+    std::thread::scope(|scope| {
+        let f = &f;
+        let handles: Vec<_> = rest
+            .iter()
+            .map(|item| scope.spawn(move || f(item)))
+            .collect();
+        let last = f(last);
+        let mut out: Vec<U> = handles
+            .into_iter()
+            .map(|h| h.join().expect("a settling thread does not panic"))
+            .collect();
+        out.push(last);
+        out
+    })
 }
 
 #[cfg(test)]
@@ -287,6 +411,61 @@ mod tests {
         }
         for (sym, text) in ads.iter().zip(["7301", "9", "7305"]) {
             assert_eq!(facts.syms.get(text), Some(*sym), "{text}");
+        }
+    }
+
+    #[test]
+    fn any_thread_count_settles_alike_and_never_splits_an_id() {
+        // Few distinct IDs with long runs of repeats, so the ranges' cuts fall inside
+        // runs and must move to the next ID; ads and codes both hold them.
+        let posts: Vec<String> = (0..150_000u64)
+            .map(|i| format!("{}", 7_301_000 + (i * 7_919) % 1_013))
+            .collect();
+        let settled = |threads: usize| {
+            let mut facts = Facts::default();
+            // An ad account with one of the posts' texts: that ID keeps its symbol.
+            let advertiser = facts.syms.intern("7301005");
+            for (i, post) in posts.iter().enumerate() {
+                if i % 3 == 0 {
+                    code(&mut facts, post);
+                } else {
+                    ad(&mut facts, post);
+                }
+            }
+            facts.settle_ids(threads);
+            assert_eq!(facts.syms.get("7301005"), Some(advertiser));
+            let symbols: Vec<Sym> = facts
+                .ads
+                .iter()
+                .map(|ad| ad.post)
+                .chain(facts.codes.iter().map(|code| code.post))
+                .collect();
+            let texts: Vec<String> = symbols.iter().map(|&s| facts.sym(s).to_string()).collect();
+            (symbols, texts)
+        };
+        let (one, texts) = settled(1);
+        let mut expected: Vec<&String> = posts
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 3 != 0)
+            .map(|(_, p)| p)
+            .collect();
+        expected.extend(posts.iter().step_by(3));
+        assert!(texts.iter().zip(&expected).all(|(a, b)| a == *b));
+        for threads in [2, 3, 7, 8, 64] {
+            assert_eq!(settled(threads).0, one, "{threads} threads");
+        }
+        for (range, order) in [(1usize, 100usize), (3, 70_000), (8, 200_000)] {
+            let order: Vec<(u64, u8, u32)> = (0..order as u32)
+                .map(|i| (u64::from(i / 997), 7, i))
+                .collect();
+            let ranges = ranges_between_ids(&order, range);
+            assert_eq!(ranges.first().map(|r| r.start), Some(0));
+            assert_eq!(ranges.last().map(|r| r.end), Some(order.len()));
+            for pair in ranges.windows(2) {
+                assert_eq!(pair[0].end, pair[1].start);
+                assert!(!same_id(order[pair[1].start - 1], order[pair[1].start]));
+            }
         }
     }
 
