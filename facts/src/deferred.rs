@@ -46,6 +46,12 @@ impl DeferredIds {
         self.values.is_empty()
     }
 
+    /// Makes room for `additional` more occurrences.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        self.values.reserve(additional);
+        self.digits.reserve(additional);
+    }
+
     /// The placeholder for `text` when it is 1 to 19 ASCII digits and room is left.
     fn defer(&mut self, text: &str) -> Option<Sym> {
         if self.values.len() >= DEFERRED as usize {

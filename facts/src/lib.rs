@@ -215,6 +215,9 @@ impl Facts {
         self.ads.reserve(rows);
         self.codes.reserve(rows / 2);
         self.shares.reserve(rows / 2);
+        // A post ID per ad and per code row: appending another run's IDs then needs no
+        // reallocation (it copied the first run's millions of IDs into fresh pages).
+        self.deferred.reserve(rows + rows / 2);
         self.text.reserve(bytes / 3);
     }
 

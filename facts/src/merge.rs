@@ -34,7 +34,12 @@ impl Facts {
                 syms[s.0 as usize]
             }
         };
-        let text_offset = self.text.append(&other.text);
+        // Account names first, read from `other`'s text before it is moved.
+        for (advertiser, name) in std::mem::take(&mut other.account_names) {
+            let name = other.text.get(name);
+            self.remember_account_name(sym(advertiser), name);
+        }
+        let text_offset = self.text.append(std::mem::take(&mut other.text));
         let span = |s: Span| s.shifted(text_offset);
         let at = |r: RowRef| RowRef {
             file: file_of(r.file),
@@ -83,10 +88,6 @@ impl Facts {
                 identity.bc_id = span(identity.bc_id);
                 identity
             }));
-        for (advertiser, name) in other.account_names {
-            let name = other.text.get(name);
-            self.remember_account_name(sym(advertiser), name);
-        }
         self.row_notes.extend(
             other
                 .row_notes

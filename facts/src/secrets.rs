@@ -217,23 +217,38 @@ impl Secrets {
         buffer: &mut String,
         ranges: impl IntoIterator<Item = (usize, usize)>,
     ) -> bool {
-        let mut found = Vec::new();
+        let ranges = ranges.into_iter().map(|(start, end)| (0, start, end));
+        self.scrub_within_each(&mut [buffer], ranges)
+    }
+
+    /// [`Secrets::scrub_within`] over several buffers: each range is
+    /// `(buffer, start, end)`.
+    pub fn scrub_within_each(
+        &self,
+        buffers: &mut [&mut String],
+        ranges: impl IntoIterator<Item = (usize, usize, usize)>,
+    ) -> bool {
         if self.is_empty() {
             return false;
         }
+        let mut found: Vec<Vec<(usize, usize)>> = vec![Vec::new(); buffers.len()];
         let shortest = self.shortest();
-        for (start, end) in ranges {
+        for (buffer, start, end) in ranges {
             if end - start >= shortest {
-                self.find_into(&buffer[start..end], start, &mut found);
+                self.find_into(&buffers[buffer][start..end], start, &mut found[buffer]);
             }
         }
-        if found.is_empty() {
-            return false;
+        let mut masked = false;
+        for (buffer, found) in buffers.iter_mut().zip(&mut found) {
+            if found.is_empty() {
+                continue;
+            }
+            found.sort_unstable();
+            found.dedup();
+            mask_ranges(buffer, found);
+            masked = true;
         }
-        found.sort_unstable();
-        found.dedup();
-        mask_ranges(buffer, &found);
-        true
+        masked
     }
 
     /// Masks every known code in `text` in place; whether anything was masked.
