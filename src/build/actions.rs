@@ -86,36 +86,40 @@ impl Hasher for Precomputed {
     }
 }
 
-/// The distinct actions clearing `findings`, whose action texts (see [`action_of`]) and
-/// their [`Grouping`] hashes are `keys`, most findings cleared first (ties: by owner role,
-/// then action text). Each action lists its findings in report order.
-pub fn actions(findings: &[FindingOut], keys: &[(String, u64)]) -> Vec<ActionOut> {
-    let mut groups: HashMap<Key<'_>, usize, BuildHasherDefault<Precomputed>> =
-        HashMap::with_capacity_and_hasher(findings.len(), BuildHasherDefault::default());
+/// The distinct actions clearing `findings`, whose action texts (see [`action_of`]),
+/// their [`Grouping`] hashes and the findings' keys are `keys`, most findings cleared
+/// first (ties: by owner role, then action text). Each action lists its findings in
+/// report order.
+pub fn actions(findings: &[FindingOut], keys: Vec<(String, u64, FindingKey)>) -> Vec<ActionOut> {
     let mut actions: Vec<ActionOut> = Vec::new();
-    for (finding, (action, hash)) in findings.iter().zip(keys) {
-        let hash = *hash;
-        let key = Key {
-            hash,
-            action,
-            owner_role: &finding.owner_role,
-        };
-        let at = *groups.entry(key).or_insert_with(|| {
-            actions.push(ActionOut {
-                action: action.clone(),
-                owner_role: finding.owner_role.clone(),
-                clears: 0,
-                findings: Vec::new(),
+    // Each finding's action, found by text; then the keys (made on every core with the
+    // findings) moved into their actions' lists.
+    let mut action_of: Vec<u32> = Vec::with_capacity(keys.len());
+    {
+        let mut groups: HashMap<Key<'_>, u32, BuildHasherDefault<Precomputed>> =
+            HashMap::with_capacity_and_hasher(findings.len(), BuildHasherDefault::default());
+        for (finding, (action, hash, _)) in findings.iter().zip(&keys) {
+            let key = Key {
+                hash: *hash,
+                action,
+                owner_role: &finding.owner_role,
+            };
+            let at = *groups.entry(key).or_insert_with(|| {
+                actions.push(ActionOut {
+                    action: action.clone(),
+                    owner_role: finding.owner_role.clone(),
+                    clears: 0,
+                    findings: Vec::new(),
+                });
+                (actions.len() - 1) as u32
             });
-            actions.len() - 1
-        });
-        let entry = &mut actions[at];
-        entry.clears += 1;
-        entry.findings.push(FindingKey {
-            advertiser_id: finding.advertiser_id.clone(),
-            post_id: finding.post_id.clone(),
-            cause: finding.cause.clone(),
-        });
+            action_of.push(at);
+        }
+    }
+    for ((_, _, key), at) in keys.into_iter().zip(action_of) {
+        let action = &mut actions[at as usize];
+        action.clears += 1;
+        action.findings.push(key);
     }
     actions.sort_unstable_by(|a, b| {
         b.clears

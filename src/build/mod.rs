@@ -73,7 +73,13 @@ pub fn build(
         let out = finding_out(facts, finding, triage, policy);
         let action = actions::action_of(&out);
         let hash = grouping.hash(&action, &out.owner_role);
-        (out, (action, hash), suppressed_by)
+        // The worklists' copy of the finding's key, made here on every core.
+        let key = crate::report::actions::FindingKey {
+            advertiser_id: out.advertiser_id.clone(),
+            post_id: out.post_id.clone(),
+            cause: out.cause.clone(),
+        };
+        (out, (action, hash, key), suppressed_by)
     });
     let (built, suppressed, unused_suppressions) = suppress(built, triage, settings.as_of);
     let Built {
@@ -88,14 +94,17 @@ pub fn build(
     // The worklists and the summary read the same findings and nothing of each other:
     // built side by side (each is a single pass over 90k findings at 1M ads).
     let (actions, summary) = std::thread::scope(|scope| {
-        let actions = (settings.threads > 1 && findings.len() >= 4096)
-            .then(|| scope.spawn(|| actions::actions(&findings, &action_keys)));
-        let summary = summarise(facts, evaluation, &findings, &suppressed, resolved.as_ref());
-        let actions = match actions {
-            Some(thread) => thread.join().expect("the worklists' thread does not panic"),
-            None => actions::actions(&findings, &action_keys),
-        };
-        (actions, summary)
+        let summarise = || summarise(facts, evaluation, &findings, &suppressed, resolved.as_ref());
+        if settings.threads > 1 && findings.len() >= 4096 {
+            let actions = scope.spawn(|| actions::actions(&findings, action_keys));
+            let summary = summarise();
+            let actions = actions
+                .join()
+                .expect("the worklists' thread does not panic");
+            (actions, summary)
+        } else {
+            (actions::actions(&findings, action_keys), summarise())
+        }
     });
     let unchecked = evaluation
         .unchecked
@@ -161,7 +170,7 @@ pub fn build(
 fn build_columns<T: Sync>(
     items: &[T],
     threads: usize,
-    f: impl Fn(&T) -> (FindingOut, (String, u64), Option<usize>) + Sync,
+    f: impl Fn(&T) -> (FindingOut, ActionKey, Option<usize>) + Sync,
 ) -> Built {
     const SMALL: usize = 4096;
     let part = |part: &[T], capacity: usize| {
@@ -209,12 +218,14 @@ fn build_columns<T: Sync>(
     })
 }
 
-/// The findings in evaluation order, with each one's fix action text and the
-/// suppression that matches it, if any.
+/// A finding's fix action text, its [`actions::Grouping`] hash and the finding's key.
+type ActionKey = (String, u64, crate::report::actions::FindingKey);
+
+/// The findings in evaluation order, with each one's fix action and the suppression
+/// that matches it, if any.
 struct Built {
     findings: Vec<FindingOut>,
-    /// Each finding's action text and its [`actions::Grouping`] hash.
-    actions: Vec<(String, u64)>,
+    actions: Vec<ActionKey>,
     suppressed_by: Vec<Option<usize>>,
 }
 
