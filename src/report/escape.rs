@@ -44,7 +44,7 @@ fn unsafe_char(c: char) -> bool {
 /// controls are U+0000-U+001F and U+007F-U+009F (C1: `C2 80`-`C2 9F` in UTF-8), the
 /// bidirectional controls U+202A-U+202E (`E2 80 AA`-`AE`) and U+2066-U+2069
 /// (`E2 81 A6`-`A9`).
-fn has_unsafe_char(value: &str) -> bool {
+pub(crate) fn has_unsafe_char(value: &str) -> bool {
     let bytes = value.as_bytes();
     bytes.iter().enumerate().any(|(i, &b)| match b {
         b'\t' | b'\n' | b'\r' => false,
@@ -65,11 +65,67 @@ fn has_unsafe_char(value: &str) -> bool {
 /// (no `@mention`, no e-mail autolink) and a `#` before a digit (no issue reference), and
 /// splits `www.` and `scheme://` (no autolink); it is invisible where the text is read.
 pub fn markdown(value: &str) -> String {
-    escaped(value, markdown_special, markdown_char)
+    let bytes = value.as_bytes();
+    let mut out = String::with_capacity(value.len() + 8);
+    let (mut plain, mut next) = (0, 0);
+    // Each candidate byte (a table) is checked in its context: a `.` in a handle or a
+    // sentence, a `:` or `#` not starting a link or reference, and the characters that
+    // share the lead bytes of the controls stay in the run that is copied whole.
+    while let Some(offset) = bytes[next..]
+        .iter()
+        .position(|&b| MARKDOWN_CANDIDATE[usize::from(b)])
+    {
+        let i = next + offset;
+        next = i + 1;
+        if !markdown_changes(bytes, i) {
+            continue;
+        }
+        out.push_str(&value[plain..i]);
+        let c = value[i..]
+            .chars()
+            .next()
+            .expect("a candidate byte starts a character");
+        markdown_char(value, i, c, &mut out);
+        plain = i + c.len_utf8();
+        next = plain;
+    }
+    out.push_str(&value[plain..]);
+    out
+}
+
+/// Bytes that may start a character [`markdown_char`] changes (see [`markdown_changes`]).
+static MARKDOWN_CANDIDATE: [bool; 256] = markdown_candidates();
+
+const fn markdown_candidates() -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = markdown_special(byte as u8);
+        byte += 1;
+    }
+    table
+}
+
+/// Whether [`markdown_char`] changes the character starting at byte `i` of `bytes`:
+/// markup, HTML and control characters and `@` always; `#` before a digit, `:` before
+/// `//` and `.` after `www`; of the characters led by `0xC2` and `0xE2`, the C1 controls
+/// and the bidirectional controls.
+fn markdown_changes(bytes: &[u8], i: usize) -> bool {
+    match bytes[i] {
+        b'#' => bytes.get(i + 1).is_some_and(u8::is_ascii_digit),
+        b':' => bytes[i + 1..].starts_with(b"//"),
+        b'.' => i >= 3 && bytes[i - 3..i].eq_ignore_ascii_case(b"www"),
+        0xc2 => matches!(bytes.get(i + 1), Some(0x80..=0x9f)),
+        0xe2 => matches!(
+            (bytes.get(i + 1), bytes.get(i + 2)),
+            (Some(0x80), Some(0xaa..=0xae)) | (Some(0x81), Some(0xa6..=0xa9))
+        ),
+        b => markdown_special(b),
+    }
 }
 
 /// The bytes that may start a character [`markdown_char`] changes.
-fn markdown_special(b: u8) -> bool {
+const fn markdown_special(b: u8) -> bool {
     matches!(
         b,
         b'\\'
@@ -424,6 +480,29 @@ mod tests {
         }
         let hostile = "www.x.com http://y @me #12 `a`|b\r\n\u{202e}\u{7}<&>\"' %:,";
         assert_eq!(markdown(hostile), every_char(hostile, markdown_char));
+    }
+
+    #[test]
+    fn markdown_checks_each_candidate_in_its_context() {
+        // The characters whose escaping depends on their neighbours, in every context the
+        // check reads: before and after digits, `//`, `www` in any case, at either end.
+        let pieces = [
+            "", "#", "#1", "1", ":", "://", "//", "/", ".", "www", "WwW", "ww", "xwww", "@",
+            "\u{85}", "\u{a0}", "\u{202a}", "\u{2066}", "\u{2069}", "\u{2010}", "\u{2192}", "a",
+            " ", "`", "|",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let text = format!("{a}{b}{c}");
+                    assert_eq!(
+                        markdown(&text),
+                        every_char(&text, markdown_char),
+                        "{text:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
