@@ -3,7 +3,8 @@
 //! A report at 1M ads has 90k findings and 333k audited posts; formatting and escaping
 //! their text on one thread was most of every format's write time. Each round of items is
 //! cut into one part per thread, each part rendered into a buffer of its own, and the
-//! buffers written in order: the bytes do not depend on the thread count.
+//! buffers written in order while the next round is rendered: the bytes do not depend on
+//! the thread count.
 
 use std::io::{self, Write};
 
@@ -26,10 +27,35 @@ pub fn write_items<T: Sync>(
     threads: usize,
     render: impl Fn(&T, &mut Vec<u8>) + Sync,
 ) -> io::Result<()> {
-    for round in items.chunks(ROUND) {
-        for buffer in render_round(round, threads, &render) {
-            out.write_all(&buffer)?;
+    // Each round is rendered while the one before is written: copying a round into the
+    // page cache keeps this thread in the kernel, and the render threads fill that time.
+    let render = &render;
+    if threads <= 1 || items.len() <= ROUND {
+        return items
+            .chunks(ROUND)
+            .try_for_each(|round| write_buffers(out, render_round(round, threads, render)));
+    }
+    std::thread::scope(|scope| {
+        let mut rendering = None;
+        for round in items.chunks(ROUND) {
+            let next = scope.spawn(move || render_round(round, threads, render));
+            if let Some(previous) = rendering.replace(next) {
+                write_buffers(
+                    out,
+                    previous.join().expect("a report thread does not panic"),
+                )?;
+            }
         }
+        match rendering {
+            Some(last) => write_buffers(out, last.join().expect("a report thread does not panic")),
+            None => Ok(()),
+        }
+    })
+}
+
+fn write_buffers(out: &mut dyn Write, buffers: Vec<Vec<u8>>) -> io::Result<()> {
+    for buffer in buffers {
+        out.write_all(&buffer)?;
     }
     Ok(())
 }
@@ -49,10 +75,22 @@ fn render_round<T: Sync>(
         }
         buffer
     };
-    if threads <= 1 || items.len() < SMALL {
+    in_parts(items, threads, SMALL, part)
+}
+
+/// `part` of each of up to `threads` consecutive parts of `items`, in order, each on its
+/// own thread; of all of them on this thread when there are fewer than `small` items.
+pub fn in_parts<T: Sync, U: Send>(
+    items: &[T],
+    threads: usize,
+    small: usize,
+    part: impl Fn(&[T]) -> U + Sync,
+) -> Vec<U> {
+    if threads <= 1 || items.len() < small {
         return vec![part(items)];
     }
     let size = items.len().div_ceil(threads);
+    let part = &part;
     std::thread::scope(|scope| {
         let handles: Vec<_> = items
             .chunks(size)
