@@ -11,7 +11,6 @@
 //! control and bidirectional characters become U+FFFD, as in the page's other text.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::io::{self, Write};
 
 use serde::ser::{Serialize, SerializeTuple, Serializer};
@@ -29,34 +28,40 @@ pub fn write(
     since: impl Fn(&FindingOut) -> Option<(String, String)>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    // Every text hashed on every core; then each text's index given in first-use order on
+    // this thread; then the rows and the strings rendered on every core (hashing and
+    // serialising 90k rows on one thread were most of the page's write).
+    let threads = super::parallel::threads();
+    let state = foldhash::quality::RandomState::default();
+    let hashes = hash_texts(&report.findings, threads, &state);
+    let mut hashes = hashes.iter().flatten().copied();
     let mut strings = Strings::default();
+    let rows: Vec<Row<'_>> = report
+        .findings
+        .iter()
+        .map(|finding| {
+            let mut row = row_of(finding, |text| {
+                let hash = hashes.next().expect("a hash for every text");
+                strings.id(text, hash)
+            });
+            row.since = with_since.then(|| since(finding));
+            row
+        })
+        .collect();
     out.write_all(b"{\"rows\":[")?;
-    for (i, finding) in report.findings.iter().enumerate() {
-        // One row per line: a snapshot's diff shows which findings changed.
-        out.write_all(if i > 0 { b",\n" } else { b"\n" })?;
-        let row = Row {
-            finding,
-            client: strings.id(super::html::client(finding)),
-            account: strings.id(&finding.advertiser_id),
-            cause: strings.id(&finding.cause),
-            severity: strings.id(finding.severity.name()),
-            owner: strings.id(&finding.owner_role),
-            symptom: strings.id(&finding.symptom),
-            fix: finding.fix.iter().map(|step| strings.id(step)).collect(),
-            evidence: finding
-                .evidence
-                .iter()
-                .map(|e| (strings.id(&e.path), e.line, strings.id(&e.says)))
-                .collect(),
-            since: with_since.then(|| since(finding)),
-        };
-        to_writer(out, &row)?;
-    }
+    // One row per line: a snapshot's diff shows which findings changed.
+    let numbered: Vec<(usize, &Row<'_>)> = rows.iter().enumerate().collect();
+    super::parallel::write_items(&numbered, out, threads, |(i, row), buffer| {
+        buffer.extend_from_slice(if *i > 0 { b",\n" } else { b"\n" });
+        // Serialising into memory cannot fail; a row is plain data.
+        let _ = to_writer(buffer, *row);
+    })?;
     out.write_all(b"],\n\"strings\":[")?;
-    for (i, text) in strings.list.iter().enumerate() {
-        out.write_all(if i > 0 { b",\n" } else { b"\n" })?;
-        to_writer(out, &Text(text))?;
-    }
+    let numbered: Vec<(usize, &str)> = strings.list.iter().copied().enumerate().collect();
+    super::parallel::write_items(&numbered, out, threads, |(i, text), buffer| {
+        buffer.extend_from_slice(if *i > 0 { b",\n" } else { b"\n" });
+        let _ = to_writer(buffer, &Text(text));
+    })?;
     out.write_all(b"],\n\"titles\":")?;
     let titles: std::collections::BTreeMap<Text<'_>, Text<'_>> = report
         .cause_titles
@@ -68,22 +73,80 @@ pub fn write(
 }
 
 /// Distinct texts in first-use order, each with its index. The texts hold input values,
-/// so the table's hash is seeded at random per run (foldhash's `quality` variant: std's
-/// SipHash was a fifth of the page's write at 90k findings).
+/// so their hash is seeded at random per run (foldhash's `quality` variant: std's SipHash
+/// was a fifth of the page's write at 90k findings), and made by [`hash_texts`].
 #[derive(Default)]
 struct Strings<'a> {
-    index: HashMap<&'a str, u32, foldhash::quality::RandomState>,
+    index: hashbrown::HashTable<u32>,
     list: Vec<&'a str>,
+    hashes: Vec<u64>,
 }
 
 impl<'a> Strings<'a> {
-    fn id(&mut self, text: &'a str) -> u32 {
-        let next = self.list.len() as u32;
-        *self.index.entry(text).or_insert_with(|| {
-            self.list.push(text);
-            next
-        })
+    /// The index of `text`, whose hash is `hash`.
+    fn id(&mut self, text: &'a str, hash: u64) -> u32 {
+        let Strings {
+            index,
+            list,
+            hashes,
+        } = self;
+        let entry = index.entry(
+            hash,
+            |&id| list[id as usize] == text,
+            |&id| hashes[id as usize],
+        );
+        match entry {
+            hashbrown::hash_table::Entry::Occupied(found) => *found.get(),
+            hashbrown::hash_table::Entry::Vacant(slot) => {
+                let id = list.len() as u32;
+                list.push(text);
+                hashes.push(hash);
+                slot.insert(id);
+                id
+            }
+        }
     }
+}
+
+/// A finding's row, with `id` giving each of its texts an index, in a fixed order (the
+/// order [`hash_texts`] hashes them in, since both go through here).
+fn row_of<'a>(finding: &'a FindingOut, mut id: impl FnMut(&'a str) -> u32) -> Row<'a> {
+    Row {
+        finding,
+        client: id(super::html::client(finding)),
+        account: id(&finding.advertiser_id),
+        cause: id(&finding.cause),
+        severity: id(finding.severity.name()),
+        owner: id(&finding.owner_role),
+        symptom: id(&finding.symptom),
+        fix: finding.fix.iter().map(|step| id(step)).collect(),
+        evidence: finding
+            .evidence
+            .iter()
+            .map(|e| (id(&e.path), e.line, id(&e.says)))
+            .collect(),
+        since: None,
+    }
+}
+
+/// The hash of every text of every finding, in [`row_of`]'s order, in consecutive parts
+/// made on up to `threads` threads.
+fn hash_texts(
+    findings: &[FindingOut],
+    threads: usize,
+    state: &foldhash::quality::RandomState,
+) -> Vec<Vec<u64>> {
+    use std::hash::BuildHasher;
+    super::parallel::in_parts(findings, threads, 4096, |findings| {
+        let mut hashes = Vec::with_capacity(findings.len() * 10);
+        for finding in findings {
+            row_of(finding, |text| {
+                hashes.push(state.hash_one(text));
+                0
+            });
+        }
+        hashes
+    })
 }
 
 /// One finding's row, borrowing its texts.
@@ -145,7 +208,8 @@ fn neutral(text: &str) -> Cow<'_, str> {
     let unsafe_char = |c: char| {
         (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || sparkcheck_facts::is_bidi_control(c)
     };
-    if !text.chars().any(unsafe_char) {
+    // The same characters, found byte by byte (nearly every text has none).
+    if !super::escape::has_unsafe_char(text) {
         return Cow::Borrowed(text);
     }
     Cow::Owned(
@@ -209,9 +273,11 @@ mod tests {
     #[test]
     fn repeated_texts_get_one_index() {
         let mut strings = Strings::default();
-        assert_eq!(strings.id("a"), 0);
-        assert_eq!(strings.id("b"), 1);
-        assert_eq!(strings.id("a"), 0);
+        let state = foldhash::quality::RandomState::default();
+        let hash = |text: &str| std::hash::BuildHasher::hash_one(&state, text);
+        assert_eq!(strings.id("a", hash("a")), 0);
+        assert_eq!(strings.id("b", hash("b")), 1);
+        assert_eq!(strings.id("a", hash("a")), 0);
         assert_eq!(strings.list, ["a", "b"]);
     }
 }
