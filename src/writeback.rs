@@ -179,4 +179,23 @@ mod tests {
         file.read_to_end(&mut back).unwrap();
         assert!(back == bytes);
     }
+
+    #[test]
+    fn the_replaced_report_keeps_its_bytes_until_it_is_replaced() {
+        // Its cached pages are dropped, never its data: read back after the new report is
+        // written, it is what it was, dirty pages and all.
+        let mut old = tempfile::NamedTempFile::new().unwrap();
+        let before: Vec<u8> = (0..3_000_000u32).map(|i| (i % 241) as u8).collect();
+        old.write_all(&before).unwrap();
+        let file = tempfile::tempfile().unwrap();
+        {
+            let mut out = EarlyWriteback::new(file, Some(old.path()));
+            out.write_all(&vec![7u8; STRETCH as usize + 1]).unwrap();
+        }
+        // The thread may still be dropping pages; reading meanwhile must see the same bytes.
+        for _ in 0..3 {
+            assert!(std::fs::read(old.path()).unwrap() == before);
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
 }
