@@ -14,8 +14,9 @@
 //! to the kernel's usual writeback, as before.
 //!
 //! The same thread first drops the cached pages of the report being replaced
-//! (`POSIX_FADV_DONTNEED`): the rename would free them anyway, and freed now they are the
-//! memory the new report's pages are taken from. On a virtual machine whose host reclaims
+//! (`POSIX_FADV_DONTNEED`) when that report is older than the kernel keeps data dirty
+//! (else dropping would write its dirty pages first): the rename would free them anyway,
+//! and freed now they are the memory the new report's pages are taken from. On a virtual machine whose host reclaims
 //! the guest's free memory (free page reporting), pages that were free for long are
 //! backed afresh by the host at their first touch; copying a report into such pages ran
 //! at 0.3-0.8 GB/s here, into just-freed ones several times faster.
@@ -135,17 +136,41 @@ fn start(file: &File, old: &Path) -> Option<Writeback> {
     Some(Writeback { requests, stop })
 }
 
-/// `path` opened for reading if it is still a regular file: never blocking on a FIFO
-/// or a device put there since it was checked, never following a link.
+/// `path` opened for reading if it is still a regular file last written longer ago than
+/// the kernel keeps data dirty: never blocking on a FIFO or a device put there since it
+/// was checked, never following a link. A report written more recently may still have
+/// dirty pages, and dropping them would first write them to disk (a 1 GB report written
+/// just before held a run's exit for a second): those are left to the rename.
 #[cfg(target_os = "linux")]
 fn open_regular(path: &Path) -> Option<File> {
     use std::os::unix::fs::OpenOptionsExt;
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    let age = meta.modified().ok()?.elapsed().ok()?;
+    if !meta.is_file() || age < dirty_for() {
+        return None;
+    }
     let file = std::fs::OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW | libc::O_NOCTTY)
         .open(path)
         .ok()?;
     file.metadata().ok()?.is_file().then_some(file)
+}
+
+/// How long written data may stay dirty: the kernel's expiry plus one flusher interval
+/// (`vm.dirty_expire_centisecs` and `vm.dirty_writeback_centisecs`, 30 s and 5 s by
+/// default), doubled for a margin.
+#[cfg(target_os = "linux")]
+fn dirty_for() -> std::time::Duration {
+    let centisecs = |name: &str, default: u64| {
+        std::fs::read_to_string(format!("/proc/sys/vm/{name}"))
+            .ok()
+            .and_then(|text| text.trim().parse::<u64>().ok())
+            .unwrap_or(default)
+    };
+    let total = centisecs("dirty_expire_centisecs", 3000)
+        + centisecs("dirty_writeback_centisecs", 500).max(100);
+    std::time::Duration::from_millis(total.saturating_mul(20))
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -187,6 +212,9 @@ mod tests {
         let mut old = tempfile::NamedTempFile::new().unwrap();
         let before: Vec<u8> = (0..3_000_000u32).map(|i| (i % 241) as u8).collect();
         old.write_all(&before).unwrap();
+        // Old enough for its pages to be dropped.
+        let long_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        old.as_file().set_modified(long_ago).unwrap();
         let file = tempfile::tempfile().unwrap();
         {
             let mut out = EarlyWriteback::new(file, Some(old.path()));
