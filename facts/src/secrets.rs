@@ -56,6 +56,11 @@ impl Secrets {
         if bare.len() != code.len() {
             self.add_one(bare);
         }
+        // A code pasted without its leading `#` (TikTok shows it with one) is the same code.
+        let unhashed = code.trim_start_matches('#');
+        if unhashed.len() != code.len() {
+            self.add_one(unhashed);
+        }
         if !code.is_ascii() {
             for form in [
                 code.to_lowercase(),
@@ -309,6 +314,15 @@ mod tests {
             secrets.add(code);
         }
         secrets
+    }
+
+    #[test]
+    fn a_code_pasted_without_its_hash_is_masked_too() {
+        let mut secrets = Secrets::default();
+        secrets.add("#SpkA7mAyAtr4iLhOoK01xQ9z");
+        secrets.seal();
+        let scrubbed = secrets.scrub("Dani SpkA7mAyAtr4iLhOoK01xQ9z and #SpkA7mAyAtr4iLhOoK01xQ9z");
+        assert!(!scrubbed.contains("SpkA7mAyAtr4iLhOoK01"), "{scrubbed}");
     }
 
     #[test]
