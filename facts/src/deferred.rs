@@ -226,7 +226,7 @@ fn settle_rows(
 /// The distinct IDs of sorted occurrences, in order, as (value, digit count).
 fn distinct_ids(order: &[(u64, u8, u32)]) -> impl Iterator<Item = (u64, u8)> + '_ {
     order
-        .chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
+        .chunk_by(|&a, &b| same_id(a, b))
         .map(|run| (value_of(run[0].0, run[0].1), run[0].1))
 }
 
