@@ -112,6 +112,31 @@ fn markdown_cannot_break_tables_or_inject_html() {
     }
 }
 
+/// A post with an error, a warning and checks that could not run fails with the error's
+/// text, and has the warning and the checks in its output; with warnings only it is
+/// skipped for the checks. Names with markup stay text.
+#[test]
+fn junit_keeps_every_part_of_a_post_whose_checks_could_not_run() {
+    for name in ["warning", "all-warnings"] {
+        let config = format!("tests/fixtures/unchecked/{name}.toml");
+        let output = run(&[
+            "audit",
+            "tests/fixtures/unchecked",
+            "--as-of",
+            AS_OF,
+            "--config",
+            &config,
+            "--format",
+            "junit",
+        ]);
+        let xml = String::from_utf8(output.stdout).unwrap();
+        let suite = &xml[xml
+            .find("<testsuite name=\"ad account")
+            .expect("a suite per account")..];
+        insta::assert_snapshot!(format!("junit_unchecked_{name}"), suite);
+    }
+}
+
 #[test]
 fn html_and_junit_keep_input_as_text() {
     let html = render(HOSTILE, "html");

@@ -504,13 +504,18 @@ fn optional(value: &Option<String>) -> Cow<'_, str> {
 
 /// `1. first\n2. second`.
 pub fn numbered(steps: &[String]) -> String {
-    use std::fmt::Write as _;
     let mut out = String::with_capacity(steps.iter().map(|s| s.len() + 4).sum());
+    let _ = numbered_into(&mut out, steps);
+    out
+}
+
+/// [`numbered`], written into `out`.
+pub fn numbered_into(out: &mut impl std::fmt::Write, steps: &[String]) -> std::fmt::Result {
     for (i, step) in steps.iter().enumerate() {
         if i > 0 {
-            out.push('\n');
+            out.write_char('\n')?;
         }
-        let _ = write!(out, "{}. {step}", i + 1);
+        write!(out, "{}. {step}", i + 1)?;
     }
-    out
+    Ok(())
 }
