@@ -26,7 +26,7 @@ pub use rows::{
     LinkStatus, ShareRow, ShareStatus,
 };
 pub use secrets::Secrets;
-pub use sort::sort_on_threads;
+pub use sort::{collect_sorted, sort_on_threads};
 pub use source::{FileFormat, InputKind, OptionalField, Rejection, RowRef, SourceFile};
 pub use sym::{Interner, Sym, NOT_AN_ID};
 pub use text::{Span, TextArena};

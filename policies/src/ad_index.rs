@@ -26,26 +26,28 @@ fn key(facts: &Facts, index: u32) -> GroupKey {
 }
 
 impl AdIndex {
-    /// Groups the Spark ads of `facts`, sorting on up to two threads.
+    /// Groups the Spark ads of `facts`, gathering and sorting on up to two threads.
     pub fn build(facts: &Facts, threads: usize) -> AdIndex {
         // Sorting (key, index) values rather than indexes keeps the sort in cache.
-        let keyed: Vec<(GroupKey, u32)> = (0..facts.ads.len() as u32)
-            .filter(|&i| !facts.ads[i as usize].post.is_none())
-            .map(|i| (key(facts, i), i))
-            .collect();
-        let keyed = sort(keyed, threads);
-        let mut groups = Vec::new();
-        let mut keys = Vec::new();
-        let mut start = 0;
-        for end in 1..=keyed.len() {
-            if end == keyed.len() || keyed[end].0 != keyed[start].0 {
-                groups.push((start as u32, end as u32));
-                keys.push(keyed[start].0);
-                start = end;
-            }
-        }
-        let pairs = keyed.iter().map(|&((a, p, _, _), _)| (a, p)).collect();
-        let order = keyed.into_iter().map(|(_, i)| i).collect();
+        let keyed = sort(facts, threads);
+        // The groups, and the pairs and order, are two passes over the sorted ads.
+        let split = |keyed: &[(GroupKey, u32)]| {
+            let pairs = keyed.iter().map(|&((a, p, _, _), _)| (a, p)).collect();
+            let order = keyed.iter().map(|&(_, i)| i).collect();
+            (pairs, order)
+        };
+        let ((groups, keys), (pairs, order)) = if threads > 1 && keyed.len() >= 1 << 16 {
+            std::thread::scope(|scope| {
+                let grouped = scope.spawn(|| group(&keyed));
+                let split = split(&keyed);
+                (
+                    grouped.join().expect("a grouping thread does not panic"),
+                    split,
+                )
+            })
+        } else {
+            (group(&keyed), split(&keyed))
+        };
         AdIndex {
             order,
             pairs,
@@ -97,9 +99,33 @@ impl AdIndex {
     }
 }
 
-/// `keyed` sorted, on two threads when there are enough.
-fn sort(keyed: Vec<(GroupKey, u32)>, threads: usize) -> Vec<(GroupKey, u32)> {
-    sparkcheck_facts::sort_on_threads(keyed, threads)
+/// The Spark ads' (key, index), sorted; each half of the table gathered and sorted on its
+/// own thread when there are enough.
+fn sort(facts: &Facts, threads: usize) -> Vec<(GroupKey, u32)> {
+    sparkcheck_facts::collect_sorted(facts.ads.len(), threads, |rows| {
+        let mut keyed = Vec::with_capacity(rows.len());
+        keyed.extend(
+            (rows.start as u32..rows.end as u32)
+                .filter(|&i| !facts.ads[i as usize].post.is_none())
+                .map(|i| (key(facts, i), i)),
+        );
+        keyed
+    })
+}
+
+/// Each group's range of `keyed` and its key.
+fn group(keyed: &[(GroupKey, u32)]) -> (Vec<(u32, u32)>, Vec<GroupKey>) {
+    let mut groups = Vec::new();
+    let mut keys = Vec::new();
+    let mut start = 0;
+    for end in 1..=keyed.len() {
+        if end == keyed.len() || keyed[end].0 != keyed[start].0 {
+            groups.push((start as u32, end as u32));
+            keys.push(keyed[start].0);
+            start = end;
+        }
+    }
+    (groups, keys)
 }
 
 #[cfg(test)]
@@ -107,7 +133,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_two_thread_sort_gives_the_one_thread_order() {
+    fn two_threads_give_the_one_thread_index() {
         let mut state = 7u64;
         let mut next = move || {
             state = state
@@ -115,27 +141,51 @@ mod tests {
                 .wrapping_add(1442695040888963407);
             (state >> 33) as u32
         };
-        let keyed: Vec<(GroupKey, u32)> = (0..(3 << 16) + 17)
-            .map(|i| {
-                let identity = if next() % 2 == 0 {
-                    IdentityKind::TtUser
-                } else {
-                    IdentityKind::Custom
-                };
-                (
-                    (
-                        Sym(next() % 50),
-                        Sym(next() % 500),
-                        identity,
-                        Sym(next() % 9),
-                    ),
-                    i,
-                )
-            })
+        // Few distinct keys, so groups cross the halves' boundary; some ads without a post.
+        let mut facts = Facts::default();
+        for line in 0..(3 << 16) + 17 {
+            let identity = if next() % 2 == 0 {
+                IdentityKind::TtUser
+            } else {
+                IdentityKind::Custom
+            };
+            let post = match next() % 10 {
+                0 => Sym::NONE,
+                _ => Sym(next() % 500 + 1),
+            };
+            facts.ads.push(sparkcheck_facts::AdRow {
+                at: sparkcheck_facts::RowRef { file: 0, line },
+                advertiser: Sym(next() % 50 + 1),
+                post,
+                identity,
+                handle: Sym(next() % 9 + 1),
+                identity_label: Default::default(),
+                ad_id: Default::default(),
+                ad_name: Default::default(),
+            });
+        }
+        let one = AdIndex::build(&facts, 1);
+        let two = AdIndex::build(&facts, 2);
+        assert_eq!(one.order, two.order);
+        assert_eq!(one.pairs, two.pairs);
+        assert_eq!(one.groups, two.groups);
+        assert_eq!(one.keys, two.keys);
+        // The definition: every ad with a post, by (key, row), grouped by key.
+        let mut expected: Vec<u32> = (0..facts.ads.len() as u32)
+            .filter(|&i| !facts.ads[i as usize].post.is_none())
             .collect();
-        let mut expected = keyed.clone();
-        expected.sort_unstable();
-        assert_eq!(sort(keyed.clone(), 2), expected);
-        assert_eq!(sort(keyed, 1), expected);
+        expected.sort_by_key(|&i| (key(&facts, i), i));
+        assert_eq!(one.order, expected);
+        for (id, group_key) in one.groups() {
+            let ads = one.group(id);
+            assert!(!ads.is_empty());
+            assert!(ads.iter().all(|&i| key(&facts, i) == group_key));
+        }
+        assert_eq!(
+            one.groups().count(),
+            expected
+                .chunk_by(|&a, &b| key(&facts, a) == key(&facts, b))
+                .count()
+        );
     }
 }

@@ -56,7 +56,16 @@ pub fn plan(facts: &Facts, ads: &AdIndex, count: usize) -> Vec<Shard> {
     let n = count as u32;
     let post_shard = assign_posts(facts, ads, n);
     let shard_of = |post: Sym| post_shard[post.0 as usize];
-    let mut shards = vec![Shard::default(); count];
+    // Posts spread about evenly: each shard's lists are sized for its share and a margin,
+    // so a hundred lists do not grow by doubling on the plan's single thread.
+    let share = |rows: usize| rows / count + rows / count / 4 + 16;
+    let mut shards: Vec<Shard> = (0..count)
+        .map(|_| Shard {
+            groups: Vec::with_capacity(share(ads.group_count())),
+            codes: Vec::with_capacity(share(facts.codes.len())),
+            ..Shard::default()
+        })
+        .collect();
     let mut needs = HandleNeeds::new(facts.syms.len(), n);
     for (row, code) in (0u32..).zip(&facts.codes) {
         let shard = shard_of(code.post);
