@@ -14,8 +14,9 @@
 //! to the kernel's usual writeback, as before.
 //!
 //! The same thread first drops the cached pages of the report being replaced
-//! (`POSIX_FADV_DONTNEED`) when that report is older than the kernel keeps data dirty
-//! (else dropping would write its dirty pages first): the rename would free them anyway,
+//! (`POSIX_FADV_DONTNEED`) when none of them is dirty (else dropping would write them
+//! first; `cachestat(2)` says, or, on kernels without it, the report's age): the rename
+//! would free them anyway,
 //! and freed now they are the memory the new report's pages are taken from. On a virtual machine whose host reclaims
 //! the guest's free memory (free page reporting), pages that were free for long are
 //! backed afresh by the host at their first touch; copying a report into such pages ran
@@ -136,17 +137,18 @@ fn start(file: &File, old: &Path) -> Option<Writeback> {
     Some(Writeback { requests, stop })
 }
 
-/// `path` opened for reading if it is still a regular file last written longer ago than
-/// the kernel keeps data dirty: never blocking on a FIFO or a device put there since it
-/// was checked, never following a link. A report written more recently may still have
-/// dirty pages, and dropping them would first write them to disk (a 1 GB report written
-/// just before held a run's exit for a second): those are left to the rename.
+/// `path` opened for reading if it is still a regular file whose cached pages can be
+/// dropped without writing anything: never blocking on a FIFO or a device put there since
+/// it was checked, never following a link. A report with dirty pages (written moments
+/// before) would first be written to disk by the drop (a 1 GB report written just before
+/// held a run's exit for a second): those are left to the rename. The kernel says which
+/// pages are dirty ([`clean_in_cache`]); where it cannot, a report last written longer ago
+/// than the kernel keeps data dirty counts as clean.
 #[cfg(target_os = "linux")]
 fn open_regular(path: &Path) -> Option<File> {
     use std::os::unix::fs::OpenOptionsExt;
     let meta = std::fs::symlink_metadata(path).ok()?;
-    let age = meta.modified().ok()?.elapsed().ok()?;
-    if !meta.is_file() || age < dirty_for() {
+    if !meta.is_file() {
         return None;
     }
     let file = std::fs::OpenOptions::new()
@@ -154,7 +156,67 @@ fn open_regular(path: &Path) -> Option<File> {
         .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW | libc::O_NOCTTY)
         .open(path)
         .ok()?;
-    file.metadata().ok()?.is_file().then_some(file)
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() {
+        return None;
+    }
+    let clean = clean_in_cache(&file).unwrap_or_else(|| {
+        let age = meta.modified().ok().and_then(|at| at.elapsed().ok());
+        age.is_some_and(|age| age >= dirty_for())
+    });
+    clean.then_some(file)
+}
+
+/// Whether `file` has pages in the page cache and none of them dirty or being written,
+/// by `cachestat(2)` (Linux 6.5); `None` where the kernel or the platform lacks it.
+#[cfg(all(
+    target_os = "linux",
+    any(target_arch = "x86_64", target_arch = "aarch64")
+))]
+fn clean_in_cache(file: &File) -> Option<bool> {
+    use std::os::fd::AsRawFd;
+    /// `cachestat`'s number in both architectures' tables (asm-generic and x86_64).
+    const SYS_CACHESTAT: libc::c_long = 451;
+    #[repr(C)]
+    struct Range {
+        offset: u64,
+        /// 0: to the end of the file.
+        length: u64,
+    }
+    #[repr(C)]
+    #[derive(Default)]
+    struct Stat {
+        cached: u64,
+        dirty: u64,
+        writeback: u64,
+        evicted: u64,
+        recently_evicted: u64,
+    }
+    let range = Range {
+        offset: 0,
+        length: 0,
+    };
+    let mut stat = Stat::default();
+    // SAFETY: the descriptor is open; both structs have the kernel's layout and outlive
+    // the call, which reads `range` and writes `stat` only.
+    let status = unsafe {
+        libc::syscall(
+            SYS_CACHESTAT,
+            file.as_raw_fd(),
+            &range as *const Range,
+            &mut stat as *mut Stat,
+            0,
+        )
+    };
+    (status == 0).then_some(stat.cached > 0 && stat.dirty == 0 && stat.writeback == 0)
+}
+
+#[cfg(all(
+    target_os = "linux",
+    not(any(target_arch = "x86_64", target_arch = "aarch64"))
+))]
+fn clean_in_cache(_: &File) -> Option<bool> {
+    None
 }
 
 /// How long written data may stay dirty: the kernel's expiry plus one flusher interval
@@ -179,6 +241,7 @@ fn start(_: &File, _: &Path) -> Option<Writeback> {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_macros)] // a skipped check says so on the test output
 mod tests {
     use super::*;
     use std::io::Read;
@@ -205,14 +268,80 @@ mod tests {
         assert!(back == bytes);
     }
 
+    /// A file of `len` bytes, on disk (`sync`) or with its pages dirty.
+    #[cfg(target_os = "linux")]
+    fn report_of(len: usize, sync: bool) -> tempfile::NamedTempFile {
+        let mut old = tempfile::NamedTempFile::new().unwrap();
+        old.write_all(&vec![b'x'; len]).unwrap();
+        if sync {
+            old.as_file().sync_all().unwrap();
+        }
+        old
+    }
+
+    /// Whether `path` is on tmpfs, whose pages are the file and are never dropped.
+    #[cfg(target_os = "linux")]
+    fn in_memory_file_system(path: &Path) -> bool {
+        use std::os::unix::ffi::OsStrExt;
+        const TMPFS_MAGIC: libc::c_long = 0x0102_1994;
+        let path = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
+        // SAFETY: a zeroed `statfs` is a valid value; the call writes it and reads the path.
+        let mut stat: libc::statfs = unsafe { std::mem::zeroed() };
+        let status = unsafe { libc::statfs(path.as_ptr(), &mut stat) };
+        status == 0 && stat.f_type as libc::c_long == TMPFS_MAGIC
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_report_with_dirty_pages_keeps_them() {
+        let old = report_of(4 << 20, false);
+        match clean_in_cache(old.as_file()) {
+            Some(true) => eprintln!("skipped: this file system keeps no dirty pages"),
+            // Dirty by the kernel's count, or too fresh by its age: not opened to drop.
+            Some(false) | None => assert!(open_regular(old.path()).is_none()),
+        }
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_report_on_disk_has_its_cached_pages_dropped() {
+        let old = report_of(4 << 20, true);
+        if clean_in_cache(old.as_file()).is_none() {
+            // No `cachestat`: its age decides.
+            assert!(open_regular(old.path()).is_none(), "written just now");
+            let long_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+            old.as_file().set_modified(long_ago).unwrap();
+            assert!(open_regular(old.path()).is_some());
+            return;
+        }
+        assert_eq!(clean_in_cache(old.as_file()), Some(true));
+        assert!(open_regular(old.path()).is_some());
+        if in_memory_file_system(old.path()) {
+            eprintln!("skipped: tmpfs pages cannot be dropped (TMPDIR is on tmpfs)");
+            return;
+        }
+        {
+            let mut out = EarlyWriteback::new(tempfile::tempfile().unwrap(), Some(old.path()));
+            out.write_all(b"new report").unwrap();
+        }
+        // The writeback thread drops them; nothing is left cached, so nothing is clean.
+        let dropped = (0..200).any(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            clean_in_cache(old.as_file()) == Some(false)
+        });
+        assert!(dropped, "the replaced report's pages are still cached");
+        assert_eq!(std::fs::read(old.path()).unwrap(), vec![b'x'; 4 << 20]);
+    }
+
     #[test]
     fn the_replaced_report_keeps_its_bytes_until_it_is_replaced() {
-        // Its cached pages are dropped, never its data: read back after the new report is
-        // written, it is what it was, dirty pages and all.
+        // Its cached pages are dropped, never its data: read back while and after the new
+        // report is written, it is what it was.
         let mut old = tempfile::NamedTempFile::new().unwrap();
         let before: Vec<u8> = (0..3_000_000u32).map(|i| (i % 241) as u8).collect();
         old.write_all(&before).unwrap();
-        // Old enough for its pages to be dropped.
+        // On disk and old: its pages are dropped whichever way cleanness is told.
+        old.as_file().sync_all().unwrap();
         let long_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
         old.as_file().set_modified(long_ago).unwrap();
         let file = tempfile::tempfile().unwrap();
