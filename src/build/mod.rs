@@ -57,30 +57,34 @@ pub fn build(
     // Each finding and its fix action's text in one pass on every core: the action reads
     // the texts the finding has just resolved, while they are in cache.
     let grouping = actions::Grouping::default();
-    let built = build_columns(&evaluation.findings, settings.threads, |finding| {
-        let suppressed_by = if triage.suppress.is_empty() {
-            None
-        } else {
-            let handles: Vec<&str> = finding.handles.iter().map(|&h| facts.sym(h)).collect();
-            triage.suppression(
-                facts.sym(finding.advertiser),
-                facts.sym(finding.post),
-                finding.cause,
-                &handles,
-                settings.as_of,
-            )
-        };
-        let out = finding_out(facts, finding, triage, policy);
-        let action = actions::action_of(&out);
-        let hash = grouping.hash(&action, &out.owner_role);
-        // The worklists' copy of the finding's key, made here on every core.
-        let key = crate::report::actions::FindingKey {
-            advertiser_id: out.advertiser_id.clone(),
-            post_id: out.post_id.clone(),
-            cause: out.cause.clone(),
-        };
-        (out, (action, hash, key), suppressed_by)
-    });
+    let built = build_columns(
+        &evaluation.findings,
+        settings.threads,
+        |finding, described| {
+            let suppressed_by = if triage.suppress.is_empty() {
+                None
+            } else {
+                let handles: Vec<&str> = finding.handles.iter().map(|&h| facts.sym(h)).collect();
+                triage.suppression(
+                    facts.sym(finding.advertiser),
+                    facts.sym(finding.post),
+                    finding.cause,
+                    &handles,
+                    settings.as_of,
+                )
+            };
+            let out = finding_out(facts, finding, triage, policy, described);
+            let action = actions::action_of(&out);
+            let hash = grouping.hash(&action, &out.owner_role);
+            // The worklists' copy of the finding's key, made here on every core.
+            let key = crate::report::actions::FindingKey {
+                advertiser_id: out.advertiser_id.clone(),
+                post_id: out.post_id.clone(),
+                cause: out.cause.clone(),
+            };
+            (out, (action, hash, key), suppressed_by)
+        },
+    );
     let (built, suppressed, unused_suppressions) = suppress(built, triage, settings.as_of);
     let Built {
         mut findings,
@@ -164,13 +168,13 @@ pub fn build(
 }
 
 /// `items.iter().map(f)` into [`Built`]'s columns, in order, on up to `threads` threads
-/// for long lists. The first thread's columns are sized for every item and the others'
+/// for long lists; each part passes `f` the evidence rows it has described so far. The first thread's columns are sized for every item and the others'
 /// parts appended to them: a finding is about 300 bytes, and moving them all once more
 /// into fresh memory on one thread cost 20-100 ms at 1M ads.
 fn build_columns<T: Sync>(
     items: &[T],
     threads: usize,
-    f: impl Fn(&T) -> (FindingOut, ActionKey, Option<usize>) + Sync,
+    f: impl Fn(&T, &mut describe::Described) -> (FindingOut, ActionKey, Option<usize>) + Sync,
 ) -> Built {
     const SMALL: usize = 4096;
     let part = |part: &[T], capacity: usize| {
@@ -179,8 +183,9 @@ fn build_columns<T: Sync>(
             actions: Vec::with_capacity(capacity),
             suppressed_by: Vec::with_capacity(capacity),
         };
+        let mut described = describe::Described::default();
         for item in part {
-            let (out, action, suppressed_by) = f(item);
+            let (out, action, suppressed_by) = f(item, &mut described);
             built.findings.push(out);
             built.actions.push(action);
             built.suppressed_by.push(suppressed_by);
@@ -234,6 +239,7 @@ fn finding_out(
     finding: &sparkcheck_policies::Finding,
     triage: &Triage,
     policy: Policy,
+    described: &mut describe::Described,
 ) -> FindingOut {
     let advertiser = facts.sym(finding.advertiser);
     let post = facts.sym(finding.post);
@@ -275,7 +281,7 @@ fn finding_out(
         evidence: finding
             .evidence
             .iter()
-            .map(|&evidence| describe::evidence(facts, evidence))
+            .map(|&evidence| described.evidence(facts, evidence))
             .collect(),
     }
 }
