@@ -10,6 +10,7 @@
 //! are replaced in one pass. The symbols of these IDs follow their text order, and the
 //! facts are the same as if each ID had been interned when read.
 
+use crate::threads::{spawn, Spawned};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::sym::text_order;
@@ -202,7 +203,7 @@ impl Facts {
             let mut codes = codes.map(Some).chain(std::iter::repeat_with(|| None));
             for _ in 1..parts {
                 let (ads, codes) = (ads.next().flatten(), codes.next().flatten());
-                scope.spawn(move || settle_rows(ads, codes, settle));
+                spawn(scope, move || settle_rows(ads, codes, settle));
             }
             settle_rows(ads.next().flatten(), codes.next().flatten(), settle);
         });
@@ -273,13 +274,10 @@ fn on_threads<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<
         let f = &f;
         let handles: Vec<_> = rest
             .iter()
-            .map(|item| scope.spawn(move || f(item)))
+            .map(|item| spawn(scope, move || f(item)))
             .collect();
         let last = f(last);
-        let mut out: Vec<U> = handles
-            .into_iter()
-            .map(|h| h.join().expect("a settling thread does not panic"))
-            .collect();
+        let mut out: Vec<U> = handles.into_iter().map(Spawned::join).collect();
         out.push(last);
         out
     })

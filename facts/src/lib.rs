@@ -18,6 +18,7 @@ mod sort;
 mod source;
 mod sym;
 mod text;
+pub mod threads;
 pub mod time;
 
 pub use deferred::DeferredIds;

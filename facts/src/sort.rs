@@ -1,5 +1,7 @@
 //! Sorting large tables on two threads.
 
+use crate::threads::spawn;
+
 /// Below this many values one thread sorts them all.
 const PARALLEL_SORT_MIN: usize = 1 << 16;
 
@@ -14,7 +16,7 @@ pub fn sort_on_threads<T: Ord + Copy + Send + Sync>(mut values: Vec<T>, threads:
     let half = values.len() / 2;
     let (left, right) = values.split_at_mut(half);
     std::thread::scope(|scope| {
-        scope.spawn(|| left.sort_unstable());
+        spawn(scope, || left.sort_unstable());
         right.sort_unstable();
     });
     let (left, right) = values.split_at(half);
@@ -39,9 +41,9 @@ pub fn collect_sorted<T: Ord + Copy + Send + Sync>(
     }
     let half = len / 2;
     let (left, right) = std::thread::scope(|scope| {
-        let left = scope.spawn(|| sorted(0..half));
+        let left = spawn(scope, || sorted(0..half));
         let right = sorted(half..len);
-        (left.join().expect("a sorting thread does not panic"), right)
+        (left.join(), right)
     });
     merge_on_threads(&left, &right)
 }
@@ -57,7 +59,9 @@ fn merge_on_threads<T: Ord + Copy + Send + Sync>(left: &[T], right: &[T]) -> Vec
     let from_right = first_len - from_left;
     let (first, second) = merged.spare_capacity_mut()[..len].split_at_mut(first_len);
     std::thread::scope(|scope| {
-        scope.spawn(|| merge_into(&left[..from_left], &right[..from_right], first));
+        spawn(scope, || {
+            merge_into(&left[..from_left], &right[..from_right], first)
+        });
         merge_into(&left[from_left..], &right[from_right..], second);
     });
     // SAFETY: `merge_into` wrote every slot of both parts (it fills its whole `out`, and

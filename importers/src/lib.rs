@@ -24,6 +24,7 @@ pub use formats::plugin::PluginSpec;
 pub use record::{Kind, RecentSyms, RowError, RowSink};
 pub use walk::{walk, InputFile, Walk};
 
+use sparkcheck_facts::threads::{spawn, Spawned};
 use sparkcheck_facts::{Facts, Progress};
 use std::fmt;
 use std::path::Path;
@@ -137,12 +138,9 @@ pub(crate) fn import_builtin<P: AsRef<Path>>(
         std::thread::scope(|scope| {
             let handles: Vec<_> = runs
                 .iter()
-                .map(|range| scope.spawn(|| import_run(range.clone())))
+                .map(|range| spawn(scope, || import_run(range.clone())))
                 .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("an import thread does not panic"))
-                .collect()
+            handles.into_iter().map(Spawned::join).collect()
         })
     };
     let mut imported = Imported {
@@ -212,10 +210,10 @@ pub fn import_file(
     // path of a run whose biggest file is one export, the hash would add its whole time.
     let (result, hash) = std::thread::scope(|scope| {
         let hasher =
-            (hashing && bytes.len() >= 1 << 20).then(|| scope.spawn(|| content_hash(bytes)));
+            (hashing && bytes.len() >= 1 << 20).then(|| spawn(scope, || content_hash(bytes)));
         let result = import_text(&input.display, bytes, facts, &counted);
         let hash = match hasher {
-            Some(hasher) => Some(hasher.join().expect("hashing does not panic")),
+            Some(hasher) => Some(hasher.join()),
             None => hashing.then(|| content_hash(bytes)),
         };
         (result, hash)

@@ -1,6 +1,7 @@
 //! Ads grouped for the rules: a million ad rows collapse to one fact per
 //! (ad account, post, identity type, handle), and each group keeps its rows as evidence.
 
+use sparkcheck_facts::threads::spawn;
 use sparkcheck_facts::{Facts, IdentityKind, Sym};
 
 /// Spark ads sorted by (ad account, post, identity type, handle), with the group boundaries.
@@ -38,12 +39,9 @@ impl AdIndex {
         };
         let ((groups, keys), (pairs, order)) = if threads > 1 && keyed.len() >= 1 << 16 {
             std::thread::scope(|scope| {
-                let grouped = scope.spawn(|| group(&keyed));
+                let grouped = spawn(scope, || group(&keyed));
                 let split = split(&keyed);
-                (
-                    grouped.join().expect("a grouping thread does not panic"),
-                    split,
-                )
+                (grouped.join(), split)
             })
         } else {
             (group(&keyed), split(&keyed))

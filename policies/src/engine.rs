@@ -4,6 +4,7 @@
 //! A policy is a crepe program plus a [`RunShard`] function that loads one shard's input
 //! relations into it, runs it and hands back its outputs as plain tuples.
 
+use sparkcheck_facts::threads::{spawn, Spawned};
 use sparkcheck_facts::{
     AdAccountRole, CodeStatus, Facts, IdentityKind, InputKind, ItemType, LinkStatus, Progress,
     ShareStatus, Sym,
@@ -127,10 +128,10 @@ fn run_shards(
         return work();
     }
     std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+        let handles: Vec<_> = (0..threads).map(|_| spawn(scope, work)).collect();
         let mut all = Outputs::default();
         for handle in handles {
-            all.append(handle.join().expect("a policy thread does not panic"));
+            all.append(handle.join());
         }
         all
     })
@@ -337,12 +338,9 @@ fn merge_findings(
     std::thread::scope(|scope| {
         let handles: Vec<_> = slices
             .into_iter()
-            .map(|slice| scope.spawn(move || build(slice)))
+            .map(|slice| spawn(scope, move || build(slice)))
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("a merge thread does not panic"))
-            .collect()
+        handles.into_iter().flat_map(Spawned::join).collect()
     })
 }
 

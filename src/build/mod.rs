@@ -2,6 +2,7 @@
 //! triage (severity overrides, suppressions, baseline) applied on typed keys, counts
 //! summarised. Printers never see the facts or the engine.
 
+use sparkcheck_facts::threads::{spawn, Spawned};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::Arc;
 
@@ -100,11 +101,9 @@ pub fn build(
     let (actions, summary) = std::thread::scope(|scope| {
         let summarise = || summarise(facts, evaluation, &findings, &suppressed, resolved.as_ref());
         if settings.threads > 1 && findings.len() >= 4096 {
-            let actions = scope.spawn(|| actions::actions(&findings, action_keys));
+            let actions = spawn(scope, || actions::actions(&findings, action_keys));
             let summary = summarise();
-            let actions = actions
-                .join()
-                .expect("the worklists' thread does not panic");
+            let actions = actions.join();
             (actions, summary)
         } else {
             (actions::actions(&findings, action_keys), summarise())
@@ -207,12 +206,10 @@ fn build_columns<T: Sync>(
                     items_of_part.len()
                 };
                 let part = &part;
-                scope.spawn(move || part(items_of_part, capacity))
+                spawn(scope, move || part(items_of_part, capacity))
             })
             .collect();
-        let mut parts = handles
-            .into_iter()
-            .map(|h| h.join().expect("a report thread does not panic"));
+        let mut parts = handles.into_iter().map(Spawned::join);
         let mut built = parts.next().expect("at least one part");
         for mut rest in parts {
             built.findings.append(&mut rest.findings);

@@ -6,6 +6,7 @@
 //! buffers written in order while the next round is rendered: the bytes do not depend on
 //! the thread count.
 
+use sparkcheck_facts::threads::{spawn, Spawned};
 use std::io::{self, Write};
 
 /// Items per round: bounds the bytes held in buffers (a finding renders to 1-2 KB).
@@ -38,16 +39,13 @@ pub fn write_items<T: Sync>(
     std::thread::scope(|scope| {
         let mut rendering = None;
         for round in items.chunks(ROUND) {
-            let next = scope.spawn(move || render_round(round, threads, render));
+            let next = spawn(scope, move || render_round(round, threads, render));
             if let Some(previous) = rendering.replace(next) {
-                write_buffers(
-                    out,
-                    previous.join().expect("a report thread does not panic"),
-                )?;
+                write_buffers(out, previous.join())?;
             }
         }
         match rendering {
-            Some(last) => write_buffers(out, last.join().expect("a report thread does not panic")),
+            Some(last) => write_buffers(out, last.join()),
             None => Ok(()),
         }
     })
@@ -94,12 +92,9 @@ pub fn in_parts<T: Sync, U: Send>(
     std::thread::scope(|scope| {
         let handles: Vec<_> = items
             .chunks(size)
-            .map(|chunk| scope.spawn(move || part(chunk)))
+            .map(|chunk| spawn(scope, move || part(chunk)))
             .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("a report thread does not panic"))
-            .collect()
+        handles.into_iter().map(Spawned::join).collect()
     })
 }
 

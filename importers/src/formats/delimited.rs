@@ -1,6 +1,7 @@
 //! Delimited text (`,`, `;` or tab with a header row): sniff the delimiter, detect the
 //! kind from the header, then one fact or one rejection per row.
 
+use sparkcheck_facts::threads::{spawn, Spawned};
 use sparkcheck_facts::{Facts, FileFormat, Rejection, RowRef, SourceFile};
 
 use crate::decode::Decoded;
@@ -188,17 +189,15 @@ impl Body<'_> {
                 .map(|(i, &from)| {
                     let until = cuts.get(i + 1).copied();
                     let cancelled = &cancelled;
-                    scope.spawn(move || self.read_piece(from, until, cancelled))
+                    spawn(scope, move || self.read_piece(from, until, cancelled))
                 })
                 .collect();
             let stop = first.run(facts, Some(cuts[0]), advance);
             if stop != Stop::AtCut {
                 cancelled.store(true, std::sync::atomic::Ordering::Relaxed);
             }
-            let pieces: Vec<Option<(Facts, Counts)>> = handles
-                .into_iter()
-                .map(|h| h.join().expect("a parse thread does not panic"))
-                .collect();
+            let pieces: Vec<Option<(Facts, Counts)>> =
+                handles.into_iter().map(Spawned::join).collect();
             (stop, pieces)
         });
         match outcome {

@@ -8,6 +8,7 @@
 //! state in one call with room for its whole output, so its bytes depend only on its XML,
 //! and the pieces are cut by the caller from the report alone.
 
+use sparkcheck_facts::threads::{spawn, Spawned};
 use std::io;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -58,10 +59,8 @@ pub fn deflate_pieces<P: Sync>(
         work()?;
     } else {
         std::thread::scope(|scope| {
-            let workers: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
-            workers
-                .into_iter()
-                .try_for_each(|w| w.join().expect("a deflate thread does not panic"))
+            let workers: Vec<_> = (0..threads).map(|_| spawn(scope, work)).collect();
+            workers.into_iter().try_for_each(Spawned::join)
         })?;
     }
     done.into_iter()

@@ -7,6 +7,7 @@
 //! unique: they are written in their cells (inline strings), where a table entry would
 //! only add a lookup.
 
+use sparkcheck_facts::threads::{spawn, Spawned};
 use std::ops::Range;
 
 use rustc_hash::FxHashMap;
@@ -137,12 +138,9 @@ impl<'a> Prepared<'a> {
                 let handles: Vec<_> = findings
                     .chunks(size)
                     .enumerate()
-                    .map(|(n, part)| scope.spawn(move || Prepared::part(part, n * size)))
+                    .map(|(n, part)| spawn(scope, move || Prepared::part(part, n * size)))
                     .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().expect("a workbook thread does not panic"))
-                    .collect()
+                handles.into_iter().map(Spawned::join).collect()
             })
         };
         Prepared::join(parts)
