@@ -50,6 +50,17 @@ extern "C" fn on_bus_error(_: libc::c_int) {
     const MESSAGE: &[u8] = b"error: an input file became shorter while it was read (bus error \
 on its memory-mapped bytes); no report was written; hint: run again once the exports are \
 no longer being rewritten\n";
+    // Two import threads can hit a cut file at once: the first says so and ends the
+    // process; the others wait for that (ending it themselves could cut the line short).
+    static ENDING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if ENDING.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        loop {
+            // SAFETY: pause(2) is async-signal-safe; the first handler's _exit ends it.
+            unsafe {
+                libc::pause();
+            }
+        }
+    }
     // SAFETY: write(2) and _exit(2) are async-signal-safe; the message is static.
     unsafe {
         libc::write(2, MESSAGE.as_ptr().cast(), MESSAGE.len());
