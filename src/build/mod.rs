@@ -167,9 +167,10 @@ pub fn build(
 }
 
 /// `items.iter().map(f)` into [`Built`]'s columns, in order, on up to `threads` threads
-/// for long lists; each part passes `f` the evidence rows it has described so far. The first thread's columns are sized for every item and the others'
-/// parts appended to them: a finding is about 300 bytes, and moving them all once more
-/// into fresh memory on one thread cost 20-100 ms at 1M ads.
+/// for long lists; each part passes `f` the evidence rows it has described so far. The
+/// first thread's columns are sized for every item and the others' parts appended to
+/// them: a finding is about 300 bytes, and moving them all once more into fresh memory on
+/// one thread cost 20-100 ms at 1M ads.
 fn build_columns<T: Sync>(
     items: &[T],
     threads: usize,
