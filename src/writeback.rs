@@ -104,14 +104,16 @@ fn start(file: &File, old: &Path) -> Option<Writeback> {
     use std::os::fd::AsRawFd;
     use std::sync::atomic::{AtomicBool, Ordering};
     let file = file.try_clone().ok()?;
-    let old = open_regular(old);
+    // Opened on the thread: opening can wait (a file-access scanner answering a
+    // permission event), and nothing on the run's path should.
+    let old = old.to_path_buf();
     let (requests, ranges) = std::sync::mpsc::channel::<(u64, u64)>();
     let stop = std::sync::Arc::new(AtomicBool::new(false));
     let stopped = stop.clone();
     std::thread::Builder::new()
         .name("writeback".into())
         .spawn(move || {
-            if let Some(old) = old {
+            if let Some(old) = open_regular(&old) {
                 // SAFETY: as below; only cached pages are dropped, never the file's data.
                 unsafe {
                     libc::posix_fadvise(old.as_raw_fd(), 0, 0, libc::POSIX_FADV_DONTNEED);
