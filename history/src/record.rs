@@ -3,6 +3,7 @@
 //! the newest run keeps its open streak untouched.
 
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 
 use rusqlite::{params, Transaction, TransactionBehavior};
@@ -57,6 +58,9 @@ pub type Recorded = (History, RunId, Vec<i64>);
 pub struct Recording {
     run: Option<SyncSender<RunRecord>>,
     thread: Option<JoinHandle<Result<Recorded>>>,
+    /// The history, when no thread could be started (a process limit): the run is then
+    /// recorded from scratch in [`Recording::finish`], as [`History::record`] does.
+    here: Option<History>,
 }
 
 impl History {
@@ -68,14 +72,31 @@ impl History {
     /// [`History::record`] does. Dropping the recording (a failed audit) adds nothing.
     pub fn start_recording(self, as_of: i64) -> Recording {
         let (send, receive) = sync_channel(1);
-        let thread = std::thread::spawn(move || {
-            let mut history = self;
+        // A thread that fails to start drops its closure: the history is kept outside it.
+        let slot = Arc::new(Mutex::new(Some((self, receive))));
+        let on_thread = Arc::clone(&slot);
+        let take = |slot: &Mutex<Option<(History, Receiver<RunRecord>)>>| {
+            slot.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take()
+                .expect("the history is taken once")
+        };
+        let started = std::thread::Builder::new().spawn(move || {
+            let (mut history, receive) = take(&on_thread);
             let (id, first_seen) = history.record_prefetched(as_of, receive)?;
             Ok((history, id, first_seen))
         });
-        Recording {
-            run: Some(send),
-            thread: Some(thread),
+        match started {
+            Ok(thread) => Recording {
+                run: Some(send),
+                thread: Some(thread),
+                here: None,
+            },
+            Err(_) => Recording {
+                run: None,
+                thread: None,
+                here: Some(take(&slot).0),
+            },
         }
     }
 
@@ -126,6 +147,10 @@ impl Recording {
     /// Hands the run over and waits for it to be written: the history again, the run's
     /// id and each finding's first seen (as [`History::record_with_first_seen`]).
     pub fn finish(mut self, run: RunRecord) -> Result<Recorded> {
+        if let Some(mut history) = self.here.take() {
+            let (id, first_seen) = history.record_with_first_seen(&run)?;
+            return Ok((history, id, first_seen));
+        }
         let sender = self.run.take().expect("finished once");
         // A send fails only when the thread has already ended with an error: join says it.
         let _ = sender.send(run);
