@@ -185,7 +185,12 @@ fn run_plugin(plugin: &PluginSpec, path: &Path) -> Result<String, String> {
     let (send, events) = std::sync::mpsc::channel();
     let max_output = plugin.max_output;
     let send_out = send.clone();
-    std::thread::spawn(move || {
+    let no_thread = |e: std::io::Error, child: &mut std::process::Child| {
+        kill_group(group);
+        let _ = child.wait();
+        format!("importer `{name}`: cannot start a thread to read its output: {e}")
+    };
+    let reading_out = std::thread::Builder::new().spawn(move || {
         let mut bytes = Vec::new();
         let limited = (&mut stdout).take(max_output.saturating_add(1));
         let _ = std::io::BufReader::new(limited).read_to_end(&mut bytes);
@@ -196,7 +201,10 @@ fn run_plugin(plugin: &PluginSpec, path: &Path) -> Result<String, String> {
         };
         let _ = send_out.send(event);
     });
-    std::thread::spawn(move || {
+    if let Err(e) = reading_out {
+        return Err(no_thread(e, &mut child));
+    }
+    let reading_err = std::thread::Builder::new().spawn(move || {
         let mut kept = Vec::new();
         let mut chunk = vec![0u8; 8192];
         loop {
@@ -212,6 +220,9 @@ fn run_plugin(plugin: &PluginSpec, path: &Path) -> Result<String, String> {
         }
         let _ = send.send(Piped::Err(kept));
     });
+    if let Err(e) = reading_err {
+        return Err(no_thread(e, &mut child));
+    }
     let deadline = Instant::now() + Duration::from_secs(plugin.timeout);
     let (mut out, mut err, mut status) = (None, None, None);
     let mut too_long = false;
