@@ -181,22 +181,12 @@ fn markdown_char(value: &str, i: usize, c: char, out: &mut String) {
 fn escaped(
     value: &str,
     special: impl Fn(u8) -> bool,
-    escape: impl FnMut(&str, usize, char, &mut String),
-) -> String {
-    escaped_from(value, 0, special, escape)
-}
-
-/// [`escaped`], for a `value` with no special byte before `from` (already looked for).
-fn escaped_from(
-    value: &str,
-    from: usize,
-    special: impl Fn(u8) -> bool,
     mut escape: impl FnMut(&str, usize, char, &mut String),
 ) -> String {
     let bytes = value.as_bytes();
     let mut out = String::with_capacity(value.len() + 8);
     let mut plain = 0;
-    let mut next = from;
+    let mut next = 0;
     while let Some(offset) = bytes[next..].iter().position(|&b| special(b)) {
         let i = next + offset;
         let b = bytes[i];
@@ -321,21 +311,27 @@ pub fn xml_attr(value: &str) -> Cow<'_, str> {
 /// may need escaping is one table lookup per byte; in element content a quote, a tab and
 /// a line feed stay as they are, so texts with them are not copied.
 fn xml(value: &str, attribute: bool) -> Cow<'_, str> {
-    let table = if attribute {
+    let table = xml_table(attribute);
+    let Some(first) = value.bytes().position(|b| table[usize::from(b)]) else {
+        return Cow::Borrowed(value);
+    };
+    // A special byte is ASCII or a lead byte: `first` is a character boundary.
+    let mut out = Vec::with_capacity(value.len() + 8);
+    out.extend_from_slice(&value.as_bytes()[..first]);
+    xml_into(&mut out, &value[first..], attribute);
+    Cow::Owned(String::from_utf8(out).expect("escaping UTF-8 gives UTF-8"))
+}
+
+/// The bytes that may start a character XML escaping changes, in attributes or in text.
+fn xml_table(attribute: bool) -> &'static [bool; 256] {
+    if attribute {
         &XML_ATTRIBUTE_SPECIAL
     } else {
         &XML_TEXT_SPECIAL
-    };
-    let special = |b: u8| table[usize::from(b)];
-    let Some(first) = value.bytes().position(special) else {
-        return Cow::Borrowed(value);
-    };
-    Cow::Owned(escaped_from(value, first, special, |_, _, c, out| {
-        xml_char(c, attribute, out)
-    }))
+    }
 }
 
-/// Bytes that start a character [`xml_char`] may change: markup, C0 controls, and the
+/// Bytes that start a character [`xml_replacement`] may change: markup, C0 controls, and the
 /// first bytes of the bidirectional controls (U+202A-U+202E, U+2066-U+2069, `0xE2`) and of
 /// U+FFFE and U+FFFF (`0xEF`).
 const fn xml_special(attribute: bool) -> [bool; 256] {
@@ -361,14 +357,7 @@ const fn xml_special(attribute: bool) -> [bool; 256] {
 static XML_TEXT_SPECIAL: [bool; 256] = xml_special(false);
 static XML_ATTRIBUTE_SPECIAL: [bool; 256] = xml_special(true);
 
-fn xml_char(c: char, attribute: bool, out: &mut String) {
-    match xml_replacement(c, attribute) {
-        Some(replacement) => out.push_str(replacement),
-        None => out.push(c),
-    }
-}
-
-/// What [`xml_char`] writes for `c` when it is not `c` itself.
+/// What XML escaping writes for `c` when it is not `c` itself.
 fn xml_replacement(c: char, attribute: bool) -> Option<&'static str> {
     match c {
         '<' => Some("&lt;"),
@@ -388,11 +377,7 @@ fn xml_replacement(c: char, attribute: bool) -> Option<&'static str> {
 /// table flags but that stays as it is (the `→` of every fix step) does not end the run
 /// copied in one piece.
 pub fn xml_into(out: &mut Vec<u8>, value: &str, attribute: bool) {
-    let table = if attribute {
-        &XML_ATTRIBUTE_SPECIAL
-    } else {
-        &XML_TEXT_SPECIAL
-    };
+    let table = xml_table(attribute);
     let bytes = value.as_bytes();
     let mut plain = 0;
     let mut next = 0;
@@ -491,6 +476,14 @@ fn workflow_char(c: char, property: bool, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One character XML-escaped, the definition [`xml_into`]'s skipping scan must match.
+    fn xml_char(c: char, attribute: bool, out: &mut String) {
+        match xml_replacement(c, attribute) {
+            Some(replacement) => out.push_str(replacement),
+            None => out.push(c),
+        }
+    }
 
     /// `value` with `escape` applied to every character, the definition the skipping
     /// scan of [`escaped`] must match.
