@@ -151,16 +151,31 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
         lap: &mut lap,
         progress: &advance,
     };
-    let result = pipeline::run(plan, &mut observer);
-    progress.phase(Phase::Reporting);
-    progress.tick();
-    let mut run = match result {
-        Ok(run) => run,
+    let evaluated = match pipeline::evaluate(plan, &mut observer) {
+        Ok(evaluated) => evaluated,
         Err(error) => {
             progress.finish();
             error.print();
             return ExitStatus::Error;
         }
+    };
+    progress.phase(Phase::Reporting);
+    progress.tick();
+    let mut failed = false;
+    // Every report is rendered before any is replaced: one failure replaces none.
+    let mut transaction = crate::output::Transaction::new();
+    let streamed = streamed_target(targets, history.is_some());
+    let mut run = match streamed {
+        Some(target) => {
+            let (run, staged) = build_streaming(evaluated, target, &mut observer, &mut transaction);
+            if let Err(error) = staged {
+                progress.finish();
+                say_cannot_write(target, &error);
+                failed = true;
+            }
+            run
+        }
+        None => evaluated.build(&mut observer, None),
     };
     if targets.iter().any(|t| t.format == Format::Junit) {
         run.report.pairs = run.audited_pairs();
@@ -180,22 +195,16 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
         // The report and the bar would share the terminal.
         progress.finish();
     }
-    let mut failed = false;
-    // Every report is rendered before any is replaced: one failure replaces none.
-    let mut transaction = crate::output::Transaction::new();
     for target in targets {
+        if streamed.is_some_and(|streamed| std::ptr::eq(streamed, target)) {
+            continue;
+        }
         if let Err(error) = emit(args, target, report, &mut transaction) {
             if target.path.is_none() && error.kind() == io::ErrorKind::BrokenPipe {
                 continue;
             }
-            let place = target
-                .path
-                .as_ref()
-                .map_or("standard output".to_string(), |p| {
-                    format!("`{}`", p.display())
-                });
             progress.finish();
-            crate::say!("error: cannot write the report to {place}: {error}");
+            say_cannot_write(target, &error);
             failed = true;
         }
     }
@@ -222,6 +231,55 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
     // 0.1 s at 1M ads, docs/performance.md).
     std::mem::forget(run);
     status
+}
+
+/// The one target whose JSON report is written while the findings are built: a JSON
+/// file, the run's only report, with no history (which changes the findings afterwards).
+fn streamed_target(targets: &[Target], history: bool) -> Option<&Target> {
+    match targets {
+        [target] if target.format == Format::Json && target.path.is_some() && !history => {
+            Some(target)
+        }
+        _ => None,
+    }
+}
+
+/// Builds the report while `target`'s JSON is staged (see [`report::json::Stream`]). When
+/// the report cannot be staged, it is still built, and the error returned beside it.
+fn build_streaming(
+    evaluated: pipeline::Evaluated,
+    target: &Target,
+    observer: &mut Observer<'_>,
+    transaction: &mut crate::output::Transaction,
+) -> (pipeline::Run, io::Result<()>) {
+    let path = target.path.as_ref().expect("a streamed target is a file");
+    let mut evaluated = Some(evaluated);
+    let mut built = None;
+    let staged = transaction.stage(path, |out| {
+        let evaluated = evaluated.take().expect("the report is rendered once");
+        let mut stream = report::json::Stream::new(out);
+        let run = evaluated.build(observer, Some(&mut stream));
+        let written = stream.finish(&run.report, report::parallel::threads());
+        built = Some(run);
+        written
+    });
+    let run = match (built, evaluated) {
+        (Some(run), _) => run,
+        (None, Some(evaluated)) => evaluated.build(observer, None),
+        (None, None) => unreachable!("the report is built when it is rendered"),
+    };
+    (run, staged)
+}
+
+/// Says that the report for `target` could not be written.
+fn say_cannot_write(target: &Target, error: &io::Error) {
+    let place = target
+        .path
+        .as_ref()
+        .map_or("standard output".to_string(), |p| {
+            format!("`{}`", p.display())
+        });
+    crate::say!("error: cannot write the report to {place}: {error}");
 }
 
 /// The exit status of a run whose reports were written, with its last lines on stderr.

@@ -9,6 +9,7 @@ use sparkcheck_importers::{Imported, InputError};
 use sparkcheck_policies::{Evaluation, Policy, Settings};
 
 use crate::config::Config;
+use crate::report::json::Stream;
 use crate::report::{ConfigOut, PairOut, Report};
 use crate::triage::{Baseline, Triage};
 
@@ -138,48 +139,88 @@ pub fn import(plan: &Plan, observer: &mut Observer<'_>) -> Result<Imported, RunE
 
 /// Imports, evaluates and builds the report.
 pub fn run(plan: Plan, observer: &mut Observer<'_>) -> Result<Run, RunError> {
+    Ok(evaluate(plan, observer)?.build(observer, None))
+}
+
+/// A run read and evaluated, its report not built yet.
+#[derive(Debug)]
+pub struct Evaluated {
+    plan: Plan,
+    imported: Imported,
+    evaluation: Evaluation,
+}
+
+/// Imports and evaluates; [`Evaluated::build`] builds the report.
+pub fn evaluate(plan: Plan, observer: &mut Observer<'_>) -> Result<Evaluated, RunError> {
     let imported = import(&plan, observer)?;
-    let settings = plan.settings();
-    let evaluation =
-        plan.policy
-            .evaluate_timed(&imported.facts, &settings, observer.lap, observer.progress);
-    let config = plan.config.path.as_ref().map(|path| ConfigOut {
-        path: match &plan.relative_to {
-            Some(root) => path
-                .strip_prefix(root)
-                .unwrap_or(path)
-                .display()
-                .to_string(),
-            None => path.display().to_string(),
-        },
-        hash: plan.config.hash.clone().unwrap_or_default(),
-        discovered: plan.config.discovered,
-        severity: plan
-            .config
-            .severity
-            .iter()
-            .map(|(cause, severity)| {
-                let severity = match severity {
-                    sparkcheck_policies::Severity::Error => crate::report::Severity::Error,
-                    sparkcheck_policies::Severity::Warning => crate::report::Severity::Warning,
-                };
-                (cause.code().to_string(), severity)
-            })
-            .collect(),
-    });
-    let triage = Triage {
-        severity: plan.config.severity,
-        suppress: plan.config.suppress,
-        baseline: plan.baseline,
-    };
-    let mut report = crate::build::build(&imported, &evaluation, &settings, plan.policy, &triage);
-    report.config = config;
-    (observer.lap)("report");
-    Ok(Run {
+    let evaluation = plan.policy.evaluate_timed(
+        &imported.facts,
+        &plan.settings(),
+        observer.lap,
+        observer.progress,
+    );
+    Ok(Evaluated {
+        plan,
         imported,
         evaluation,
-        report,
     })
+}
+
+impl Evaluated {
+    /// Builds the report; with a `stream`, writes the JSON report's findings as they are
+    /// built when nothing changes them afterwards (the caller then finishes the stream).
+    pub fn build(self, observer: &mut Observer<'_>, stream: Option<&mut Stream<'_>>) -> Run {
+        let Evaluated {
+            plan,
+            imported,
+            evaluation,
+        } = self;
+        let settings = plan.settings();
+        let config = plan.config.path.as_ref().map(|path| ConfigOut {
+            path: match &plan.relative_to {
+                Some(root) => path
+                    .strip_prefix(root)
+                    .unwrap_or(path)
+                    .display()
+                    .to_string(),
+                None => path.display().to_string(),
+            },
+            hash: plan.config.hash.clone().unwrap_or_default(),
+            discovered: plan.config.discovered,
+            severity: plan
+                .config
+                .severity
+                .iter()
+                .map(|(cause, severity)| {
+                    let severity = match severity {
+                        sparkcheck_policies::Severity::Error => crate::report::Severity::Error,
+                        sparkcheck_policies::Severity::Warning => crate::report::Severity::Warning,
+                    };
+                    (cause.code().to_string(), severity)
+                })
+                .collect(),
+        });
+        let triage = Triage {
+            severity: plan.config.severity,
+            suppress: plan.config.suppress,
+            baseline: plan.baseline,
+        };
+        let report = crate::build::build(
+            &imported,
+            &evaluation,
+            &settings,
+            plan.policy,
+            &triage,
+            config,
+            stream,
+        );
+        (observer.lap)("report");
+        Run {
+            imported,
+            evaluation,
+            report,
+        }
+    }
 }
 
 impl Run {

@@ -17,9 +17,18 @@ fn portfolio(name: &str, ads: usize) -> (PathBuf, bench::generate::Expected) {
 }
 
 fn audit(dir: &std::path::Path, threads: &str) -> (i32, String) {
+    let output = audit_with(dir, threads, &[]);
+    (
+        output.status.code().unwrap(),
+        String::from_utf8(output.stdout).unwrap(),
+    )
+}
+
+/// `sparkcheck audit DIR` to JSON on `threads` threads, with `more` arguments.
+fn audit_with(dir: &std::path::Path, threads: &str, more: &[&str]) -> std::process::Output {
     let as_of = bench::generate::AS_OF.to_string();
     let dir = dir.to_string_lossy();
-    let output = run(&[
+    let mut args = vec![
         "audit",
         &dir,
         "--as-of",
@@ -28,11 +37,9 @@ fn audit(dir: &std::path::Path, threads: &str) -> (i32, String) {
         "json",
         "--threads",
         threads,
-    ]);
-    (
-        output.status.code().unwrap(),
-        String::from_utf8(output.stdout).unwrap(),
-    )
+    ];
+    args.extend_from_slice(more);
+    run(&args)
 }
 
 #[test]
@@ -103,4 +110,42 @@ fn sharding_changes_nothing() {
         assert!(threaded == whole, "{}: 2 threads", policy.name());
     }
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A JSON report written to a file is written while its findings are built (rounds of
+/// findings, on several threads); printed, it is written afterwards. Both are one report.
+#[test]
+fn a_report_written_while_its_findings_are_built_is_the_one_printed() {
+    let dir =
+        std::env::temp_dir().join(format!("sparkcheck-scale-streamed-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut shape = bench::generate::Shape::new(40_000, 11);
+    shape.order = bench::generate::Order::Shuffled;
+    shape.broken = Some(0.6);
+    bench::generate::generate_shape(&dir, &shape).expect("the portfolio is written");
+    let (code, printed) = audit(&dir, "2");
+    assert_eq!(code, 1);
+    let report: serde_json::Value = serde_json::from_str(&printed).unwrap();
+    let findings = report["findings"].as_array().unwrap().len();
+    assert!(
+        findings > 5000,
+        "enough findings for several rounds: {findings}"
+    );
+    // Reports go beside the portfolio, not into the folder audited.
+    let reports = dir.with_extension("reports");
+    std::fs::create_dir_all(&reports).unwrap();
+    for threads in ["1", "2", "3"] {
+        let file = reports.join(format!("report-{threads}.json"));
+        let output = audit_with(&dir, threads, &["--output", &file.to_string_lossy()]);
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{threads} threads: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let written = std::fs::read_to_string(&file).unwrap();
+        assert!(written == printed, "{threads} threads: the file differs");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::remove_dir_all(&reports).unwrap();
 }

@@ -50,6 +50,23 @@ where
     }
 }
 
+/// Runs `work` on a new thread of `scope`, or returns `None` without running it when no
+/// thread can be started: for work that needs a thread of its own to make progress (one
+/// that waits for this thread), where running it here at once would never end.
+pub fn try_spawn<'scope, 'env, T, F>(
+    scope: &'scope Scope<'scope, 'env>,
+    work: F,
+) -> Option<ScopedJoinHandle<'scope, T>>
+where
+    F: FnOnce() -> T + Send + 'scope,
+    T: Send + 'scope,
+{
+    if refused() {
+        return None;
+    }
+    Builder::new().spawn_scoped(scope, work).ok()
+}
+
 #[cfg(test)]
 thread_local! {
     /// Set by tests: every thread this thread asks for is refused.
@@ -100,6 +117,10 @@ mod tests {
             crate::collect_sorted(values.len(), 2, |range| values[range].to_vec())
         });
         assert_eq!(collected, expected);
+        std::thread::scope(|scope| {
+            assert!(without_threads(|| try_spawn(scope, || unreachable!())).is_none());
+            assert_eq!(try_spawn(scope, || 7).map(|h| h.join().unwrap()), Some(7));
+        });
     }
 
     #[test]

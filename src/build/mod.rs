@@ -2,7 +2,7 @@
 //! triage (severity overrides, suppressions, baseline) applied on typed keys, counts
 //! summarised. Printers never see the facts or the engine.
 
-use sparkcheck_facts::threads::{spawn, Spawned};
+use sparkcheck_facts::threads::{spawn, try_spawn, Spawned};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::Arc;
 
@@ -11,56 +11,76 @@ use sparkcheck_facts::{time, Facts, Sym, NOT_AN_ID};
 use sparkcheck_importers::Imported;
 use sparkcheck_policies::{coverage, Cause, Coverage, Evaluation, Policy, Settings};
 
+use crate::report::json::Stream;
 use crate::report::{
-    AccountSummary, ClientSummary, FindingOut, InputOut, PairOut, RejectedOut, Report, ResolvedOut,
-    Severity, SkippedOut, Status, Summary, SuppressedOut, UncheckedOut, UnusedSuppressionOut,
-    SCHEMA_VERSION,
+    AccountSummary, ClientSummary, ConfigOut, FindingOut, InputOut, PairOut, RejectedOut, Report,
+    ResolvedOut, Severity, SkippedOut, Status, Summary, SuppressedOut, UncheckedOut,
+    UnusedSuppressionOut, SCHEMA_VERSION,
 };
 use crate::triage::{Baseline, FindingKey, Triage};
 
 mod actions;
 mod describe;
 
-/// Resolves an evaluation into the canonical report.
+/// Resolves an evaluation into the canonical report. With a `stream`, the JSON report is
+/// written while its findings are built, when nothing changes them afterwards (no
+/// suppression or baseline); otherwise the stream is left unstarted.
 pub fn build(
     imported: &Imported,
     evaluation: &Evaluation,
     settings: &Settings,
     policy: Policy,
     triage: &Triage,
+    config: Option<ConfigOut>,
+    stream: Option<&mut Stream<'_>>,
 ) -> Report {
     let facts = &imported.facts;
-    let mut inputs: Vec<InputOut> = facts
-        .files
-        .iter()
-        .map(|file| InputOut {
-            path: file.path.clone(),
-            kind: file.kind_name(),
-            format: file.format.name().to_string(),
-            rows: file.rows,
-            imported: file.imported,
-            rejected: file.rejected,
-            notes: file.notes.clone(),
-            content_hash: file.content_hash.clone(),
-        })
-        .collect();
-    inputs.sort_by(|a, b| a.path.cmp(&b.path));
-    let coverage = coverage(facts, policy)
-        .into_iter()
-        .map(|(cause, coverage)| {
-            let text = match coverage {
-                Coverage::Checked => "checked".to_string(),
-                Coverage::NotChecked(why) => format!("not checked: {why}"),
-            };
-            (cause.code().to_string(), text)
-        })
-        .collect();
+    // The fields before the findings first, so a stream can write them before any
+    // finding; the rest is filled below. A struct literal without `..`: a new field of
+    // `Report` cannot be forgotten here.
+    let mut report = Report {
+        schema_version: SCHEMA_VERSION,
+        as_of: time::format_instant(settings.as_of),
+        policy: policy.name().to_string(),
+        expiry_window: time::format_duration(settings.expiry_window),
+        config,
+        inputs: inputs(facts),
+        skipped: imported
+            .skipped
+            .iter()
+            .map(|(path, reason)| SkippedOut {
+                path: path.clone(),
+                reason: reason.clone(),
+            })
+            .collect(),
+        coverage: coverage_of(facts, policy),
+        findings: Vec::new(),
+        actions: Vec::new(),
+        suppressed: Vec::new(),
+        unused_suppressions: Vec::new(),
+        resolved: None,
+        unchecked: Vec::new(),
+        rejected: Vec::new(),
+        summary: Summary::default(),
+        trend: None,
+        pairs: Vec::new(),
+        cause_titles: Cause::ALL
+            .iter()
+            .map(|c| (c.code().to_string(), c.info().title.to_string()))
+            .collect(),
+    };
+    let final_as_built = triage.suppress.is_empty() && triage.baseline.is_none();
+    let mut stream = stream.filter(|_| final_as_built);
+    if let Some(stream) = stream.as_deref_mut() {
+        stream.start(&report);
+    }
     // Each finding and its fix action's text in one pass on every core: the action reads
     // the texts the finding has just resolved, while they are in cache.
     let grouping = actions::Grouping::default();
     let built = build_columns(
         &evaluation.findings,
         settings.threads,
+        stream,
         |finding, described| {
             let suppressed_by = if triage.suppress.is_empty() {
                 None
@@ -109,7 +129,7 @@ pub fn build(
             (actions::actions(&findings, action_keys), summarise())
         }
     });
-    let unchecked = evaluation
+    report.unchecked = evaluation
         .unchecked
         .iter()
         .map(|&(advertiser, post)| UncheckedOut {
@@ -122,7 +142,7 @@ pub fn build(
             reason: "no code and no TikTok-account identity names the post's creator".to_string(),
         })
         .collect();
-    let mut rejected: Vec<RejectedOut> = facts
+    report.rejected = facts
         .rejections
         .iter()
         .map(|r| RejectedOut {
@@ -132,63 +152,76 @@ pub fn build(
             reason: r.reason.clone(),
         })
         .collect();
-    rejected.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
-    Report {
-        schema_version: SCHEMA_VERSION,
-        as_of: time::format_instant(settings.as_of),
-        policy: policy.name().to_string(),
-        expiry_window: time::format_duration(settings.expiry_window),
-        config: None,
-        inputs,
-        skipped: imported
-            .skipped
-            .iter()
-            .map(|(path, reason)| SkippedOut {
-                path: path.clone(),
-                reason: reason.clone(),
-            })
-            .collect(),
-        coverage,
-        findings,
-        actions,
-        suppressed,
-        unused_suppressions,
-        resolved,
-        unchecked,
-        rejected,
-        summary,
-        trend: None,
-        pairs: Vec::new(),
-        cause_titles: Cause::ALL
-            .iter()
-            .map(|c| (c.code().to_string(), c.info().title.to_string()))
-            .collect(),
-    }
+    report
+        .rejected
+        .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    report.findings = findings;
+    report.actions = actions;
+    report.suppressed = suppressed;
+    report.unused_suppressions = unused_suppressions;
+    report.resolved = resolved;
+    report.summary = summary;
+    report
+}
+
+/// The report's list of inputs, by path.
+fn inputs(facts: &Facts) -> Vec<InputOut> {
+    let mut inputs: Vec<InputOut> = facts
+        .files
+        .iter()
+        .map(|file| InputOut {
+            path: file.path.clone(),
+            kind: file.kind_name(),
+            format: file.format.name().to_string(),
+            rows: file.rows,
+            imported: file.imported,
+            rejected: file.rejected,
+            notes: file.notes.clone(),
+            content_hash: file.content_hash.clone(),
+        })
+        .collect();
+    inputs.sort_by(|a, b| a.path.cmp(&b.path));
+    inputs
+}
+
+/// Each cause's coverage as the report states it.
+fn coverage_of(facts: &Facts, policy: Policy) -> BTreeMap<String, String> {
+    coverage(facts, policy)
+        .into_iter()
+        .map(|(cause, coverage)| {
+            let text = match coverage {
+                Coverage::Checked => "checked".to_string(),
+                Coverage::NotChecked(why) => format!("not checked: {why}"),
+            };
+            (cause.code().to_string(), text)
+        })
+        .collect()
 }
 
 /// `items.iter().map(f)` into [`Built`]'s columns, in order, on up to `threads` threads
-/// for long lists; each part passes `f` the evidence rows it has described so far. The
-/// first thread's columns are sized for every item and the others' parts appended to
-/// them: a finding is about 300 bytes, and moving them all once more into fresh memory on
-/// one thread cost 20-100 ms at 1M ads.
+/// for long lists; each part passes `f` the evidence rows it has described so far. With an
+/// open `stream`, each finding is also rendered as it is built and written in order (see
+/// [`build_streaming`]). The first thread's columns are sized for every item and the
+/// others' parts appended to them: a finding is about 300 bytes, and moving them all once
+/// more into fresh memory on one thread cost 20-100 ms at 1M ads.
 fn build_columns<T: Sync>(
     items: &[T],
     threads: usize,
+    stream: Option<&mut Stream<'_>>,
     f: impl Fn(&T, &mut describe::Described) -> (FindingOut, ActionKey, Option<usize>) + Sync,
 ) -> Built {
-    const SMALL: usize = 4096;
+    if threads > 1 && items.len() >= SMALL {
+        if let Some(stream) = stream.filter(|stream| stream.is_open()) {
+            if let Some(built) = build_streaming(items, threads, stream, &f) {
+                return built;
+            }
+        }
+    }
     let part = |part: &[T], capacity: usize| {
-        let mut built = Built {
-            findings: Vec::with_capacity(capacity),
-            actions: Vec::with_capacity(capacity),
-            suppressed_by: Vec::with_capacity(capacity),
-        };
+        let mut built = Built::with_capacity(capacity);
         let mut described = describe::Described::default();
         for item in part {
-            let (out, action, suppressed_by) = f(item, &mut described);
-            built.findings.push(out);
-            built.actions.push(action);
-            built.suppressed_by.push(suppressed_by);
+            built.push(f(item, &mut described));
         }
         built
     };
@@ -212,12 +245,90 @@ fn build_columns<T: Sync>(
             .collect();
         let mut parts = handles.into_iter().map(Spawned::join);
         let mut built = parts.next().expect("at least one part");
-        for mut rest in parts {
-            built.findings.append(&mut rest.findings);
-            built.actions.append(&mut rest.actions);
-            built.suppressed_by.append(&mut rest.suppressed_by);
+        for rest in parts {
+            built.append(rest);
         }
         built
+    })
+}
+
+/// Below this many findings one thread builds them all.
+const SMALL: usize = 4096;
+
+/// Findings per round of [`build_streaming`]: about 2 MB of JSON.
+const ROUND: usize = 1024;
+
+/// [`build_columns`] writing the JSON's findings while they are built: `threads` threads
+/// take rounds of findings in turn, build each finding and render it at once (its texts
+/// still in cache), and this thread writes the rounds in order and gathers their columns.
+/// Copying the report into the page cache, which kept one core busy after everything
+/// else, so runs beside the building. `None` when no thread could be started for it.
+///
+/// Memory stays bounded when the file is slow to write: a few rounds wait in the channel
+/// and the builders wait for room. Rounds finished ahead of an earlier one still being
+/// built are held until it is written: a few, as each builder takes the next round.
+fn build_streaming<T: Sync>(
+    items: &[T],
+    threads: usize,
+    stream: &mut Stream<'_>,
+    f: &(impl Fn(&T, &mut describe::Described) -> (FindingOut, ActionKey, Option<usize>) + Sync),
+) -> Option<Built> {
+    type Round = (usize, Built, Vec<u8>);
+    let rounds: Vec<&[T]> = items.chunks(ROUND).collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (done, finished) = std::sync::mpsc::sync_channel::<Round>(2 * threads);
+    let (rounds, next) = (&rounds, &next);
+    let work = move |done: std::sync::mpsc::SyncSender<Round>| {
+        let mut described = describe::Described::default();
+        loop {
+            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(round) = rounds.get(index) else {
+                return;
+            };
+            let first = index * ROUND;
+            let mut built = Built::with_capacity(round.len());
+            // Room for the largest findings: growing a buffer of megabytes copies it.
+            let mut json = Vec::with_capacity(round.len() * 2048);
+            for (i, item) in round.iter().enumerate() {
+                let row = f(item, &mut described);
+                Stream::render(&row.0, first + i, &mut json);
+                built.push(row);
+            }
+            if done.send((index, built, json)).is_err() {
+                return;
+            }
+        }
+    };
+    std::thread::scope(|scope| {
+        // A builder that cannot start is not run here: it would wait for this thread,
+        // which only writes once every builder has started.
+        let builders: Vec<_> = (0..threads)
+            .filter_map(|_| {
+                let done = done.clone();
+                try_spawn(scope, move || work(done))
+            })
+            .collect();
+        drop(done);
+        if builders.is_empty() {
+            return None;
+        }
+        let mut all = Built::with_capacity(items.len());
+        let mut ahead = BTreeMap::new();
+        let mut to_write = 0;
+        for (index, built, json) in finished {
+            ahead.insert(index, (built, json));
+            while let Some((built, json)) = ahead.remove(&to_write) {
+                stream.write_findings(&json, built.findings.len());
+                all.append(built);
+                to_write += 1;
+            }
+        }
+        for builder in builders {
+            if let Err(panic) = builder.join() {
+                std::panic::resume_unwind(panic);
+            }
+        }
+        Some(all)
     })
 }
 
@@ -230,6 +341,28 @@ struct Built {
     findings: Vec<FindingOut>,
     actions: Vec<ActionKey>,
     suppressed_by: Vec<Option<usize>>,
+}
+
+impl Built {
+    fn with_capacity(capacity: usize) -> Built {
+        Built {
+            findings: Vec::with_capacity(capacity),
+            actions: Vec::with_capacity(capacity),
+            suppressed_by: Vec::with_capacity(capacity),
+        }
+    }
+
+    fn push(&mut self, (finding, action, suppressed_by): (FindingOut, ActionKey, Option<usize>)) {
+        self.findings.push(finding);
+        self.actions.push(action);
+        self.suppressed_by.push(suppressed_by);
+    }
+
+    fn append(&mut self, mut other: Built) {
+        self.findings.append(&mut other.findings);
+        self.actions.append(&mut other.actions);
+        self.suppressed_by.append(&mut other.suppressed_by);
+    }
 }
 
 fn finding_out(
@@ -552,4 +685,47 @@ pub fn audited_pairs(imported: &Imported, evaluation: &Evaluation) -> Vec<PairOu
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn findings_streamed_as_they_are_built_are_the_report_written_afterwards() {
+        for n in [0, 1, SMALL - 1, SMALL, ROUND * 5 + 1] {
+            let template = crate::report::json::tests::report(n);
+            let mut expected = Vec::new();
+            crate::report::json::write_with_threads(&template, &mut expected, 1).unwrap();
+            let items: Vec<usize> = (0..n).collect();
+            for threads in [1, 2, 3, 8] {
+                let mut out = Vec::new();
+                let mut stream = Stream::new(&mut out);
+                stream.start(&template);
+                let built = build_columns(&items, threads, Some(&mut stream), |&i, _| {
+                    let finding = template.findings[i].clone();
+                    let key = crate::report::actions::FindingKey {
+                        advertiser_id: finding.advertiser_id.clone(),
+                        post_id: finding.post_id.clone(),
+                        cause: finding.cause.clone(),
+                    };
+                    (finding, (format!("action {i}"), i as u64, key), None)
+                });
+                assert!(
+                    built.findings == template.findings,
+                    "{n} on {threads}: findings"
+                );
+                assert_eq!(built.actions.len(), n);
+                assert!(built
+                    .actions
+                    .iter()
+                    .enumerate()
+                    .all(|(i, a)| a.1 == i as u64));
+                let mut report = template.clone();
+                report.findings = built.findings;
+                stream.finish(&report, threads).unwrap();
+                assert!(out == expected, "{n} findings on {threads} threads differ");
+            }
+        }
+    }
 }

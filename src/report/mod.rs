@@ -356,7 +356,7 @@ pub struct RejectedOut {
 }
 
 /// Counts for dashboards and CI.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     /// (ad account, post) pairs audited.
     pub pairs_audited: usize,
