@@ -3,8 +3,9 @@
 //! are ordered by how many findings they clear. The action text is the catalogue's.
 
 use std::collections::hash_map::RandomState;
-use std::collections::HashMap;
-use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
 
 use sparkcheck_policies::Cause;
 
@@ -42,84 +43,40 @@ impl Grouping {
     }
 }
 
-/// An action as a map key: equal by text and owner, hashed by its precomputed hash.
-struct Key<'a> {
-    hash: u64,
-    action: &'a str,
-    owner_role: &'a str,
-}
-
-impl PartialEq for Key<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.hash == other.hash
-            && self.action == other.action
-            && self.owner_role == other.owner_role
-    }
-}
-
-impl Eq for Key<'_> {}
-
-impl Hash for Key<'_> {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        state.write_u64(self.hash);
-    }
-}
-
-/// Passes a [`Key`]'s precomputed hash through.
-#[derive(Default)]
-struct Precomputed(u64);
-
-impl Hasher for Precomputed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        // Only `write_u64` is ever called (by `Key`); fold anything else in all the same.
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-
-    fn write_u64(&mut self, value: u64) {
-        self.0 = value;
-    }
-}
-
 /// The distinct actions clearing `findings`, whose action texts (see [`action_of`]),
 /// their [`Grouping`] hashes and the findings' keys are `keys`, most findings cleared
 /// first (ties: by owner role, then action text). Each action lists its findings in
 /// report order.
 pub fn actions(findings: &[FindingOut], keys: Vec<(String, u64, FindingKey)>) -> Vec<ActionOut> {
     let mut actions: Vec<ActionOut> = Vec::new();
-    // Each finding's action, found by text; then the keys (made on every core with the
-    // findings) moved into their actions' lists.
-    let mut action_of: Vec<u32> = Vec::with_capacity(keys.len());
-    {
-        let mut groups: HashMap<Key<'_>, u32, BuildHasherDefault<Precomputed>> =
-            HashMap::with_capacity_and_hasher(findings.len(), BuildHasherDefault::default());
-        for (finding, (action, hash, _)) in findings.iter().zip(&keys) {
-            let key = Key {
-                hash: *hash,
-                action,
-                owner_role: &finding.owner_role,
-            };
-            let at = *groups.entry(key).or_insert_with(|| {
+    // Each action's grouping hash, by its index in `actions`.
+    let mut hashes: Vec<u64> = Vec::new();
+    // The actions by grouping hash; an action's text is the first finding's, moved in.
+    let mut groups: HashTable<u32> = HashTable::with_capacity(findings.len());
+    for (finding, (action, hash, key)) in findings.iter().zip(keys) {
+        let owner_role = &finding.owner_role;
+        let found = groups.find(hash, |&at| {
+            let known = &actions[at as usize];
+            hashes[at as usize] == hash && known.action == action && known.owner_role == *owner_role
+        });
+        match found {
+            Some(&at) => {
+                let known = &mut actions[at as usize];
+                known.clears += 1;
+                known.findings.push(key);
+            }
+            None => {
+                let at = actions.len() as u32;
                 actions.push(ActionOut {
-                    action: action.clone(),
-                    owner_role: finding.owner_role.clone(),
-                    clears: 0,
-                    findings: Vec::new(),
+                    action,
+                    owner_role: owner_role.clone(),
+                    clears: 1,
+                    findings: vec![key],
                 });
-                (actions.len() - 1) as u32
-            });
-            action_of.push(at);
+                hashes.push(hash);
+                groups.insert_unique(hash, at, |&at| hashes[at as usize]);
+            }
         }
-    }
-    for ((_, _, key), at) in keys.into_iter().zip(action_of) {
-        let action = &mut actions[at as usize];
-        action.clears += 1;
-        action.findings.push(key);
     }
     actions.sort_unstable_by(|a, b| {
         b.clears
