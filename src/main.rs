@@ -8,6 +8,7 @@ use sparkcheck::cli::{Cli, Command};
 
 fn main() -> std::process::ExitCode {
     small_pages_only();
+    file_size_limit_as_error();
     let cli = Cli::parse();
     let status = match cli.command {
         Command::Audit(args) => sparkcheck::audit::run(&args),
@@ -63,3 +64,17 @@ fn small_pages_only() {
 
 #[cfg(not(target_os = "linux"))]
 fn small_pages_only() {}
+
+/// A write past the file size limit (`ulimit -f`) fails with `EFBIG` instead of killing
+/// the process with `SIGXFSZ`: the report's temporary file is then removed and the error
+/// is one line, like a full disk's.
+#[cfg(unix)]
+fn file_size_limit_as_error() {
+    // SAFETY: setting a signal's disposition to "ignore" installs no handler of ours.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+}
+
+#[cfg(not(unix))]
+fn file_size_limit_as_error() {}

@@ -210,12 +210,18 @@ fn live() -> MutexGuard<'static, Vec<PathBuf>> {
 fn install_signal_handler() {
     HANDLER.call_once(|| {
         use signal_hook::consts::{SIGINT, SIGTERM};
-        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
-            return;
-        };
-        let _ = std::thread::Builder::new()
+        // The signals are taken over only by a thread that acts on them: where no thread
+        // can be started, they keep their default action (the run ends, the old report
+        // stays) instead of being caught and ignored.
+        let (ready, registered) = std::sync::mpsc::channel();
+        let started = std::thread::Builder::new()
             .name("sparkcheck-signals".into())
             .spawn(move || {
+                let signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]);
+                let _ = ready.send(());
+                let Ok(mut signals) = signals else {
+                    return;
+                };
                 if let Some(signal) = signals.forever().next() {
                     let live = live();
                     for path in live.iter() {
@@ -224,6 +230,10 @@ fn install_signal_handler() {
                     std::process::exit(128 + signal);
                 }
             });
+        if started.is_ok() {
+            // Registered before any temporary file is created.
+            let _ = registered.recv();
+        }
     });
 }
 

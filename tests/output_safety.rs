@@ -227,6 +227,29 @@ fn a_rewritten_report_keeps_its_mode() {
     assert_eq!(mode, 0o640);
 }
 
+/// A report past the file size limit (`ulimit -f`) is a write error, not a kill by
+/// `SIGXFSZ`: one error line, exit 2, the old report kept and no temporary file left.
+#[cfg(unix)]
+#[test]
+fn a_report_past_the_file_size_limit_is_an_error_and_replaces_nothing() {
+    let (_dir, inputs, out) = workspace();
+    let report = out.join("report.json");
+    std::fs::write(&report, "old").unwrap();
+    // `ulimit -f 1`: 1,024 bytes, less than any JSON report.
+    let script = format!("ulimit -f 1 && exec \"$0\" audit --as-of {AS_OF} \"$1\" -o \"$2\"",);
+    let output = std::process::Command::new("sh")
+        .args(["-c", &script, env!("CARGO_BIN_EXE_sparkcheck")])
+        .args([&inputs, &report])
+        .output()
+        .expect("sh runs");
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("cannot write the report to"), "{stderr}");
+    assert!(stderr.contains("no report was replaced"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&report).unwrap(), "old");
+    assert!(temporaries(&out).is_empty(), "{:?}", temporaries(&out));
+}
+
 #[test]
 fn when_one_output_cannot_be_written_none_is_replaced() {
     let (_dir, inputs, out) = workspace();

@@ -4,7 +4,7 @@
 
 use sparkcheck_facts::threads::{spawn, try_spawn, Spawned};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError};
 
 use rustc_hash::FxHashMap;
 use sparkcheck_facts::{time, Facts, Sym, NOT_AN_ID};
@@ -258,15 +258,18 @@ const SMALL: usize = 4096;
 /// Findings per round of [`build_streaming`]: about 2 MB of JSON.
 const ROUND: usize = 1024;
 
+/// Rounds [`build_streaming`] may have built and not yet written.
+const WINDOW: usize = 8;
+
 /// [`build_columns`] writing the JSON's findings while they are built: `threads` threads
 /// take rounds of findings in turn, build each finding and render it at once (its texts
 /// still in cache), and this thread writes the rounds in order and gathers their columns.
 /// Copying the report into the page cache, which kept one core busy after everything
 /// else, so runs beside the building. `None` when no thread could be started for it.
 ///
-/// Memory stays bounded when the file is slow to write: a few rounds wait in the channel
-/// and the builders wait for room. Rounds finished ahead of an earlier one still being
-/// built are held until it is written: a few, as each builder takes the next round.
+/// Memory stays bounded when the file is slow to write or a builder stalls: a builder
+/// starts a round only within [`WINDOW`] rounds of the next one to write, so at most that
+/// many rounds are built and not yet written.
 fn build_streaming<T: Sync>(
     items: &[T],
     threads: usize,
@@ -276,8 +279,10 @@ fn build_streaming<T: Sync>(
     type Round = (usize, Built, Vec<u8>);
     let rounds: Vec<&[T]> = items.chunks(ROUND).collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let (done, finished) = std::sync::mpsc::sync_channel::<Round>(2 * threads);
-    let (rounds, next) = (&rounds, &next);
+    // Rounds written so far, and the builders waiting for it to move.
+    let written = (std::sync::Mutex::new(0usize), std::sync::Condvar::new());
+    let (done, finished) = std::sync::mpsc::sync_channel::<Round>(WINDOW);
+    let (rounds, next, written) = (&rounds, &next, &written);
     let work = move |done: std::sync::mpsc::SyncSender<Round>| {
         let mut described = describe::Described::default();
         loop {
@@ -285,6 +290,14 @@ fn build_streaming<T: Sync>(
             let Some(round) = rounds.get(index) else {
                 return;
             };
+            // The round to write next is always being built (rounds are taken in order
+            // and only later ones wait), so this wait ends.
+            let (count, moved) = written;
+            let mut count = count.lock().unwrap_or_else(PoisonError::into_inner);
+            while index >= *count + WINDOW {
+                count = moved.wait(count).unwrap_or_else(PoisonError::into_inner);
+            }
+            drop(count);
             let first = index * ROUND;
             let mut built = Built::with_capacity(round.len());
             // Room for the largest findings: growing a buffer of megabytes copies it.
@@ -321,6 +334,9 @@ fn build_streaming<T: Sync>(
                 stream.write_findings(&json, built.findings.len());
                 all.append(built);
                 to_write += 1;
+                let (count, moved) = written;
+                *count.lock().unwrap_or_else(PoisonError::into_inner) = to_write;
+                moved.notify_all();
             }
         }
         for builder in builders {
