@@ -330,6 +330,7 @@ fn build_streaming<T: Sync>(
         let mut to_write = 0;
         for (index, built, json) in finished {
             ahead.insert(index, (built, json));
+            debug_assert!(ahead.len() <= WINDOW, "{} rounds held", ahead.len());
             while let Some((built, json)) = ahead.remove(&to_write) {
                 stream.write_findings(&json, built.findings.len());
                 all.append(built);
@@ -743,5 +744,34 @@ mod tests {
                 assert!(out == expected, "{n} findings on {threads} threads differ");
             }
         }
+    }
+
+    #[test]
+    fn a_stalled_round_holds_back_at_most_the_window() {
+        // The first round's builder stalls; the others may not race on through the rest
+        // (the writer's debug assertion counts the rounds held), and the bytes are the same.
+        let n = ROUND * (WINDOW * 3);
+        let template = crate::report::json::tests::report(n);
+        let mut expected = Vec::new();
+        crate::report::json::write_with_threads(&template, &mut expected, 1).unwrap();
+        let items: Vec<usize> = (0..n).collect();
+        let mut out = Vec::new();
+        let mut stream = Stream::new(&mut out);
+        stream.start(&template);
+        let built = build_columns(&items, 4, Some(&mut stream), |&i, _| {
+            if i == 0 {
+                std::thread::sleep(std::time::Duration::from_millis(300));
+            }
+            let key = crate::report::actions::FindingKey {
+                advertiser_id: String::new(),
+                post_id: String::new(),
+                cause: String::new(),
+            };
+            (template.findings[i].clone(), (String::new(), 0, key), None)
+        });
+        let mut report = template.clone();
+        report.findings = built.findings;
+        stream.finish(&report, 4).unwrap();
+        assert!(out == expected);
     }
 }
