@@ -167,7 +167,8 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
     let streamed = streamed_target(targets, history.is_some());
     let mut run = match streamed {
         Some(target) => {
-            let (run, staged) = build_streaming(evaluated, target, &mut observer, &mut transaction);
+            let (run, staged) =
+                build_into_staged_json(evaluated, target, &mut observer, &mut transaction);
             if let Err(error) = staged {
                 progress.finish();
                 say_cannot_write(target, &error);
@@ -246,7 +247,7 @@ fn streamed_target(targets: &[Target], history: bool) -> Option<&Target> {
 
 /// Builds the report while `target`'s JSON is staged (see [`report::json::Stream`]). When
 /// the report cannot be staged, it is still built, and the error returned beside it.
-fn build_streaming(
+fn build_into_staged_json(
     evaluated: pipeline::Evaluated,
     target: &Target,
     observer: &mut Observer<'_>,

@@ -264,8 +264,9 @@ const WINDOW: usize = 8;
 /// [`build_columns`] writing the JSON's findings while they are built: `threads` threads
 /// take rounds of findings in turn, build each finding and render it at once (its texts
 /// still in cache), and this thread writes the rounds in order and gathers their columns.
-/// Copying the report into the page cache, which kept one core busy after everything
-/// else, so runs beside the building. `None` when no thread could be started for it.
+/// The kernel's copy of the report into the page cache, which used to keep one core busy
+/// after everything else, thus runs beside the building. `None` when no builder thread
+/// could be started.
 ///
 /// Memory stays bounded when the file is slow to write or a builder stalls: a builder
 /// starts a round only within [`WINDOW`] rounds of the next one to write, so at most that
