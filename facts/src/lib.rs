@@ -11,6 +11,7 @@
 
 mod deferred;
 mod merge;
+pub mod prefetch;
 mod rows;
 mod scrub;
 pub mod secrets;

@@ -354,6 +354,23 @@ impl Interner {
         &self.text[start as usize..end as usize]
     }
 
+    /// Hints that the place of `sym`'s text will be read soon (see [`crate::prefetch`]).
+    pub fn prefetch_span(&self, sym: Sym) {
+        if let Some(span) = self.spans.get(sym.0 as usize) {
+            crate::prefetch::prefetch(span);
+        }
+    }
+
+    /// Hints that the text of `sym` will be read soon; its place should be in cache
+    /// already ([`Interner::prefetch_span`]).
+    pub fn prefetch_text(&self, sym: Sym) {
+        if let Some(&(start, _)) = self.spans.get(sym.0 as usize) {
+            if let Some(byte) = self.text.as_bytes().get(start as usize) {
+                crate::prefetch::prefetch(byte);
+            }
+        }
+    }
+
     /// For every symbol, by id, a key whose order is the byte order of its text, when the
     /// text is at most 32 ASCII digits (every ad account and post ID), else [`NOT_AN_ID`]:
     /// each digit as `digit + 1` in four bits from the top, so a shorter text that is a

@@ -84,6 +84,20 @@ impl TextArena {
             .map_or(0, |(first, buffer)| *first as usize + buffer.len())
     }
 
+    /// Hints that the text of `span` will be read soon (see [`crate::prefetch`]).
+    pub fn prefetch(&self, span: Span) {
+        if span.len == 0 {
+            return;
+        }
+        let (first, buffer) = match self.chunks.as_slice() {
+            [only] => only,
+            chunks => &chunks[chunk_of_in(chunks, span.start)],
+        };
+        if let Some(text) = buffer.as_bytes().get((span.start - first) as usize) {
+            crate::prefetch::prefetch(text);
+        }
+    }
+
     /// Appends another arena's text, moving its chunks, and returns the offset its spans
     /// move by.
     pub fn append(&mut self, other: TextArena) -> u32 {

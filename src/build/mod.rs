@@ -81,6 +81,7 @@ pub fn build(
         &evaluation.findings,
         settings.threads,
         stream,
+        &|finding, stage| warm(facts, finding, stage),
         |finding, described| {
             let suppressed_by = if triage.suppress.is_empty() {
                 None
@@ -208,11 +209,12 @@ fn build_columns<T: Sync>(
     items: &[T],
     threads: usize,
     stream: Option<&mut Stream<'_>>,
+    warm: &(impl Fn(&T, usize) + Sync),
     f: impl Fn(&T, &mut describe::Described) -> (FindingOut, ActionKey, Option<usize>) + Sync,
 ) -> Built {
     if threads > 1 && items.len() >= SMALL {
         if let Some(stream) = stream.filter(|stream| stream.is_open()) {
-            if let Some(built) = build_streaming(items, threads, stream, &f) {
+            if let Some(built) = build_streaming(items, threads, stream, warm, &f) {
                 return built;
             }
         }
@@ -220,7 +222,8 @@ fn build_columns<T: Sync>(
     let part = |part: &[T], capacity: usize| {
         let mut built = Built::with_capacity(capacity);
         let mut described = describe::Described::default();
-        for item in part {
+        for (i, item) in part.iter().enumerate() {
+            warm_ahead(part, i, warm);
             built.push(f(item, &mut described));
         }
         built
@@ -252,6 +255,23 @@ fn build_columns<T: Sync>(
     })
 }
 
+/// Findings between the stages of [`warm_ahead`].
+const AHEAD: usize = 8;
+
+/// The stages of warming an item before it is built: `warm(item, stage)` is called for
+/// stage 0 on the item `3 × AHEAD` places ahead, stage 1 `2 × AHEAD` ahead and stage 2
+/// `AHEAD` ahead, so each stage can read what the stage before asked to be in cache.
+const STAGES: usize = 3;
+
+/// Warms the items ahead of `items[i]` (see [`STAGES`]).
+fn warm_ahead<T>(items: &[T], i: usize, warm: &impl Fn(&T, usize)) {
+    for stage in 0..STAGES {
+        if let Some(item) = items.get(i + AHEAD * (STAGES - stage)) {
+            warm(item, stage);
+        }
+    }
+}
+
 /// Below this many findings one thread builds them all.
 const SMALL: usize = 4096;
 
@@ -275,6 +295,7 @@ fn build_streaming<T: Sync>(
     items: &[T],
     threads: usize,
     stream: &mut Stream<'_>,
+    warm: &(impl Fn(&T, usize) + Sync),
     f: &(impl Fn(&T, &mut describe::Described) -> (FindingOut, ActionKey, Option<usize>) + Sync),
 ) -> Option<Built> {
     type Round = (usize, Built, Vec<u8>);
@@ -304,6 +325,7 @@ fn build_streaming<T: Sync>(
             // Room for the largest findings: growing a buffer of megabytes copies it.
             let mut json = Vec::with_capacity(round.len() * 2048);
             for (i, item) in round.iter().enumerate() {
+                warm_ahead(round, i, warm);
                 let row = f(item, &mut described);
                 Stream::render(&row.0, first + i, &mut json);
                 built.push(row);
@@ -380,6 +402,62 @@ impl Built {
         self.findings.append(&mut other.findings);
         self.actions.append(&mut other.actions);
         self.suppressed_by.append(&mut other.suppressed_by);
+    }
+}
+
+/// Asks for what [`finding_out`] reads of `finding` to be brought into cache, in three
+/// stages (see [`warm_ahead`]): the finding's lists; the rows they name and the places
+/// of its symbols' text; the texts. Findings come in the order of their text, which is
+/// no order of the rows: without this, nearly every ad ID, ad name and masked code a
+/// finding cites was a wait for main memory.
+fn warm(facts: &Facts, finding: &sparkcheck_policies::Finding, stage: usize) {
+    use sparkcheck_facts::prefetch::prefetch;
+    use sparkcheck_policies::Evidence;
+    match stage {
+        0 => {
+            prefetch(finding.ads.as_slice());
+            prefetch(finding.evidence.as_slice());
+        }
+        1 => {
+            facts.syms.prefetch_span(finding.post);
+            for &ad in &finding.ads {
+                if let Some(row) = facts.ads.get(ad as usize) {
+                    prefetch(row);
+                }
+            }
+            for &evidence in &finding.evidence {
+                match evidence {
+                    Evidence::Ad(i) => facts.ads.get(i as usize).map(prefetch),
+                    Evidence::Code(i) => facts.codes.get(i as usize).map(prefetch),
+                    _ => None,
+                };
+            }
+        }
+        _ => {
+            facts.syms.prefetch_text(finding.post);
+            for &ad in &finding.ads {
+                if let Some(row) = facts.ads.get(ad as usize) {
+                    facts.text.prefetch(row.ad_id);
+                }
+            }
+            for &evidence in &finding.evidence {
+                match evidence {
+                    Evidence::Ad(i) => {
+                        if let Some(row) = facts.ads.get(i as usize) {
+                            facts.text.prefetch(row.ad_name);
+                            facts.text.prefetch(row.identity_label);
+                        }
+                    }
+                    Evidence::Code(i) => {
+                        if let Some(row) = facts.codes.get(i as usize) {
+                            facts.text.prefetch(row.masked_code);
+                            facts.text.prefetch(row.post_status);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
     }
 }
 
@@ -720,15 +798,16 @@ mod tests {
                 let mut out = Vec::new();
                 let mut stream = Stream::new(&mut out);
                 stream.start(&template);
-                let built = build_columns(&items, threads, Some(&mut stream), |&i, _| {
-                    let finding = template.findings[i].clone();
-                    let key = crate::report::actions::FindingKey {
-                        advertiser_id: finding.advertiser_id.clone(),
-                        post_id: finding.post_id.clone(),
-                        cause: finding.cause.clone(),
-                    };
-                    (finding, (format!("action {i}"), i as u64, key), None)
-                });
+                let built =
+                    build_columns(&items, threads, Some(&mut stream), &|_, _| {}, |&i, _| {
+                        let finding = template.findings[i].clone();
+                        let key = crate::report::actions::FindingKey {
+                            advertiser_id: finding.advertiser_id.clone(),
+                            post_id: finding.post_id.clone(),
+                            cause: finding.cause.clone(),
+                        };
+                        (finding, (format!("action {i}"), i as u64, key), None)
+                    });
                 assert!(
                     built.findings == template.findings,
                     "{n} on {threads}: findings"
@@ -759,7 +838,7 @@ mod tests {
         let mut out = Vec::new();
         let mut stream = Stream::new(&mut out);
         stream.start(&template);
-        let built = build_columns(&items, 4, Some(&mut stream), |&i, _| {
+        let built = build_columns(&items, 4, Some(&mut stream), &|_, _| {}, |&i, _| {
             if i == 0 {
                 std::thread::sleep(std::time::Duration::from_millis(300));
             }
