@@ -2,6 +2,25 @@
 
 use crate::{Facts, RowRef, Span, Sym};
 
+/// Appends `rows` to `into`, each changed by `map`. When `into` is empty the rows are
+/// changed where they are and the vector moved in: a file of another kind read on another
+/// thread (a codes export beside the ads) is then not copied, on the one thread that
+/// merges, into memory that must first be faulted in (a page fault here costs about as
+/// much as parsing the rows on the page).
+fn append_mapped<T>(into: &mut Vec<T>, mut rows: Vec<T>, mut map: impl FnMut(&mut T)) {
+    rows.iter_mut().for_each(&mut map);
+    append_moving(into, rows);
+}
+
+/// `into.append(rows)`, moving `rows` in whole when `into` is empty.
+pub(crate) fn append_moving<T>(into: &mut Vec<T>, mut rows: Vec<T>) {
+    if into.is_empty() {
+        *into = rows;
+    } else {
+        into.append(&mut rows);
+    }
+}
+
 impl Facts {
     /// Appends `other` (imported separately, with its own symbols and text) to `self`:
     /// its files come after `self`'s, its symbols are re-interned and its text spans moved.
@@ -45,7 +64,7 @@ impl Facts {
             file: file_of(r.file),
             line: r.line,
         };
-        self.ads.extend(other.ads.into_iter().map(|mut ad| {
+        append_mapped(&mut self.ads, other.ads, |ad| {
             ad.at = at(ad.at);
             ad.advertiser = sym(ad.advertiser);
             ad.post = sym(ad.post);
@@ -53,58 +72,47 @@ impl Facts {
             ad.identity_label = span(ad.identity_label);
             ad.ad_id = span(ad.ad_id);
             ad.ad_name = span(ad.ad_name);
-            ad
-        }));
-        self.shares
-            .extend(other.shares.into_iter().map(|mut share| {
-                share.at = at(share.at);
-                share.handle = sym(share.handle);
-                share.advertiser = sym(share.advertiser);
-                share.bc_id = span(share.bc_id);
-                share.bc_name = span(share.bc_name);
-                share.permissions = span(share.permissions);
-                share
-            }));
-        self.codes.extend(other.codes.into_iter().map(|mut code| {
+        });
+        append_mapped(&mut self.shares, other.shares, |share| {
+            share.at = at(share.at);
+            share.handle = sym(share.handle);
+            share.advertiser = sym(share.advertiser);
+            share.bc_id = span(share.bc_id);
+            share.bc_name = span(share.bc_name);
+            share.permissions = span(share.permissions);
+        });
+        append_mapped(&mut self.codes, other.codes, |code| {
             code.at = at(code.at);
             code.post = sym(code.post);
             code.creator = sym(code.creator);
             code.advertiser = sym(code.advertiser);
             code.masked_code = span(code.masked_code);
             code.post_status = span(code.post_status);
-            code
-        }));
-        self.links.extend(other.links.into_iter().map(|mut link| {
+        });
+        append_mapped(&mut self.links, other.links, |link| {
             link.at = at(link.at);
             link.handle = sym(link.handle);
-            link
-        }));
-        self.identities
-            .extend(other.identities.into_iter().map(|mut identity| {
-                identity.at = at(identity.at);
-                identity.advertiser = sym(identity.advertiser);
-                identity.handle = sym(identity.handle);
-                identity.available_status = span(identity.available_status);
-                identity.bc_id = span(identity.bc_id);
-                identity
-            }));
+        });
+        append_mapped(&mut self.identities, other.identities, |identity| {
+            identity.at = at(identity.at);
+            identity.advertiser = sym(identity.advertiser);
+            identity.handle = sym(identity.handle);
+            identity.available_status = span(identity.available_status);
+            identity.bc_id = span(identity.bc_id);
+        });
         self.row_notes.extend(
             other
                 .row_notes
                 .into_iter()
                 .map(|(row, note)| (at(row), span(note))),
         );
-        self.pending
-            .extend(other.pending.into_iter().map(|mut pending| {
-                pending.at = at(pending.at);
-                pending
-            }));
-        self.secrets.extend(&other.secrets);
-        self.rejections
-            .extend(other.rejections.into_iter().map(|mut rejection| {
-                rejection.file = file_of(rejection.file);
-                rejection
-            }));
+        append_mapped(&mut self.pending, other.pending, |pending| {
+            pending.at = at(pending.at);
+        });
+        self.secrets.extend(other.secrets);
+        append_mapped(&mut self.rejections, other.rejections, |rejection| {
+            rejection.file = file_of(rejection.file);
+        });
     }
 
     /// Keeps the smallest non-empty name per ad account, so the choice depends on neither
@@ -163,5 +171,32 @@ mod tests {
         assert_eq!(ad.advertiser, first.ads[0].advertiser);
         assert_eq!(first.text.get(ad.ad_id), "ad-7302");
         assert_eq!(first.text.get(first.account_names[&ad.advertiser]), "Acme");
+    }
+
+    /// A table the first facts lack is moved in rather than copied: its rows must still
+    /// be changed to the merged facts' files, symbols and text.
+    #[test]
+    fn rows_moved_into_an_empty_table_keep_their_meaning() {
+        // Symbols and text the second facts number differently from the first.
+        let mut first = facts_with_ad("a.csv", "7100", "7301", "Zeta");
+        let mut second = Facts::default();
+        second.syms.intern("creator-only-here");
+        second.text.push("text only here");
+        let mut ads = facts_with_ad("b.csv", "7200", "7302", "Acme");
+        ads.ads[0].at.line = 9;
+        second.absorb(ads);
+        let mut empty = Facts::default();
+        assert!(first.codes.is_empty() && empty.ads.is_empty());
+        // Moved into an empty facts: the same rows as copied ones.
+        empty.absorb(facts_with_ad("c.csv", "7300", "7303", "Mono"));
+        assert_eq!(empty.sym(empty.ads[0].post), "7303");
+        first.absorb(second);
+        let ad = &first.ads[1];
+        assert_eq!((first.path(ad.at), ad.at.line), ("b.csv", 9));
+        assert_eq!(first.sym(ad.advertiser), "7200");
+        assert_eq!(first.sym(ad.post), "7302");
+        assert_eq!(first.sym(ad.handle), "maya");
+        assert_eq!(first.text.get(ad.ad_id), "ad-7302");
+        assert_eq!(first.text.get(ad.identity_label), "Maya's brand");
     }
 }
