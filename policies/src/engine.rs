@@ -195,6 +195,24 @@ pub fn as_of(settings: &Settings) -> (i64, i64) {
     )
 }
 
+/// Rows of a shard ahead of the one being read.
+const ROWS_AHEAD: usize = 16;
+
+/// The rows `rows` of `table`, each with its index, asking for the row [`ROWS_AHEAD`]
+/// places on to be brought into cache: a shard's rows are one in every hundred or so of
+/// the table, too far apart for the processor to fetch ahead by itself, and loading the
+/// shards' codes and BC rows waited on main memory for most of them.
+fn rows_ahead<'a, T>(table: &'a [T], rows: &'a [u32]) -> impl Iterator<Item = (u32, &'a T)> + 'a {
+    rows.iter().enumerate().map(move |(i, &row)| {
+        if let Some(&ahead) = rows.get(i + ROWS_AHEAD) {
+            if let Some(ahead) = table.get(ahead as usize) {
+                sparkcheck_facts::prefetch::prefetch(ahead);
+            }
+        }
+        (row, &table[row as usize])
+    })
+}
+
 /// `ad_use(adv, post, identity kind, handle, group)`.
 pub fn ad_uses<'a>(
     ads: &'a AdIndex,
@@ -221,8 +239,7 @@ pub fn codes<'a>(
     shard: &'a Shard,
     classify: Classify,
 ) -> impl Iterator<Item = (Sym, Sym, Sym, CodeState, i64, u32)> + 'a {
-    shard.codes.iter().map(move |&row| {
-        let code = &facts.codes[row as usize];
+    rows_ahead(&facts.codes, &shard.codes).map(move |(row, code)| {
         let state = (classify.code_state)(code.status);
         (
             code.post,
@@ -240,8 +257,7 @@ pub fn post_flags<'a>(
     facts: &'a Facts,
     shard: &'a Shard,
 ) -> impl Iterator<Item = (Sym, PostFlag, u32)> + 'a {
-    shard.codes.iter().flat_map(|&row| {
-        let code = &facts.codes[row as usize];
+    rows_ahead(&facts.codes, &shard.codes).flat_map(|(row, code)| {
         let unavailable = code.post_unavailable.then_some(PostFlag::Unavailable);
         let carousel = (code.item_type == ItemType::Carousel).then_some(PostFlag::Carousel);
         [unavailable, carousel]
@@ -257,8 +273,7 @@ pub fn shares<'a>(
     shard: &'a Shard,
     classify: Classify,
 ) -> impl Iterator<Item = (Sym, Sym, bool, bool, i64, bool, u32)> + 'a {
-    shard.shares.iter().map(move |&row| {
-        let share = &facts.shares[row as usize];
+    rows_ahead(&facts.shares, &shard.shares).map(move |(row, share)| {
         (
             share.handle,
             share.advertiser,
@@ -276,8 +291,7 @@ pub fn identities<'a>(
     facts: &'a Facts,
     shard: &'a Shard,
 ) -> impl Iterator<Item = (Sym, Sym, bool, u32)> + 'a {
-    shard.identities.iter().map(|&row| {
-        let identity = &facts.identities[row as usize];
+    rows_ahead(&facts.identities, &shard.identities).map(|(row, identity)| {
         (
             identity.advertiser,
             identity.handle,
@@ -292,10 +306,8 @@ pub fn links<'a>(
     facts: &'a Facts,
     shard: &'a Shard,
 ) -> impl Iterator<Item = (Sym, bool, u32)> + 'a {
-    shard.links.iter().map(|&row| {
-        let link = &facts.links[row as usize];
-        (link.handle, link.status == LinkStatus::Connected, row)
-    })
+    rows_ahead(&facts.links, &shard.links)
+        .map(|(row, link)| (link.handle, link.status == LinkStatus::Connected, row))
 }
 
 /// Sorts the finding tuples by (advertiser_id, post_id, cause) as text, and returns the
