@@ -12,6 +12,7 @@
 mod deferred;
 mod merge;
 pub mod prefetch;
+mod probe;
 mod rows;
 mod scrub;
 pub mod secrets;

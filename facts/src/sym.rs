@@ -1,6 +1,6 @@
 use std::hash::{BuildHasher, Hasher};
 
-use hashbrown::HashTable;
+use crate::probe::{ProbeTable, Slot};
 use rustc_hash::FxBuildHasher;
 
 /// An interned string: ad account id, post id or normalised handle.
@@ -30,9 +30,11 @@ impl Sym {
 /// was a second cache miss per handle on a million-row export), and growing the table
 /// rehashes without reading the buffer. The few ad accounts of a portfolio, looked up on
 /// every row, are also remembered in a small direct-mapped cache in front of the table.
+/// The table's slot for a text is known from its hash ([`crate::probe`]), so a row's
+/// builder asks for it early ([`Interner::prefetch`]).
 #[derive(Debug)]
 pub struct Interner {
-    table: HashTable<Entry>,
+    table: ProbeTable<Entry>,
     text: String,
     /// `(start, end)` of each symbol's text in `text`.
     spans: Vec<(u32, u32)>,
@@ -49,12 +51,12 @@ pub struct Interner {
 const HOT_SLOTS: usize = 1024;
 
 /// The longest text a table entry holds itself.
-const INLINE: usize = 26;
+const INLINE: usize = 24;
 
 impl Default for Interner {
     fn default() -> Self {
         let mut interner = Interner {
-            table: HashTable::new(),
+            table: ProbeTable::default(),
             text: String::new(),
             spans: Vec::new(),
             hot: vec![(0, 0, 0); HOT_SLOTS].into_boxed_slice(),
@@ -71,6 +73,9 @@ struct Entry {
     id: u32,
     /// A number's digit count (1 to 19), or 0 for text.
     digits: u8,
+    /// Sixteen bits of the key's hash: most entries that are not the key are told apart
+    /// by this alone.
+    tag: u16,
     /// An inline text's length, or [`SPILLED`] for a text kept only in the buffer.
     len: u8,
     /// A number's value (first 8 bytes, little-endian), an inline text's bytes, or a
@@ -195,7 +200,10 @@ impl Entry {
 
     /// Whether this entry is `key`, reading `all` (the interner's text) only for a text
     /// longer than [`INLINE`].
-    fn is(&self, key: Key<'_>, all: &str) -> bool {
+    fn is(&self, key: Key<'_>, tag: u16, all: &str) -> bool {
+        if self.tag != tag {
+            return false;
+        }
         match key {
             Key::Number(value, digits) => u32::from(self.digits) == digits && self.word() == value,
             Key::Text(text) if text.len() <= INLINE => {
@@ -228,7 +236,7 @@ impl Entry {
         }
     }
 
-    fn new(key: Key<'_>, id: u32, start: u32, end: u32) -> Entry {
+    fn new(key: Key<'_>, hash: u64, id: u32, start: u32, end: u32) -> Entry {
         let mut data = [0u8; INLINE];
         let (digits, len) = match key {
             Key::Number(value, digits) => {
@@ -248,10 +256,39 @@ impl Entry {
         Entry {
             id,
             digits,
+            tag: tag_of(hash),
             len,
             data,
         }
     }
+}
+
+impl Slot for Entry {
+    const FREE: Entry = Entry {
+        id: u32::MAX,
+        digits: 0,
+        tag: 0,
+        len: 0,
+        data: [0; INLINE],
+    };
+
+    fn is_free(&self) -> bool {
+        self.id == u32::MAX
+    }
+}
+
+/// The id of a new symbol, given how many there are (`u32::MAX` marks a free slot).
+fn new_id(symbols: usize) -> u32 {
+    u32::try_from(symbols)
+        .ok()
+        .filter(|&id| id != u32::MAX)
+        .expect("fewer than 4 billion symbols")
+}
+
+/// The bits of a hash an entry keeps ([`Entry::tag`]): the top ones (the table's slot
+/// comes from the bottom ones).
+fn tag_of(hash: u64) -> u16 {
+    (hash >> 48) as u16
 }
 
 impl Interner {
@@ -272,7 +309,10 @@ impl Interner {
     }
 
     fn intern_keyed(&mut self, text: &str, key: Key<'_>, hash: u64) -> Sym {
-        let found = self.table.find(hash, |entry| entry.is(key, &self.text));
+        let tag = tag_of(hash);
+        let found = self
+            .table
+            .find(hash, |entry| entry.is(key, tag, &self.text));
         if let Some(entry) = found {
             return Sym(entry.id);
         }
@@ -285,16 +325,23 @@ impl Interner {
             spans,
             ..
         } = self;
-        let id = u32::try_from(spans.len()).expect("fewer than 4 billion symbols");
+        let id = new_id(spans.len());
         let start = u32::try_from(all.len()).expect("symbol text under 4 GiB");
         all.push_str(text);
         let end = u32::try_from(all.len()).expect("symbol text under 4 GiB");
         spans.push((start, end));
         let all = &*all;
-        table.insert_unique(hash, Entry::new(key, id, start, end), |entry| {
+        table.insert_unique(hash, Entry::new(key, hash, id, start, end), |entry| {
             entry.rehash(all)
         });
         Sym(id)
+    }
+
+    /// Asks for the table slot a lookup of `text` reads first to be brought into cache:
+    /// a row's builder calls this as soon as it has the row's handle, so the slot (a miss
+    /// to main memory when rows come in random order) arrives while it checks the rest.
+    pub fn prefetch(&self, text: &str) {
+        self.table.prefetch(Key::of(text).hash());
     }
 
     /// The id of `text` if it was ever interned.
@@ -307,8 +354,10 @@ impl Interner {
     /// numbers).
     pub(crate) fn get_in_table(&self, text: &str) -> Option<Sym> {
         let key = Key::of(text);
+        let hash = key.hash();
+        let tag = tag_of(hash);
         self.table
-            .find(key.hash(), |entry| entry.is(key, &self.text))
+            .find(hash, |entry| entry.is(key, tag, &self.text))
             .map(|entry| Sym(entry.id))
     }
 
@@ -331,7 +380,7 @@ impl Interner {
     /// order ([`text_order`]), then calls [`Interner::finish_settling`].
     pub(crate) fn push_settled(&mut self, text: &str, value: u64, digits: u8) -> Sym {
         let order = (text_order(value, digits), digits);
-        let id = u32::try_from(self.spans.len()).expect("fewer than 4 billion symbols");
+        let id = new_id(self.spans.len());
         let start = u32::try_from(self.text.len()).expect("symbol text under 4 GiB");
         self.text.push_str(text);
         let end = u32::try_from(self.text.len()).expect("symbol text under 4 GiB");
@@ -406,7 +455,8 @@ impl Interner {
         let all = &*text;
         for (id, &(start, end)) in spans.iter().enumerate() {
             let key = Key::of(&all[start as usize..end as usize]);
-            table.insert_unique(key.hash(), Entry::new(key, id as u32, start, end), |e| {
+            let hash = key.hash();
+            table.insert_unique(hash, Entry::new(key, hash, id as u32, start, end), |e| {
                 e.rehash(all)
             });
         }

@@ -99,6 +99,10 @@ impl Kind for Ads {
     }
 
     fn build(&self, row: &Values<'_>, sink: &mut RowSink<'_>) -> Result<(), RowError> {
+        // The handle's table slot is asked for first, to arrive while the rest is checked.
+        sink.facts
+            .syms
+            .prefetch(&crate::values::normalize_handle(row.text(IDENTITY)));
         let advertiser = required_id(row, ACCOUNT_ID)?;
         let ad_id = required_id(row, AD_ID)?;
         let post = optional_id(row, POST_ID)?;

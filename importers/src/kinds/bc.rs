@@ -89,6 +89,7 @@ impl Kind for Bc {
     fn build(&self, row: &Values<'_>, sink: &mut RowSink<'_>) -> Result<(), RowError> {
         let bc_id = required_id(row, BC_ID)?;
         let handle = required_handle(row, TIKTOK_ACCOUNT)?;
+        sink.facts.syms.prefetch(&handle);
         let advertiser = optional_id(row, AD_ACCOUNT_ID)?;
         let permissions = row.text(PERMISSIONS);
         let status = if row.text(STATUS).is_empty() {

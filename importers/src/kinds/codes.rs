@@ -138,6 +138,7 @@ impl Kind for Codes {
         // A creator-side record (`/business/post/authorize/status/`) names no creator: the
         // rules take the post's creator from its other codes or its ads (spec 3.1).
         let creator = normalize_handle(row.text(TIKTOK_ACCOUNT));
+        sink.facts.syms.prefetch(&creator);
         let advertiser = optional_id(row, AD_ACCOUNT_ID)?;
         let status = enum_value(row, STATUS, &STATUSES)?;
         let start = optional_time(row, START)?;
