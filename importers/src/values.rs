@@ -96,7 +96,11 @@ pub fn normalize_handle(text: &str) -> Cow<'_, str> {
 
 /// A required handle.
 pub fn required_handle<'r>(values: &Values<'r>, field: usize) -> Result<Cow<'r, str>, RowError> {
-    let handle = normalize_handle(values.text(field));
+    nonempty_handle(normalize_handle(values.text(field)), field)
+}
+
+/// A handle already normalised ([`normalize_handle`]) from field `field`, required.
+pub fn nonempty_handle(handle: Cow<'_, str>, field: usize) -> Result<Cow<'_, str>, RowError> {
     if handle.is_empty() {
         return Err(RowError::at(
             field,

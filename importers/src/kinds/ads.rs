@@ -3,7 +3,7 @@
 use sparkcheck_facts::{AdRow, IdentityKind, InputKind, Span, Sym};
 
 use crate::record::{Field, Kind, RowError, RowSink, Values};
-use crate::values::{enum_value, optional_id, required_handle, required_id};
+use crate::values::{enum_value, nonempty_handle, normalize_handle, optional_id, required_id};
 
 const ACCOUNT_ID: usize = 0;
 const ACCOUNT_NAME: usize = 1;
@@ -100,9 +100,8 @@ impl Kind for Ads {
 
     fn build(&self, row: &Values<'_>, sink: &mut RowSink<'_>) -> Result<(), RowError> {
         // The handle's table slot is asked for first, to arrive while the rest is checked.
-        sink.facts
-            .syms
-            .prefetch(&crate::values::normalize_handle(row.text(IDENTITY)));
+        let handle = normalize_handle(row.text(IDENTITY));
+        sink.facts.syms.prefetch(&handle);
         let advertiser = required_id(row, ACCOUNT_ID)?;
         let ad_id = required_id(row, AD_ID)?;
         let post = optional_id(row, POST_ID)?;
@@ -120,7 +119,7 @@ impl Kind for Ads {
         } else {
             let kind = identity_kind(row)?;
             let handle = if kind.is_tiktok_account() {
-                Some(required_handle(row, IDENTITY)?)
+                Some(nonempty_handle(handle, IDENTITY)?)
             } else {
                 None
             };
