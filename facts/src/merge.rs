@@ -8,8 +8,15 @@ use crate::{Facts, RowRef, Span, Sym};
 /// merges, into memory that must first be faulted in (a page fault here costs about as
 /// much as parsing the rows on the page).
 fn append_mapped<T>(into: &mut Vec<T>, mut rows: Vec<T>, mut map: impl FnMut(&mut T)) {
-    rows.iter_mut().for_each(&mut map);
-    append_moving(into, rows);
+    if into.is_empty() {
+        rows.iter_mut().for_each(map);
+        *into = rows;
+    } else {
+        into.extend(rows.into_iter().map(|mut row| {
+            map(&mut row);
+            row
+        }));
+    }
 }
 
 /// `into.append(rows)`, moving `rows` in whole when `into` is empty.
