@@ -85,15 +85,15 @@ fn is_scientific(text: &str) -> bool {
     };
     let exponent = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
     let (whole, fraction) = mantissa.split_once(['.', ',']).unwrap_or((mantissa, "0"));
-    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    all_digits(whole) && all_digits(fraction) && all_digits(exponent)
+    let digits = |s: &str| !s.is_empty() && all_digits(s.as_bytes());
+    digits(whole) && digits(fraction) && digits(exponent)
 }
 
 /// `123.0`, `123,00`.
 fn is_decimal_zero(text: &str) -> bool {
     text.split_once(['.', ',']).is_some_and(|(whole, zeros)| {
         !whole.is_empty()
-            && whole.bytes().all(|b| b.is_ascii_digit())
+            && all_digits(whole.as_bytes())
             && !zeros.is_empty()
             && zeros.bytes().all(|b| b == b'0')
     })
