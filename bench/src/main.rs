@@ -84,6 +84,11 @@ enum Cmd {
         /// Ads in the one large shape.
         #[arg(long, default_value_t = 5_000_000)]
         large: usize,
+        /// Measure every shape of the matrix at `--large` ads too, not only the hardest, and
+        /// print each one's time per ad against its counterpart (8 more folders, 1.3 GB each
+        /// at 5M).
+        #[arg(long)]
+        large_matrix: bool,
         /// Where portfolios are generated (kept between runs) and reports written.
         #[arg(long, default_value = "target/bench-data")]
         data: PathBuf,
@@ -154,6 +159,7 @@ fn main() -> ExitCode {
             runs,
             ads,
             large,
+            large_matrix,
             data,
             binary,
             anchors,
@@ -169,7 +175,7 @@ fn main() -> ExitCode {
                 no_duckdb,
                 seed,
             };
-            select(&matrix(ads, large, seed), &shapes).and_then(|cases| {
+            select(&matrix(ads, large, large_matrix, seed), &shapes).and_then(|cases| {
                 if list {
                     for case in &cases {
                         println!("{}", case.name);
@@ -222,8 +228,8 @@ fn size_label(ads: usize) -> String {
 
 /// Every order × layout × broken share at `ads` (the single-file layout in canonical files,
 /// which DuckDB reads; the chunked layout in mixed styles, DuckDB reading its canonical
-/// twin), and the hardest shape at `large`.
-fn matrix(ads: usize, large: usize, seed: u64) -> Vec<Case> {
+/// twin), and the hardest shape at `large` (or, with `large_matrix`, every shape at `large`).
+fn matrix(ads: usize, large: usize, large_matrix: bool, seed: u64) -> Vec<Case> {
     let mut cases = Vec::new();
     let case = |ads: usize, order: Order, layout: Layout, broken: f64| {
         let shape = Shape {
@@ -249,14 +255,21 @@ fn matrix(ads: usize, large: usize, seed: u64) -> Vec<Case> {
         );
         Case { name, shape }
     };
-    for order in [Order::Sorted, Order::Shuffled] {
-        for layout in [Layout::Chunked, Layout::Single] {
-            for broken in [0.12, 0.25] {
-                cases.push(case(ads, order, layout, broken));
+    let every_shape_at = |ads: usize, cases: &mut Vec<Case>| {
+        for order in [Order::Sorted, Order::Shuffled] {
+            for layout in [Layout::Chunked, Layout::Single] {
+                for broken in [0.12, 0.25] {
+                    cases.push(case(ads, order, layout, broken));
+                }
             }
         }
+    };
+    every_shape_at(ads, &mut cases);
+    if large_matrix {
+        every_shape_at(large, &mut cases);
+    } else {
+        cases.push(case(large, Order::Shuffled, Layout::Single, 0.25));
     }
-    cases.push(case(large, Order::Shuffled, Layout::Single, 0.25));
     cases
 }
 
@@ -333,6 +346,7 @@ fn prepare(data: &Path, shape: &Shape) -> io::Result<Portfolio> {
             eprintln!("generating {} into {}", shape.ads, dir.display());
             let _ = std::fs::remove_dir_all(&dir);
             let expected = generate_shape(&dir, shape)?;
+            sync_folder(&dir)?;
             let recorded = serde_json::json!({
                 "version": GENERATOR_VERSION,
                 "shape": format!("{shape:?}"),
@@ -606,6 +620,19 @@ fn settle_on_disk(report: &Path) -> io::Result<()> {
     }
 }
 
+/// Puts a freshly generated folder on disk before anything is timed: its gigabytes would
+/// otherwise be written back during the first runs and slow them (a 5M shape generated just
+/// before its runs made their median 20% slower).
+fn sync_folder(dir: &Path) -> io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_file() {
+            settle_on_disk(&path)?;
+        }
+    }
+    std::fs::File::open(dir)?.sync_all()
+}
+
 /// `sparkcheck audit DIR --format json --output REPORT --timings`: wall seconds and the
 /// `timings` object.
 fn sparkcheck(binary: &Path, dir: &Path, report: &Path) -> io::Result<(f64, serde_json::Value)> {
@@ -663,7 +690,7 @@ mod tests {
 
     fn names(filters: &[&str]) -> Vec<String> {
         let filters: Vec<String> = filters.iter().map(|f| f.to_string()).collect();
-        select(&matrix(1_000_000, 5_000_000, 7), &filters)
+        select(&matrix(1_000_000, 5_000_000, false, 7), &filters)
             .map(|cases| cases.into_iter().map(|c| c.name).collect())
             .unwrap_or_default()
     }
@@ -683,9 +710,22 @@ mod tests {
             ["1m-shuffled-single-12", "1m-shuffled-single-25"]
         );
         assert!(names(&["sideways"]).is_empty());
-        for case in matrix(1_000_000, 5_000_000, 7) {
+        for case in matrix(1_000_000, 5_000_000, false, 7) {
             assert_eq!(case.shape.canonical, case.shape.layout == Layout::Single);
         }
+    }
+
+    #[test]
+    fn the_large_matrix_has_every_shape_at_both_sizes() {
+        let cases = matrix(1_000_000, 5_000_000, true, 7);
+        let names: Vec<&str> = cases.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names.len(), 16);
+        for name in &names[..8] {
+            let large = name.replacen("1m-", "5m-", 1);
+            assert!(names[8..].contains(&large.as_str()), "{large} missing");
+        }
+        let unique: std::collections::BTreeSet<&&str> = names.iter().collect();
+        assert_eq!(unique.len(), 16);
     }
 
     #[test]
