@@ -92,6 +92,22 @@ impl<T: Slot> ProbeTable<T> {
         }
     }
 
+    /// The most slots a lookup can walk: the longest run of occupied slots (counted
+    /// across the end, where probing wraps).
+    #[cfg(test)]
+    pub fn longest_run(&self) -> usize {
+        let occupied = |at: usize| !self.slots[at % self.slots.len()].is_free();
+        let Some(start) = (0..self.slots.len()).find(|&at| !occupied(at)) else {
+            return self.slots.len();
+        };
+        let (mut longest, mut run) = (0, 0);
+        for at in start..start + self.slots.len() {
+            run = if occupied(at) { run + 1 } else { 0 };
+            longest = longest.max(run);
+        }
+        longest
+    }
+
     /// Removes every entry, keeping the memory.
     pub fn clear(&mut self) {
         self.slots.fill(T::FREE);

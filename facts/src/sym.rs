@@ -1,7 +1,7 @@
 use std::hash::{BuildHasher, Hasher};
+use std::sync::OnceLock;
 
 use crate::probe::{ProbeTable, Slot};
-use rustc_hash::FxBuildHasher;
 
 /// An interned string: ad account id, post id or normalised handle.
 ///
@@ -147,8 +147,24 @@ fn settled_number(settled: &[(u64, u8, u32)], key: Key<'_>) -> Option<Sym> {
         .map(|at| Sym(settled[at].2))
 }
 
+/// The interner's hash function, seeded at random once per process (every interner of a
+/// run must hash alike: the import threads' tables are merged).
+///
+/// With a fixed function (FxHash, until 2026-12-07) a client's folder could hold IDs or
+/// handles crafted offline to share one slot, and every lookup then walked all of them:
+/// 60,000 such post IDs in an 8.6 MB file took 8.2 s to read, and the time grows with the
+/// square of their number. A seed drawn at random for the run leaves nothing to craft
+/// against. Reports do not depend on it: symbols are numbered in the order they are
+/// first met, and nothing iterates the table.
+fn hasher() -> foldhash::fast::FoldHasher<'static> {
+    static STATE: OnceLock<foldhash::fast::RandomState> = OnceLock::new();
+    STATE
+        .get_or_init(foldhash::fast::RandomState::default)
+        .build_hasher()
+}
+
 fn number_hash(value: u64, digits: u32) -> u64 {
-    let mut hasher = FxBuildHasher.build_hasher();
+    let mut hasher = hasher();
     hasher.write_u64(value);
     hasher.write_u32(digits);
     hasher.finish()
@@ -175,7 +191,7 @@ fn digit_order_key(text: &str) -> Option<u128> {
 }
 
 fn hash(text: &str) -> u64 {
-    let mut hasher = FxBuildHasher.build_hasher();
+    let mut hasher = hasher();
     hasher.write(text.as_bytes());
     hasher.finish()
 }
@@ -489,6 +505,42 @@ mod tests {
         assert_eq!(interner.intern(""), Sym::NONE);
         assert_eq!(interner.get("missing"), None);
         assert_eq!(interner.get("creator"), Some(b));
+    }
+
+    /// Post IDs crafted so that FxHash (the interner's hash until 2026-12-07) gives them
+    /// all one slot: `value · K² ≡ C + d − 19·K (mod 2⁶⁴)` puts `C + d` in the hash, whose
+    /// rotation leaves the same low bits for every small `d`. With FxHash the table held
+    /// them as one run of 20,000 slots that every lookup walked; seeded, they spread.
+    #[test]
+    fn ids_crafted_to_collide_under_a_fixed_hash_do_not_form_one_run() {
+        const K: u64 = 0xf135_7aea_2e62_a9c5;
+        let k_inverse = (0..6).fold(K, |x, _| {
+            x.wrapping_mul(2u64.wrapping_sub(K.wrapping_mul(x)))
+        });
+        assert_eq!(K.wrapping_mul(k_inverse), 1);
+        let base = 0x1234_5678_9abc_def0u64 & !((1u64 << 38) - 1);
+        let crafted: Vec<u64> = (0u64..)
+            .map(|d| {
+                base.wrapping_add(d)
+                    .wrapping_sub(19u64.wrapping_mul(K))
+                    .wrapping_mul(k_inverse)
+                    .wrapping_mul(k_inverse)
+            })
+            .filter(|value| (10u64.pow(18)..10u64.pow(19)).contains(value))
+            .take(20_000)
+            .collect();
+        let fx_home = |value: u64| {
+            let hash = value.wrapping_mul(K).wrapping_add(19).wrapping_mul(K);
+            hash.rotate_left(26) & ((1 << 20) - 1)
+        };
+        assert!(crafted.iter().all(|&v| fx_home(v) == fx_home(crafted[0])));
+        let mut interner = Interner::default();
+        for value in &crafted {
+            interner.intern(&value.to_string());
+        }
+        assert_eq!(interner.len(), crafted.len() + 1);
+        let longest = interner.table.longest_run();
+        assert!(longest < 2_000, "a run of {longest} slots");
     }
 
     #[test]

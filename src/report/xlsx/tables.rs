@@ -10,8 +10,6 @@
 use sparkcheck_facts::threads::{spawn, Spawned};
 use std::ops::Range;
 
-use rustc_hash::FxHashMap;
-
 use super::cell::push_t;
 use super::sheet::{decimal, push_decimal, Column, Row, Style};
 use crate::report::{EvidenceOut, FindingOut, RejectedOut, FINDING_COLUMNS};
@@ -83,6 +81,11 @@ const OWNER: usize = 4;
 /// An empty text: no cell.
 const NO_STRING: u32 = u32::MAX;
 
+/// Each distinct text's number. The texts hold input values (names, handles, evidence),
+/// so their hash is seeded at random per run: with a fixed hash, texts crafted to collide
+/// would make every insertion walk all the others.
+type Numbers<'a> = std::collections::HashMap<&'a str, u32, foldhash::fast::RandomState>;
+
 /// A text written in its cell rather than shared (see [`keep_inline`]).
 const INLINE: u32 = u32::MAX - 1;
 
@@ -148,7 +151,7 @@ impl<'a> Prepared<'a> {
 
     /// `findings` (the first at index `offset`), their texts numbered from 0.
     fn part(findings: &'a [FindingOut], offset: usize) -> Prepared<'a> {
-        let mut numbers: FxHashMap<&str, u32> = FxHashMap::default();
+        let mut numbers: Numbers<'a> = Numbers::default();
         let mut strings = Vec::new();
         let mut references = 0;
         let mut shared = Vec::with_capacity(findings.len());
@@ -198,7 +201,7 @@ impl<'a> Prepared<'a> {
     fn join(parts: Vec<Prepared<'a>>) -> Prepared<'a> {
         let mut parts = parts.into_iter();
         let mut whole = parts.next().unwrap_or_else(|| Prepared::part(&[], 0));
-        let mut numbers: FxHashMap<&str, u32> = whole
+        let mut numbers: Numbers<'a> = whole
             .strings
             .iter()
             .enumerate()
