@@ -28,10 +28,11 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
-    /// Write a deterministic portfolio of all four input kinds into DIR.
+    /// Write a deterministic portfolio of all four input kinds into DIR (new or empty).
     Gen {
         dir: PathBuf,
-        #[arg(long, default_value_t = 1_000_000)]
+        /// Ads to write (whole posts: a few more than asked for tiny counts).
+        #[arg(long, default_value_t = 1_000_000, allow_negative_numbers = true)]
         ads: usize,
         #[arg(long, default_value_t = 7)]
         seed: u64,
@@ -44,7 +45,7 @@ enum Cmd {
         layout: Option<Layout>,
         /// Share of (ad account, post) pairs with at least one defect, e.g. 0.12 or 0.25
         /// (default: the historical rates, about 0.144).
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true)]
         broken: Option<f64>,
         /// The four files the DuckDB reference reads (`ads.csv`, `bc_assets.csv`,
         /// `spark_codes.csv`, `motion_connections.csv`): primary headers, `,`, one time format.
@@ -75,17 +76,17 @@ enum Cmd {
         /// e.g. `shuffled`, `1m-single`, `5m`, `1m-sorted-chunked-12` (default: all).
         #[arg(long, value_delimiter = ',')]
         shapes: Vec<String>,
-        /// Paired runs per shape (medians are reported).
-        #[arg(long, default_value_t = 5)]
+        /// Paired runs per shape, at least 1 (medians are reported).
+        #[arg(long, default_value_t = 5, allow_negative_numbers = true)]
         runs: usize,
         /// Ads in the matrix's shapes.
-        #[arg(long, default_value_t = 1_000_000)]
+        #[arg(long, default_value_t = 1_000_000, allow_negative_numbers = true)]
         ads: usize,
-        /// Ads in the one large shape.
-        #[arg(long, default_value_t = 5_000_000)]
+        /// Ads in the one large shape (more than `--ads`).
+        #[arg(long, default_value_t = 5_000_000, allow_negative_numbers = true)]
         large: usize,
         /// Measure every shape of the matrix at `--large` ads too, not only the hardest, and
-        /// print each one's time per ad against its counterpart (8 more folders, 1.3 GB each
+        /// print each one's time per ad against its counterpart (7 more folders, 1.3 GB each
         /// at 5M).
         #[arg(long)]
         large_matrix: bool,
@@ -95,8 +96,9 @@ enum Cmd {
         /// The sparkcheck binary to time.
         #[arg(long, default_value = "target/release/sparkcheck")]
         binary: PathBuf,
-        /// The folder holding `duckdb_preview.py` (default: `shared/anchors` in an ancestor
-        /// of the repository root, `../shared/anchors` for the main checkout).
+        /// The folder holding `duckdb_preview.py` (default: `$SPARKCHECK_ANCHORS`, else
+        /// `shared/anchors` in an ancestor of the repository root, `../shared/anchors` for
+        /// the main checkout).
         #[arg(long)]
         anchors: Option<PathBuf>,
         /// Measure sparkcheck alone (no DuckDB time, only the generator's oracle).
@@ -134,10 +136,13 @@ fn main() -> ExitCode {
                 broken,
                 canonical,
             };
-            generate_shape(&dir, &shape).map(|expected| {
-                print_expected(&expected);
-                true
-            })
+            some_ads(ads)
+                .and_then(|()| empty_folder(&dir))
+                .and_then(|()| generate_shape(&dir, &shape).map_err(|e| at(&dir, e)))
+                .map(|expected| {
+                    print_expected(&expected);
+                    true
+                })
         }
         Cmd::History {
             ads,
@@ -175,16 +180,18 @@ fn main() -> ExitCode {
                 no_duckdb,
                 seed,
             };
-            select(&matrix(ads, large, large_matrix, seed), &shapes).and_then(|cases| {
-                if list {
-                    for case in &cases {
-                        println!("{}", case.name);
+            check_sizes(runs, ads, large)
+                .and_then(|()| select(&matrix(ads, large, large_matrix, seed), &shapes))
+                .and_then(|cases| {
+                    if list {
+                        for case in &cases {
+                            println!("{}", case.name);
+                        }
+                        Ok(true)
+                    } else {
+                        run(&cases, &config)
                     }
-                    Ok(true)
-                } else {
-                    run(&cases, &config)
-                }
-            })
+                })
         }
     };
     match result {
@@ -195,6 +202,58 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// An I/O error with the path it happened at.
+fn at(path: &Path, error: io::Error) -> io::Error {
+    io::Error::new(error.kind(), format!("`{}`: {error}", path.display()))
+}
+
+/// `bench gen` writes into a new or empty folder only: files of an earlier portfolio left
+/// beside the new one would be read with it and break its expected findings.
+fn empty_folder(dir: &Path) -> io::Result<()> {
+    match std::fs::read_dir(dir) {
+        Ok(entries) => match entries.into_iter().next() {
+            None => Ok(()),
+            Some(_) => Err(io::Error::other(format!(
+                "`{}` is not empty; hint: bench gen writes into a new or empty folder",
+                dir.display()
+            ))),
+        },
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(error) if dir.exists() && !dir.is_dir() => Err(io::Error::other(format!(
+            "`{}` is a file, not a folder ({error})",
+            dir.display()
+        ))),
+        Err(error) => Err(at(dir, error)),
+    }
+}
+
+/// A portfolio of no ads has no ads or codes file to read or time.
+fn some_ads(ads: usize) -> io::Result<()> {
+    if ads == 0 {
+        return Err(io::Error::other(
+            "`--ads 0` writes no ads; hint: at least one ad",
+        ));
+    }
+    Ok(())
+}
+
+/// At least one run, and a large size that differs from the matrix's (the same size
+/// would measure one shape twice under one name).
+fn check_sizes(runs: usize, ads: usize, large: usize) -> io::Result<()> {
+    if runs == 0 {
+        return Err(io::Error::other(
+            "`--runs 0` measures nothing; hint: at least one run per shape",
+        ));
+    }
+    some_ads(ads)?;
+    if large <= ads {
+        return Err(io::Error::other(format!(
+            "`--large {large}` must be more than `--ads {ads}`: the large shapes are measured against the matrix's"
+        )));
+    }
+    Ok(())
 }
 
 fn print_expected(expected: &Expected) {
@@ -277,29 +336,38 @@ fn matrix(ads: usize, large: usize, large_matrix: bool, seed: u64) -> Vec<Case> 
 fn select(cases: &[Case], filters: &[String]) -> io::Result<Vec<Case>> {
     let chosen: Vec<Case> = cases
         .iter()
-        .filter(|case| {
-            filters.is_empty()
-                || filters.iter().any(|filter| {
-                    let words: Vec<&str> = case.name.split('-').collect();
-                    filter
-                        .split('-')
-                        .all(|w| words.iter().any(|n| n.eq_ignore_ascii_case(w)))
-                })
-        })
+        .filter(|case| filters.is_empty() || filters.iter().any(|f| matches(&case.name, f)))
         .map(|case| Case {
             name: case.name.clone(),
             shape: case.shape.clone(),
         })
         .collect();
-    if chosen.is_empty() {
+    let unmatched: Vec<&str> = filters
+        .iter()
+        .filter(|filter| !chosen.iter().any(|case| matches(&case.name, filter)))
+        .map(String::as_str)
+        .collect();
+    if chosen.is_empty() || !unmatched.is_empty() {
         let names: Vec<&str> = cases.iter().map(|c| c.name.as_str()).collect();
         return Err(io::Error::other(format!(
-            "no shape matches `--shapes {}`; the shapes are {}",
-            filters.join(","),
+            "no shape matches `{}` in `--shapes`; the shapes are {}",
+            if unmatched.is_empty() {
+                filters.join(",")
+            } else {
+                unmatched.join(",")
+            },
             names.join(", ")
         )));
     }
     Ok(chosen)
+}
+
+/// Whether every `-`-separated word of `filter` is a word of the shape's `name`.
+fn matches(name: &str, filter: &str) -> bool {
+    let words: Vec<&str> = name.split('-').collect();
+    filter
+        .split('-')
+        .all(|w| words.iter().any(|n| n.eq_ignore_ascii_case(w)))
 }
 
 struct RunConfig {
@@ -314,6 +382,8 @@ struct RunConfig {
 /// What a generated folder holds, as its marker file recorded it.
 struct Portfolio {
     dir: PathBuf,
+    /// Ads written (whole posts: a few more than asked for tiny counts).
+    ads: u64,
     bytes: u64,
     pairs: usize,
     broken_pairs: usize,
@@ -339,14 +409,16 @@ fn prepare(data: &Path, shape: &Shape) -> io::Result<Portfolio> {
     let recorded = std::fs::read_to_string(&marker)
         .ok()
         .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
-        .filter(|v| v["version"] == GENERATOR_VERSION);
+        .filter(|v| v["version"] == GENERATOR_VERSION)
+        // A file deleted or changed since: generate again.
+        .filter(|v| v["bytes"].as_u64() == csv_bytes(&dir));
     let recorded = match recorded {
         Some(recorded) => recorded,
         None => {
             eprintln!("generating {} into {}", shape.ads, dir.display());
             let _ = std::fs::remove_dir_all(&dir);
-            let expected = generate_shape(&dir, shape)?;
-            sync_folder(&dir)?;
+            let expected = generate_shape(&dir, shape).map_err(|e| at(&dir, e))?;
+            sync_folder(&dir).map_err(|e| at(&dir, e))?;
             let recorded = serde_json::json!({
                 "version": GENERATOR_VERSION,
                 "shape": format!("{shape:?}"),
@@ -356,7 +428,7 @@ fn prepare(data: &Path, shape: &Shape) -> io::Result<Portfolio> {
                 "bytes": expected.bytes,
                 "by_cause": expected.by_cause,
             });
-            std::fs::write(&marker, recorded.to_string())?;
+            std::fs::write(&marker, recorded.to_string()).map_err(|e| at(&marker, e))?;
             recorded
         }
     };
@@ -372,6 +444,7 @@ fn prepare(data: &Path, shape: &Shape) -> io::Result<Portfolio> {
         .unwrap_or_default();
     Ok(Portfolio {
         dir,
+        ads: number("ads"),
         bytes: number("bytes"),
         pairs: number("pairs") as usize,
         broken_pairs: number("broken_pairs") as usize,
@@ -393,8 +466,13 @@ const PHASES: [&str; 6] = ["read", "group", "evaluate", "merge", "report", "writ
 fn run(cases: &[Case], config: &RunConfig) -> io::Result<bool> {
     if !config.binary.is_file() {
         return Err(io::Error::other(format!(
-            "the sparkcheck binary `{}` does not exist; build it with `cargo build --release`",
-            config.binary.display()
+            "the sparkcheck binary `{}` {}; hint: build it with `cargo build --release`",
+            config.binary.display(),
+            if config.binary.exists() {
+                "is not a file"
+            } else {
+                "does not exist"
+            }
         )));
     }
     let anchors = if config.no_duckdb {
@@ -408,8 +486,12 @@ fn run(cases: &[Case], config: &RunConfig) -> io::Result<bool> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"))
             .parent()
             .expect("bench lives in the repository");
-        let anchors = match &config.anchors {
-            Some(dir) => dir.clone(),
+        let named = config
+            .anchors
+            .clone()
+            .or_else(|| std::env::var_os("SPARKCHECK_ANCHORS").map(PathBuf::from));
+        let anchors = match named {
+            Some(dir) => dir,
             None => oracle::find_anchors(root).ok_or_else(|| {
                 io::Error::other(format!(
                     "no `shared/anchors/{}` in any folder above `{}`; name it with `--anchors DIR`",
@@ -419,8 +501,15 @@ fn run(cases: &[Case], config: &RunConfig) -> io::Result<bool> {
             })?,
         };
         if !anchors.join(oracle::RUNNER).is_file() {
+            let what = if !anchors.exists() {
+                "does not exist"
+            } else if !anchors.is_dir() {
+                "is not a folder"
+            } else {
+                "holds no such file"
+            };
             return Err(io::Error::other(format!(
-                "`{}` holds no `{}`",
+                "the anchors folder `{}` {what}; hint: `--anchors` names the folder holding `{}`",
                 anchors.display(),
                 oracle::RUNNER
             )));
@@ -428,10 +517,14 @@ fn run(cases: &[Case], config: &RunConfig) -> io::Result<bool> {
         Some(anchors)
     };
     let reports = config.data.join("reports");
-    std::fs::create_dir_all(&reports)?;
+    std::fs::create_dir_all(&reports).map_err(|e| at(&reports, e))?;
     eprintln!(
-        "sparkcheck --as-of {AS_OF}, duckdb --as-of '{}', seed {}, {} paired runs per shape",
-        oracle::as_of_text(),
+        "sparkcheck --as-of {AS_OF}, {}, seed {}, {} paired runs per shape",
+        if anchors.is_some() {
+            format!("duckdb --as-of '{}'", oracle::as_of_text())
+        } else {
+            "no duckdb".to_string()
+        },
         config.seed,
         config.runs
     );
@@ -455,7 +548,7 @@ fn run(cases: &[Case], config: &RunConfig) -> io::Result<bool> {
         let report = reports.join(format!("{}.json", case.name));
         let duckdb_out = reports.join(format!("{}.duckdb.csv", case.name));
         let mut samples = Vec::new();
-        for rep in 0..config.runs.max(1) {
+        for rep in 0..config.runs {
             let started = Instant::now();
             bench::read_floor(&portfolio.dir)?;
             let floor = started.elapsed().as_secs_f64();
@@ -569,7 +662,7 @@ fn run(cases: &[Case], config: &RunConfig) -> io::Result<bool> {
         );
         eprintln!("{row}");
         table.push(row);
-        per_ad.insert(case.name.clone(), wall / case.shape.ads as f64);
+        per_ad.insert(case.name.clone(), wall / portfolio.ads.max(1) as f64);
     }
     println!();
     for row in &table {
@@ -620,6 +713,18 @@ fn settle_on_disk(report: &Path) -> io::Result<()> {
     }
 }
 
+/// The bytes of the CSV files in `dir` (what the generator wrote), `None` if unreadable.
+fn csv_bytes(dir: &Path) -> Option<u64> {
+    let mut total = 0;
+    for entry in std::fs::read_dir(dir).ok()? {
+        let path = entry.ok()?.path();
+        if path.extension().is_some_and(|e| e == "csv") {
+            total += path.metadata().ok()?.len();
+        }
+    }
+    Some(total)
+}
+
 /// Puts a freshly generated folder on disk before anything is timed: its gigabytes would
 /// otherwise be written back during the first runs and slow them (a 5M shape generated just
 /// before its runs made their median 20% slower).
@@ -637,6 +742,7 @@ fn sync_folder(dir: &Path) -> io::Result<()> {
 /// `timings` object.
 fn sparkcheck(binary: &Path, dir: &Path, report: &Path) -> io::Result<(f64, serde_json::Value)> {
     let as_of = AS_OF.to_string();
+    let before = identity(report);
     let started = Instant::now();
     let output = Command::new(binary)
         .arg("audit")
@@ -654,11 +760,37 @@ fn sparkcheck(binary: &Path, dir: &Path, report: &Path) -> io::Result<(f64, serd
         .output()?;
     let wall = started.elapsed().as_secs_f64();
     let stderr = String::from_utf8_lossy(&output.stderr);
-    if !matches!(output.status.code(), Some(0 | 1)) {
-        return Err(io::Error::other(format!(
-            "sparkcheck failed on `{}`: {}",
+    let said = || {
+        let last = stderr
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty() && !l.starts_with("{\"timings\""));
+        last.map_or("nothing on stderr".to_string(), |l| {
+            format!("last on stderr `{}`", l.trim())
+        })
+    };
+    let failed = |what: &str| {
+        io::Error::other(format!(
+            "sparkcheck `{}` {what} on `{}` (exit {}; {})",
+            binary.display(),
             dir.display(),
-            stderr.trim()
+            output
+                .status
+                .code()
+                .map_or("by signal".to_string(), |c| c.to_string()),
+            said()
+        ))
+    };
+    if !matches!(output.status.code(), Some(0 | 1)) {
+        return Err(failed("failed"));
+    }
+    // The report must be this run's: the findings are read back from it. sparkcheck
+    // writes a new file and renames it over the old one, so its identity changes.
+    let after = identity(report);
+    if after.is_none() || after == before {
+        return Err(failed(&format!(
+            "wrote no report to `{}`",
+            report.display()
         )));
     }
     let timings = stderr
@@ -667,8 +799,16 @@ fn sparkcheck(binary: &Path, dir: &Path, report: &Path) -> io::Result<(f64, serd
         .find(|l| l.starts_with("{\"timings\""))
         .and_then(|line| serde_json::from_str::<serde_json::Value>(line).ok())
         .map(|v| v["timings"].clone())
-        .unwrap_or_default();
+        .filter(|t| t["peak_rss_kb"].is_number())
+        .ok_or_else(|| failed("printed no timings"))?;
     Ok((wall, timings))
+}
+
+/// A file's device, inode and modification time, if it exists.
+fn identity(path: &Path) -> Option<(u64, u64, i64, i64)> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.dev(), meta.ino(), meta.mtime(), meta.mtime_nsec()))
 }
 
 fn median(values: impl Iterator<Item = f64>) -> f64 {
@@ -726,6 +866,44 @@ mod tests {
         }
         let unique: std::collections::BTreeSet<&&str> = names.iter().collect();
         assert_eq!(unique.len(), 16);
+    }
+
+    #[test]
+    fn a_shapes_item_that_matches_nothing_is_an_error_naming_it() {
+        let filters = vec!["sideways".to_string(), "shuffled".to_string()];
+        let error = select(&matrix(1_000_000, 5_000_000, false, 7), &filters)
+            .err()
+            .expect("an item matching nothing is refused");
+        assert!(
+            error
+                .to_string()
+                .starts_with("no shape matches `sideways` in"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn no_runs_and_a_large_size_not_above_the_matrix_are_refused() {
+        assert!(check_sizes(1, 1_000_000, 5_000_000).is_ok());
+        assert!(check_sizes(0, 1_000_000, 5_000_000).is_err());
+        assert!(check_sizes(3, 0, 5_000_000).is_err());
+        assert!(check_sizes(3, 20_000, 20_000).is_err());
+        assert!(check_sizes(3, 20_000, 10_000).is_err());
+    }
+
+    #[test]
+    fn gen_writes_only_into_a_new_or_empty_folder() {
+        let root = std::env::temp_dir().join(format!("bench-empty-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        assert!(empty_folder(&root).is_ok(), "a new folder");
+        std::fs::create_dir_all(&root).unwrap();
+        assert!(empty_folder(&root).is_ok(), "an empty folder");
+        std::fs::write(root.join("ads.csv"), "x").unwrap();
+        let error = empty_folder(&root).unwrap_err().to_string();
+        assert!(error.contains("is not empty"), "{error}");
+        let error = empty_folder(&root.join("ads.csv")).unwrap_err().to_string();
+        assert!(error.contains("is a file"), "{error}");
+        std::fs::remove_dir_all(&root).unwrap();
     }
 
     #[test]

@@ -34,7 +34,17 @@ pub fn duckdb_missing() -> Option<String> {
         .output()
     {
         Ok(output) if output.status.success() => None,
-        Ok(_) => Some("duckdb is not installed (pip install duckdb)".to_string()),
+        Ok(output) if String::from_utf8_lossy(&output.stderr).contains("No module named") => {
+            Some("duckdb is not installed (pip install duckdb)".to_string())
+        }
+        Ok(output) => Some(format!(
+            "`python3 -c 'import duckdb'` failed (exit {}): {}",
+            output
+                .status
+                .code()
+                .map_or("by signal".to_string(), |c| c.to_string()),
+            last_line(&output.stderr)
+        )),
         Err(e) => Some(format!("python3 cannot be run ({e}); duckdb needs it")),
     }
 }
@@ -59,9 +69,21 @@ pub fn run_duckdb(anchors: &Path, dir: &Path, out: &Path) -> io::Result<()> {
         Err(io::Error::other(format!(
             "the duckdb reference failed on `{}`: {}",
             dir.display(),
-            String::from_utf8_lossy(&output.stderr).trim()
+            last_line(&output.stderr)
         )))
     }
+}
+
+/// The last non-empty line of a program's stderr (a Python traceback ends with the
+/// exception), or a word that there was none.
+fn last_line(stderr: &[u8]) -> String {
+    String::from_utf8_lossy(stderr)
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .map_or("nothing on stderr".to_string(), |l| {
+            format!("last on stderr `{}`", l.trim())
+        })
 }
 
 /// The findings in the reference's output CSV (`advertiser_id,post_id,cause`).
