@@ -20,7 +20,7 @@
 //! (ad account, post) pair (`Linked(h, a)` joins a handle's shares and identities, copied
 //! into each shard that needs the handle); `scale::sharding_changes_nothing` holds it.
 
-use foldhash::fast::RandomState as SeededHash;
+use rustc_hash::FxBuildHasher;
 use sparkcheck_facts::Facts;
 
 use crate::engine::{self, Outputs};
@@ -210,7 +210,7 @@ pub(crate) fn run_shard(
     );
     let (pairs, creators, findings) = {
         let mut hints = program::CrepeSizes(std::mem::take(sizes));
-        let outputs = runtime.run_with_sizes::<SeededHash>(&mut hints);
+        let outputs = runtime.run_with_sizes::<FxBuildHasher>(&mut hints);
         *sizes = hints.0;
         outputs
     };

@@ -463,7 +463,10 @@ fn finding_of(
 }
 
 fn sort_dedup_by_text(handles: &mut Vec<Sym>, facts: &Facts) {
-    handles.sort_unstable_by(|a, b| facts.sym(*a).cmp(facts.sym(*b)));
+    // By text, then symbol: two handles can read the same once masked (both were auth
+    // codes), and a sort by text alone left them in the rules' output order, so `dedup`
+    // kept a repeat or not from run to run.
+    handles.sort_unstable_by(|a, b| facts.sym(*a).cmp(facts.sym(*b)).then(a.cmp(b)));
     handles.dedup();
 }
 
@@ -477,4 +480,27 @@ fn row_of(facts: &Facts, evidence: Evidence) -> (&str, u32) {
         Evidence::Identity(i) => facts.identities[i as usize].at,
     };
     (facts.path(at), at.line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two handles that were auth codes read alike once masked: whatever order the rules
+    /// give them in, each is listed once (a sort by text alone kept a repeat or not).
+    #[test]
+    fn handles_that_read_alike_once_masked_are_each_listed_once_in_any_order() {
+        let mut facts = Facts::default();
+        let a = facts.syms.intern("spkaaaaaaaaaaaa0001");
+        let b = facts.syms.intern("spkbbbbbbbbbbbb0001");
+        facts.secrets.add("#SPKAAAAAAAAAAAA0001");
+        facts.secrets.add("#SPKBBBBBBBBBBBB0001");
+        assert!(facts.scrub_secrets());
+        assert_eq!(facts.sym(a), facts.sym(b));
+        for order in [[a, b, a], [a, a, b], [b, a, a], [b, a, b]] {
+            let mut handles = order.to_vec();
+            sort_dedup_by_text(&mut handles, &facts);
+            assert_eq!(handles, [a.min(b), a.max(b)], "from {order:?}");
+        }
+    }
 }

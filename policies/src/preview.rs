@@ -15,7 +15,7 @@
 //! that joined on anything else (all ads of an ad account, say) would break that; the test
 //! `scale::sharding_changes_nothing` holds every policy's sharded run to the unsharded one.
 
-use foldhash::fast::RandomState as SeededHash;
+use rustc_hash::FxBuildHasher;
 use sparkcheck_facts::Facts;
 
 use sparkcheck_facts::{CodeStatus, ShareStatus};
@@ -277,7 +277,7 @@ pub(crate) fn run_shard(
     runtime.extend(engine::links(facts, shard).map(|(h, c, r)| Link(h, c, r)));
     let (pairs, creators, no_creator, findings) = {
         let mut hints = program::CrepeSizes(std::mem::take(sizes));
-        let outputs = runtime.run_with_sizes::<SeededHash>(&mut hints);
+        let outputs = runtime.run_with_sizes::<FxBuildHasher>(&mut hints);
         *sizes = hints.0;
         outputs
     };
