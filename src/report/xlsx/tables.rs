@@ -81,13 +81,13 @@ const OWNER: usize = 4;
 /// An empty text: no cell.
 const NO_STRING: u32 = u32::MAX;
 
+/// A text written in its cell rather than shared (see [`keep_inline`]).
+const INLINE: u32 = u32::MAX - 1;
+
 /// Each distinct text's number. The texts hold input values (names, handles, evidence),
 /// so their hash is seeded at random per run: with a fixed hash, texts crafted to collide
 /// would make every insertion walk all the others.
 type Numbers<'a> = std::collections::HashMap<&'a str, u32, foldhash::fast::RandomState>;
-
-/// A text written in its cell rather than shared (see [`keep_inline`]).
-const INLINE: u32 = u32::MAX - 1;
 
 /// Whether a text that would be shared is written in its cell instead: one holding
 /// `x005F_` (any case). openpyxl, which pandas reads workbooks with, removes every
